@@ -1,0 +1,185 @@
+"""Extraction: Layout in, Minutes out."""
+
+from __future__ import annotations
+
+import re
+
+from ..layout import Layout, Para, Table
+from ..model import Item, Meeting, Minutes, Person, Source
+from .actions import decisions, explicit_actions, prose_actions
+from .dates import date_without_year, find_dates, first_date
+from .items import Section, Sections, sections
+from .owners import Directory
+from .people import attendance_table, label_of, merge_people, paras_people
+from .tables import merge_tables
+
+_NEXT_MEETING = re.compile(r"\bnext\s+(?:\w+\s+){0,2}meeting|\bdate\s+of\s+(?:the\s+)?next\b|\bnext\s+meets?\b", re.I)
+_PREVIOUS = re.compile(r"\b(previous|last|prior)\s+meeting\b|\bminutes\s+of\s+the\b", re.I)
+_ATTENDANCE_ITEM = re.compile(r"apolog|attend|present|roll\s*call|participants|welcome", re.I)
+_TITLE_WORDS = re.compile(r"\b(meeting|board|council|committee|group|forum|panel|partnership|minutes)\b", re.I)
+
+
+def extract_layout(layout: Layout, source: Source) -> Minutes:
+    blocks = merge_tables(layout.blocks)
+    cut = sections(blocks)
+    warnings = list(layout.warnings)
+    people, roles = _people(cut)
+    directory = Directory(people)
+    for role, name in roles:
+        for who in _split_names(name):
+            person = directory.lookup(who)
+            if person is None:
+                person = Person(name=who, attendance="present")
+                people.append(person)
+            person.role = person.role or role
+    meeting = _meeting(cut)
+    if meeting.date is None:
+        warnings.append("no meeting date could be read from the document")
+
+    items_sections = cut.items if cut.strategy != "agenda" else []
+    body = items_sections or [Section(None, "", blocks=list(cut.preamble))]
+    if cut.strategy == "agenda":
+        body = [Section(None, "", blocks=list(cut.preamble))]
+    elif cut.items and cut.preamble:
+        body = [Section(None, "", blocks=[b for b in cut.preamble if isinstance(b, Table)]), *body]
+    explicit = explicit_actions(body, [], directory)
+    prose = prose_actions(body, directory, explicit)
+    found_decisions = decisions(body)
+    items = [
+        Item(
+            number=s.number,
+            title=s.title,
+            discussion=_discussion(s),
+            decisions=[d.text for d in found_decisions if d.item == s.number and s.number is not None],
+        )
+        for s in cut.items
+    ]
+    warnings.extend(directory.warnings)
+    if not items:
+        warnings.append("no agenda items were recognised")
+    return Minutes(
+        source=source,
+        meeting=meeting,
+        people=[p for p in people],
+        items=items,
+        actions=explicit + prose,
+        decisions=found_decisions,
+        warnings=warnings,
+    )
+
+
+def _split_names(text: str) -> list[str]:
+    return [p.strip() for p in re.split(r"\s*(?:,|;|&|\band\b)\s*", text) if p.strip()]
+
+
+def _people(cut: Sections) -> tuple[list[Person], list[tuple[str, str]]]:
+    """Attendance from the header, fields tables, attendance tables and attendance items."""
+    found: list[Person] = []
+    roles: list[tuple[str, str]] = []
+    paras: list[Para] = []
+    for block in cut.preamble:
+        if isinstance(block, Table):
+            from_table = attendance_table(block)
+            if from_table:
+                found.extend(from_table)
+                continue
+            for row in block.rows:
+                if len(row) >= 2 and label_of(row[0].text):
+                    # a fields table: 'Present' | 'Name, IN (Role, Org) ...'
+                    paras.append(Para(row[0].text + ":"))
+                    paras.extend(p for c in row[1:] for p in c.paras)
+        else:
+            paras.append(block)
+    for section in cut.items[:4]:
+        if _ATTENDANCE_ITEM.search(section.title):
+            paras.append(Para(section.title + ":"))
+            paras.extend(b for b in section.blocks if isinstance(b, Para))
+    people, more_roles = paras_people(paras)
+    found.extend(people)
+    roles.extend(more_roles)
+    return merge_people(found), roles
+
+
+def _meeting(cut: Sections) -> Meeting:
+    meeting = Meeting()
+    header: list[str] = []
+    front: list[str] = []
+    for block in cut.preamble:
+        if isinstance(block, Table):
+            for row in block.rows:
+                header.append(" ".join(c.text for c in row))
+        elif block.text.startswith("front-matter "):
+            front.append(block.text)
+        else:
+            header.append(block.text)
+    if cut.items and cut.items[0].heading is not None and not header:
+        header.append(cut.items[0].title)
+    meeting.title = _title(cut, header, front)
+    for line in header:
+        if _NEXT_MEETING.search(line) or _PREVIOUS.search(line):
+            continue
+        d = first_date(line)
+        if d:
+            meeting.date = d
+            break
+    if meeting.date is None:
+        for line in front:
+            if re.match(r"front-matter (date|start|meeting)", line):
+                meeting.date = first_date(line)
+                if meeting.date:
+                    break
+    meeting.next_meeting_date = _next_meeting(cut, header, meeting)
+    for line in header:
+        m = re.match(r"^(?:venue|location|place|where)\s*:?\s*(.+)$", line, re.I)
+        if m:
+            meeting.location = m.group(1).strip()
+            break
+    return meeting
+
+
+def _title(cut: Sections, header: list[str], front: list[str]) -> str | None:
+    for block in cut.preamble:
+        if isinstance(block, Table):
+            for row in block.rows:
+                if len(row) >= 2 and re.match(r"^\W*(meeting|title|board|committee)\W*$", row[0].text, re.I):
+                    return row[1].text.strip() or None
+    for block in cut.preamble:
+        if isinstance(block, Para) and block.heading == 1:
+            return re.sub(r"\s*[-—–]\s*(minutes|\d{4}-\d\d-\d\d).*$", "", block.text, flags=re.I).strip()
+    for line in header:
+        if _TITLE_WORDS.search(line) and len(line) < 120 and not line.startswith("front-matter"):
+            return line.strip()
+    for line in front:
+        if line.startswith("front-matter title: "):
+            return line[len("front-matter title: "):]
+    return None
+
+
+def _next_meeting(cut: Sections, header: list[str], meeting: Meeting) -> object:
+    texts: list[str] = []
+    for line in header:
+        texts.append(line)
+    for section in cut.items:
+        texts.append(section.title + ":")
+        texts.extend(b.text for b in section.blocks if isinstance(b, Para))
+    for i, text in enumerate(texts):
+        if not _NEXT_MEETING.search(text):
+            continue
+        for candidate in (text, texts[i + 1] if i + 1 < len(texts) else ""):
+            for _, d in find_dates(candidate):
+                if meeting.date is None or d > meeting.date:
+                    return d
+            d2 = date_without_year(candidate, meeting.date)
+            if d2:
+                return d2
+    return None
+
+
+def _discussion(section: Section) -> str:
+    parts = []
+    for block in section.blocks:
+        if isinstance(block, Para):
+            parts.append(block.text)
+        else:
+            parts.extend(" | ".join(c.text for c in row) for row in block.rows)
+    return "\n\n".join(p for p in parts if p)

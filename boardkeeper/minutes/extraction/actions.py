@@ -1,0 +1,265 @@
+"""Actions: from action columns, action tables, 'Action:' markers and prose commitments."""
+
+from __future__ import annotations
+
+import re
+
+from ..layout import Para, Table
+from ..model import Action, Decision
+from .items import Section
+from .owners import INITIALS_TOKEN, Directory
+from .tables import columns, is_action_table
+
+_MARKER = re.compile(r"^\W{0,3}actions?\W{0,3}\s*(?::|-|–|—)\s*(.*)$", re.I)
+_TRAILING_MARKER = re.compile(r"^(.*?)\s*[-–—]?\s*\*{0,2}\bACTION\b\*{0,2}:?\s*(\(.*\))?\s*$")
+_BARE_MARKER = re.compile(r"^\W{0,3}ACTION\W{0,3}\s*(?::\s*(.*))?$")
+_OWNER_LEAD = re.compile(
+    r"^(?:owner\s+)?(?P<owner>(?:the\s+)?[A-Z][\w'\u2019.-]*(?:\s+(?:&|and)\s+[A-Z][\w.-]*|\s+[A-Z][\w'\u2019.-]*){0,3})"
+    r"\s+(?:to|will|shall|should|must|arrange|arranges|agreed\s+to)\b",
+)
+_OWNER_PREFIX = re.compile(r"^owner\s+(?P<owner>[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3})\s*[-–—,:]?\s*(?P<rest>.*)$")
+
+_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
+_MODAL = (
+    r"(?:agreed|offered|undertook|volunteered|promised|intends?|plans?|is\s+going|are\s+going)\s+to"
+    r"|will(?!\s+be\b)|would(?!\s+(?:be|like|have)\b)|(?<!\w)to(?=\s+(?:[a-z]+))"
+)
+_SUBJECT = r"(?P<subj>(?:the\s+|The\s+)?[A-Z][\w'\u2019-]*(?:\s+(?:&|and)\s+(?:Cllr\s+)?[A-Z][\w-]*)?(?:\s+[A-Z][\w'\u2019-]*){0,2})"
+_PROSE = re.compile(rf"(?:^|(?<=\bthat\s)|(?<=\band\s)|(?<=;\s)|(?<=[-–]\s)|(?<=-)){_SUBJECT}\s+(?P<modal>{_MODAL})\s+(?P<what>[a-z][^.;]*)")
+_PRONOUN_CLAUSE = re.compile(rf"\bthat\s+(?P<pron>she|he|they)\s+(?P<modal>{_MODAL})\s+(?P<what>[a-z][^.;]*)", re.I)
+_TODO = re.compile(r"\bon\s+(?P<subj>[A-Z][\w-]*)['\u2019]s\s+to\s*-?\s*do\s+list", re.I)
+_NOT_VERBS = re.compile(r"^(?:be|have|had|like|not|also|need|say|ensure\s+that)\b")
+_DECISION = re.compile(
+    r"\b(it\s+was\s+(?:agreed|resolved|decided)|all\s+agreed|(?:unanimously\s+)?agreed\s+that|^resolved\b|"
+    r"resolution\s*#?\d*|decision:|motion\s+(?:passed|carried)|unanimously\s+agreed|was\s+approved|approved\s+unanimously)",
+    re.I,
+)
+_ANAPHOR = re.compile(r"\b(this|that|it|so|these)\.?$", re.I)
+
+
+def explicit_actions(sections: list[Section], preamble_tables: list[Table], d: Directory) -> list[Action]:
+    out: list[Action] = []
+    for section in sections:
+        for acts, owners in section.column_actions:
+            out.extend(_column_actions(section, acts, owners, d))
+        prev: Para | None = None
+        for block in section.blocks:
+            if isinstance(block, Table):
+                out.extend(_table_actions(block, section, d, out))
+                prev = None
+                continue
+            action = _marker_action(block, prev, section, d)
+            if action:
+                out.append(action)
+            prev = block
+    return out
+
+
+def _column_actions(section: Section, acts: list[Para], owners: list[Para], d: Directory) -> list[Action]:
+    out = []
+    for n, para in enumerate(acts):
+        text = _MARKER.sub(r"\1", para.text).strip()
+        if len(owners) == len(acts):
+            owner_text = owners[n].text
+        elif len(owners) == 1 or (owners and len(acts) == 1):
+            owner_text = " & ".join(o.text for o in owners) if len(acts) == 1 else owners[0].text
+        else:
+            owner_text = owners[min(n, len(owners) - 1)].text if owners else ""
+        names = d.resolve(owner_text) if owner_text else d.resolve(_lead_owner(text))
+        out.append(
+            Action(
+                item=section.number, text=text, owners=names, origin="action_column",
+                owner_text=owner_text or None, quote=para.text, section=_section_name(section),
+            )
+        )
+    return out
+
+
+def _table_actions(table: Table, section: Section, d: Directory, seen: list[Action]) -> list[Action]:
+    out: list[Action] = []
+    if is_action_table(table):
+        cols = columns(table.rows[0])
+        for row in table.rows[1:]:
+            def cell(i: int, row: list = row) -> str:  # noqa: B008
+                return row[i].text.strip() if 0 <= i < len(row) else ""
+
+            text = cell(cols.action)
+            if not text:
+                continue
+            owner_text = cell(cols.owner)
+            number = cell(cols.number) or None
+            status = cell(cols.status) or None
+            earlier = next((a for a in seen + out if _same_action(a, text, number)), None)
+            names = d.resolve(owner_text)
+            if earlier:
+                # carried forward: the later table's owners are the current assignment
+                earlier.owners = list(dict.fromkeys(earlier.owners + names))
+                continue
+            out.append(
+                Action(
+                    item=section.number, text=text, owners=names, origin="action_table",
+                    owner_text=owner_text or None, status=status, number=number,
+                    quote=" | ".join(c.text for c in row), section=_section_name(section),
+                )
+            )
+    # an ACTION marker inside any cell ('Follow up with Ben - **ACTION**')
+    for row in table.rows[1:]:
+        for c in row:
+            m = _TRAILING_MARKER.match(c.text.strip()) if "ACTION" in c.text else None
+            if m and m.group(1).strip():
+                out.append(_marker(m.group(1).strip(" -–"), m.group(2), c.text, section, d))
+    return out
+
+
+def _same_action(a: Action, text: str, number: str | None) -> bool:
+    if number and a.number and number == a.number:
+        return True
+    return _norm(a.text) == _norm(text)
+
+
+def _norm(s: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", s.casefold()).strip()
+
+
+def _marker_action(para: Para, prev: Para | None, section: Section, d: Directory) -> Action | None:
+    text = para.text.strip()
+    bare = _BARE_MARKER.match(text)
+    if bare and prev is not None and prev.text:
+        # 'ACTION: (Who?)' on its own line: the action is the line before
+        return _marker(prev.text, bare.group(1), f"{prev.text} {text}", section, d)
+    m = _MARKER.match(text)
+    if m and m.group(1).strip():
+        return _marker(m.group(1).strip(), None, text, section, d)
+    if "ACTION" in text:
+        t = _TRAILING_MARKER.match(text)
+        if t and t.group(1).strip() and len(t.group(1)) > 3:
+            return _marker(t.group(1).strip(" -–"), t.group(2), text, section, d)
+    return None
+
+
+def _marker(body: str, owner_hint: str | None, quote: str, section: Section, d: Directory) -> Action:
+    owner_text = None
+    text = body
+    pm = _OWNER_PREFIX.match(body)
+    if pm:
+        owner_text = pm.group("owner").strip()
+    elif owner_hint and owner_hint.strip("() ").strip():
+        owner_text = owner_hint.strip("() ")
+    else:
+        owner_text = _lead_owner(body)
+    owners = d.resolve(owner_text) if owner_text else []
+    return Action(
+        item=section.number, text=text, owners=owners, origin="action_marker",
+        owner_text=owner_text, quote=quote, section=_section_name(section),
+    )
+
+
+def _lead_owner(text: str) -> str | None:
+    m = _OWNER_LEAD.match(text.strip())
+    if not m:
+        return None
+    owner = m.group("owner")
+    if owner.casefold() in ("it", "this", "there", "all", "we", "they", "members"):
+        return owner if owner.casefold() == "members" else None
+    return owner
+
+
+def _section_name(section: Section) -> str | None:
+    return None if section.number else section.title
+
+
+# ---------------------------------------------------------------- prose
+
+
+def prose_actions(sections: list[Section], d: Directory, explicit: list[Action]) -> list[Action]:
+    out: list[Action] = []
+    for section in sections:
+        for block in section.blocks:
+            if not isinstance(block, Para) or _MARKER.match(block.text) or "ACTION" in block.text:
+                continue
+            out.extend(_prose_in(block.text, section, d))
+    return [a for a in out if not _restates(a, explicit)]
+
+
+def _prose_in(text: str, section: Section, d: Directory) -> list[Action]:
+    found: list[Action] = []
+    sentences = _SENTENCE.split(text)
+    last_subject: str | None = None
+    for n, sentence in enumerate(sentences):
+        lead = re.match(rf"^{_SUBJECT}\s+[a-z]", sentence)
+        if lead and d.lookup(lead.group("subj")):
+            last_subject = lead.group("subj")
+        hits: list[tuple[str, str]] = []
+        for m in _PROSE.finditer(sentence):
+            subj, what = m.group("subj"), m.group("what").strip()
+            if _NOT_VERBS.match(what) or not _is_owner(subj, d):
+                continue
+            if m.group("modal").strip() == "to" and not (m.start() == 0 or sentence[: m.start()].rstrip().endswith(("-", "–"))):
+                continue  # 'X to do Y' only as a note of its own ('HC to look at this')
+            hits.append((subj, what))
+            last_subject = subj
+        for m in _PRONOUN_CLAUSE.finditer(sentence):
+            if last_subject and not _NOT_VERBS.match(m.group("what")):
+                hits.append((last_subject, m.group("what").strip()))
+        for m in _TODO.finditer(sentence):
+            if _is_owner(m.group("subj"), d):
+                hits.append((m.group("subj"), sentence.strip()))
+        for subj, what in hits:
+            quote = sentence.strip()
+            if _ANAPHOR.search(what) and n > 0:
+                quote = f"{sentences[n - 1].strip()} {quote}"
+            owners = d.resolve(subj)
+            found.append(
+                Action(
+                    item=section.number, text=what, owners=owners, origin="prose", owner_text=subj,
+                    quote=quote, section=_section_name(section),
+                )
+            )
+    return found
+
+
+def _is_owner(subject: str, d: Directory) -> bool:
+    s = subject.strip()
+    if d.lookup(s):
+        return True
+    parts = re.split(r"\s+(?:&|and)\s+", s)
+    if len(parts) > 1 and all(d.lookup(p) for p in parts):
+        return True
+    return bool(INITIALS_TOKEN.match(s)) and s not in ("AOB", "NHS", "PC", "BC", "CC") and False
+
+
+_STEM = re.compile(r"(ing|ed|es|s)$")
+_STOP = set("a an the to of and or for in on at by with be is are was were will would this that these those from as it its into".split())
+
+
+def _words(s: str) -> set[str]:
+    return {_STEM.sub("", w) for w in re.findall(r"[a-z0-9]+", s.casefold()) if w not in _STOP and len(w) > 1}
+
+
+def _restates(prose: Action, explicit: list[Action]) -> bool:
+    """A prose sentence that says again what an action of the same item says."""
+    mine = _words((prose.quote or "") + " " + prose.text)
+    for a in explicit:
+        if a.item != prose.item or a.section != prose.section:
+            continue
+        theirs = _words(a.text)
+        if theirs and len(mine & theirs) / min(len(mine), len(theirs)) >= 0.3:
+            return True
+    return False
+
+
+def decisions(sections: list[Section]) -> list[Decision]:
+    out: list[Decision] = []
+    seen: set[str] = set()
+    for section in sections:
+        for block in section.blocks:
+            if not isinstance(block, Para):
+                continue
+            for sentence in _SENTENCE.split(block.text):
+                if _DECISION.search(sentence) and len(sentence) < 600:
+                    key = _norm(sentence)
+                    if key in seen:
+                        continue
+                    seen.add(key)
+                    out.append(Decision(item=section.number, text=sentence.strip(), quote=block.text))
+    return out

@@ -1,0 +1,215 @@
+"""Items: cutting a document into its agenda items.
+
+Tried in order, the first that fits wins:
+1. a minutes table (Item | Discussion | Action | Owner): each numbered row is an item;
+2. numbered headings ('5. Roadmap', '#### 0.1. issue 291'), in rising order;
+3. an agenda list near the top, when the body has no numbering of its own;
+4. headings by style: the shallowest heading level used three times or more,
+   else short paragraphs that are wholly bold or underlined.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..layout import Block, Cell, Para, Table
+from .tables import columns, is_minutes_table
+
+
+@dataclass(slots=True)
+class Section:
+    number: str | None
+    title: str
+    blocks: list[Block] = field(default_factory=list)
+    # (action paragraphs, owner paragraphs) from a minutes table's action and owner columns
+    column_actions: list[tuple[list[Para], list[Para]]] = field(default_factory=list)
+    heading: Para | None = None
+
+
+@dataclass(slots=True)
+class Sections:
+    preamble: list[Block]
+    items: list[Section]
+    strategy: str
+    agenda: list[str] = field(default_factory=list)
+
+
+_NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)(?:\\?\.|\s)\s*(\S.*)$")
+_GLUED = re.compile(r"^(.*?[.!?])\s+(\d{1,2})\.\s+([A-Z][^.!?]{2,80})$")
+_AGENDA = re.compile(r"^\W*agenda\W*$", re.I)
+
+
+def sections(blocks: list[Block]) -> Sections:
+    for table_index, block in enumerate(blocks):
+        if isinstance(block, Table) and is_minutes_table(block):
+            return _from_minutes_table(blocks, table_index)
+    numbered = _numbered_headings(blocks)
+    if numbered:
+        return _cut(blocks, numbered, "numbered")
+    agenda = _agenda_list(blocks)
+    if agenda:
+        items = [Section(None, t) for t in agenda]
+        # the items come from the agenda; the body stays one run of text under no item
+        return Sections(preamble=list(blocks), items=items, strategy="agenda", agenda=agenda)
+    styled = _styled_headings(blocks)
+    if styled:
+        return _cut(blocks, styled, "styled")
+    return Sections(preamble=list(blocks), items=[], strategy="none")
+
+
+def _title_and_rest(text: str) -> tuple[str, str]:
+    """'Those Attending: Cllr J ...' -> ('Those Attending', 'Cllr J ...')."""
+    text = text.strip().strip("*_").strip()
+    if ":" in text:
+        head, _, rest = text.partition(":")
+        if 2 <= len(head) <= 90 and rest.strip():
+            return head.strip(), rest.strip()
+    return text.rstrip(":").rstrip(".").strip(), ""
+
+
+def _from_minutes_table(blocks: list[Block], index: int) -> Sections:
+    table = blocks[index]
+    assert isinstance(table, Table)
+    cols = columns(table.rows[0])
+    disc = cols.discussion
+    items: list[Section] = []
+    trailing: list[Block] = []
+    for row in table.rows[1:]:
+        filled = [c for c in row if c.text]
+        if len(filled) == 1 and (len(row) == 1 or len({c.text for c in row if c.text}) == 1):
+            trailing.extend(filled[0].paras)  # a row across the table ('Date of next meeting: ...')
+            continue
+        if len(row) <= disc:
+            continue
+        number = row[0].text.strip().rstrip(".").strip() if cols.number == 0 else None
+        paras = [p for p in row[disc].paras if p.text]
+        if not paras:
+            continue
+        title_para, body = paras[0], paras[1:]
+        title, rest = title_para.text, ""
+        if len(title) > 120:  # no title line: the first sentence stands for one
+            title, _, rest = title.partition(". ")
+        section = Section(number or None, title.strip(), heading=title_para)
+        if rest:
+            section.blocks.append(Para(rest))
+        section.blocks.extend(body)
+        action_col = cols.action if cols.action >= 0 else -1
+        if action_col >= 0 and action_col < len(row):
+            owner_cell = row[cols.owner] if 0 <= cols.owner < len(row) else Cell()
+            acts = [p for p in row[action_col].paras if p.text]
+            if acts:
+                section.column_actions.append((acts, [p for p in owner_cell.paras if p.text]))
+        items.append(section)
+    preamble = list(blocks[:index])
+    after = trailing + list(blocks[index + 1:])
+    if items:
+        items[-1].blocks.extend(after)
+    return Sections(preamble=preamble, items=items, strategy="minutes-table")
+
+
+def _numbered_headings(blocks: list[Block]) -> list[tuple[int, str | None, str, str]]:
+    """(block index, number, title, rest of line) of each numbered item heading."""
+    found: list[tuple[int, str | None, str, str]] = []
+    last = -1.0
+    headings_seen = 0
+    for i, block in enumerate(blocks):
+        if not isinstance(block, Para) or not block.text:
+            continue
+        text = block.text.replace("\\.", ".")
+        m = _NUMBERED.match(text)
+        if not m:
+            g = _GLUED.match(text)
+            if g and found and int(g.group(2)) == int(float(last)) + 1:
+                found.append((i, g.group(2), g.group(3).strip(), "glued:" + g.group(1)))
+                last = float(g.group(2))
+            continue
+        number, rest = m.group(1), m.group(2)
+        if block.list_item and not block.heading:
+            continue
+        top = "." not in number
+        if not top and not block.heading:
+            continue
+        value = float(number) if number.count(".") <= 1 else float(number.split(".")[0])
+        title, tail = _title_and_rest(rest)
+        sentence = bool(re.search(r"[a-z]{3,}[.!?]$", rest)) and len(rest) > 60
+        if not block.heading and (len(title) > 100 or sentence or not title[:1].isupper() and not title[:1].isdigit()):
+            continue
+        if found and value < last:
+            if value <= 1 and len(found) >= 3:
+                break  # numbering starts again: an appended agenda or another document
+            continue
+        if block.heading:
+            headings_seen += 1
+        found.append((i, number, title, tail))
+        last = value
+    if len(found) >= 3 or (found and headings_seen == len(found) and len(found) >= 2):
+        return found
+    return []
+
+
+def _agenda_list(blocks: list[Block]) -> list[str]:
+    for i, block in enumerate(blocks[:40]):
+        if isinstance(block, Para) and _AGENDA.match(block.text):
+            entries = []
+            for b in blocks[i + 1:]:
+                if isinstance(b, Para) and b.list_item and b.text:
+                    entries.append(b.text.rstrip(".:"))
+                elif entries or not isinstance(b, Para) or b.heading:
+                    break
+            if len(entries) >= 3:
+                return entries
+    return []
+
+
+def _styled_headings(blocks: list[Block]) -> list[tuple[int, str | None, str, str]]:
+    paras = [(i, b) for i, b in enumerate(blocks) if isinstance(b, Para) and b.text]
+    levels: dict[int, int] = {}
+    first_h = next((b.heading for _, b in paras if b.heading), 0)
+    seen_title = False
+    for _, b in paras:
+        if b.heading:
+            if b.heading == first_h and not seen_title:
+                seen_title = True
+                continue
+            levels[b.heading] = levels.get(b.heading, 0) + 1
+    level = min((lv for lv, n in levels.items() if n >= 3), default=0)
+    found: list[tuple[int, str | None, str, str]] = []
+    if level:
+        started = False
+        for i, b in paras:
+            if b.heading and b.heading < level and started is False:
+                continue
+            if b.heading == level:
+                started = True
+                title, tail = _title_and_rest(b.text)
+                found.append((i, None, title, tail))
+        return found
+    for i, b in paras:
+        if (b.bold or b.underline) and not b.list_item and len(b.text) <= 100 and not b.text.endswith("."):
+            if b.bold and b.underline or not any(p.underline for _, p in paras):
+                title, tail = _title_and_rest(b.text)
+                found.append((i, None, title, tail))
+    return found if len(found) >= 3 else []
+
+
+def _cut(blocks: list[Block], heads: list[tuple[int, str | None, str, str]], strategy: str) -> Sections:
+    items: list[Section] = []
+    starts = [h[0] for h in heads]
+    preamble = list(blocks[: starts[0]])
+    for n, (index, number, title, tail) in enumerate(heads):
+        end = starts[n + 1] if n + 1 < len(heads) else len(blocks)
+        head_para = blocks[index]
+        assert isinstance(head_para, Para)
+        section = Section(number, title, heading=head_para)
+        if tail.startswith("glued:"):
+            # the heading was glued to the end of the previous item's last paragraph
+            if items:
+                items[-1].blocks.append(Para(tail[len("glued:"):]))
+            else:
+                preamble.append(Para(tail[len("glued:"):]))
+        elif tail:
+            section.blocks.append(Para(tail))
+        section.blocks.extend(blocks[index + 1 : end])
+        items.append(section)
+    return Sections(preamble=preamble, items=items, strategy=strategy)

@@ -1,0 +1,103 @@
+"""Who an owner is: initials, names, first names, roles and teams resolved against the attendance."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..model import Person
+
+_NOBODY = re.compile(r"^\W*(\?+|who\??|tbc|tbd|n/?a|none|unassigned|unknown|-+)\W*$", re.I)
+_TITLES = re.compile(r"^(?:(?:the|cllr|councillor|mr|mrs|ms|miss|dr|prof|owner)\.?\s+)+", re.I)
+INITIALS_TOKEN = re.compile(r"^[A-Z][A-Za-z]?[A-Z][a-z]?$|^[A-Z]{2,4}$")
+
+
+@dataclass
+class Directory:
+    """The people of one document, indexed for resolving owners."""
+
+    people: list[Person]
+    warnings: list[str] = field(default_factory=list)
+    _warned: set[str] = field(default_factory=set)
+
+    def initials(self) -> dict[str, Person]:
+        return {p.initials: p for p in self.people if p.initials}
+
+    def lookup(self, token: str) -> Person | None:
+        """One person for a single reference, or None."""
+        t = _TITLES.sub("", token.strip().strip("*_.,;:()")).strip()
+        if not t:
+            return None
+        by_initials = self.initials()
+        if t in by_initials:
+            return by_initials[t]
+        key = t.casefold()
+        for p in self.people:
+            if p.name.casefold() == key:
+                return p
+        if INITIALS_TOKEN.match(t):
+            cands = [p for p in self.people if not p.initials and _name_initials(p.name) == t.upper()]
+            if len(cands) == 1:
+                cands[0].initials = t  # the document uses these initials for this person
+                return cands[0]
+            return None
+        words = key.split()
+        # a first name, a surname, 'Helen C' (first name and initial)
+        cands = [p for p in self.people if _matches_partial(words, p.name.casefold().split())]
+        if len(cands) == 1:
+            return cands[0]
+        # a role: 'Clerk', 'Parish Clerk', 'Chairman'
+        role_key = re.sub(r"^(parish|town|the)\s+", "", key)
+        cands = [p for p in self.people if p.role and _role_match(role_key, p.role.casefold())]
+        if len(cands) == 1:
+            return cands[0]
+        return None
+
+    def resolve(self, owner_text: str | None) -> list[str]:
+        """Owner names for an owner as written ('PH', 'TG & BM', 'Ben, Fletcher', 'Warwickshire Safeguarding Team')."""
+        if not owner_text or _NOBODY.match(owner_text):
+            return []
+        text = owner_text.strip().strip("*_").strip()
+        if _NOBODY.match(text):
+            return []
+        whole = self.lookup(text)
+        if whole:
+            return [whole.name]
+        parts = [p for p in re.split(r"\s*(?:&|,|;|/|\band\b|\+)\s*", text) if p.strip()]
+        owners: list[str] = []
+        for part in parts:
+            person = self.lookup(part)
+            if person:
+                owners.append(person.name)
+            elif not _NOBODY.match(part):
+                owners.append(_TITLES.sub("", part).strip() if not INITIALS_TOKEN.match(part) else part)
+                self._warn_unmatched(part)
+        if len(parts) > 1 and not any(self.lookup(p) for p in parts):
+            return [text]  # a team written with 'and' ('Children and Families Team')
+        return list(dict.fromkeys(owners))
+
+    def _warn_unmatched(self, part: str) -> None:
+        if INITIALS_TOKEN.match(part.strip()) and part not in self._warned:
+            self._warned.add(part)
+            self.warnings.append(f"owner '{part}' matches no one in the attendance; kept as written")
+
+
+def _name_initials(name: str) -> str:
+    return "".join(w[0] for w in re.split(r"[\s-]+", name) if w and w[0].isalpha()).upper()
+
+
+def _matches_partial(words: list[str], name: list[str]) -> bool:
+    if not words or len(words) > len(name):
+        return False
+    if len(words) == 1:
+        return words[0] == name[0] or (len(words[0]) > 2 and words[0] == name[-1])
+    # 'Helen C' for 'Helen Cliffe'; 'Eric J' for 'Eric Johnson'
+    return words[0] == name[0] and all(n.startswith(w.rstrip(".")) for w, n in zip(words[1:], name[1:], strict=False))
+
+
+def _role_match(key: str, role: str) -> bool:
+    role = re.sub(r"^(parish|town)\s+", "", role)
+    if key == role:
+        return True
+    stem = re.sub(r"(man|woman|person)$", "", key)
+    return role.startswith(stem) and not role.startswith("vice") and len(stem) >= 4

@@ -1,0 +1,283 @@
+"""Attendance: who was present, in attendance, sent apologies or was absent.
+
+People are written many ways: 'Elaine Coleridge-Smith, ECS (Independent Chair,
+Warwickshire Safeguarding)', 'Steve Fisher (SF), STFC', 'Mrs Claire Cann -
+Chair', 'Cllr J Nicholas-Letch (Chairman)', plain comma lists, one name a line,
+and attendance tables with a Yes/No column.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable
+
+from ..layout import Para, Table
+from ..model import Attendance, Person
+
+LABELS: list[tuple[re.Pattern[str], Attendance | str]] = [
+    (re.compile(r"(?:also\s+)?in\s+attendance|also\s+present|present\s+at\s+the\s+invitation[\w ]*?(?=\s+(?:was|were)\b|:|$)|observ\w*|guests?|officers?\s+present|staff\s+present", re.I), "in_attendance"),
+    (re.compile(r"apologies(?:\s+for\s+absence)?(?:\s+(?:were\s+)?received)?(?:\s+from)?|regrets|apologies\s+received", re.I), "apologies"),
+    (re.compile(r"absent|not\s+present|did\s+not\s+attend", re.I), "absent"),
+    (re.compile(r"(?:those\s+)?attend\w*|present(?:\s+at\s+the\s+meeting)?|(?:voting\s+)?members\s+present|directors\s+present|participants|members|attendees|roll\s+call", re.I), "present"),
+    (re.compile(r"chair(?:man|person|woman)?|scribe(?:\(s\))?|minute\s*taker|minutes\s+taken\s+by|clerk|secretary", re.I), "role"),
+]
+HONORIFICS = re.compile(r"^(?:(?:cllr|councillor|mr|mrs|ms|miss|mx|dr|prof|professor|rev|revd|sir|dame|lady|lord)\.?\s+)+", re.I)
+ROLE_PREFIX = re.compile(
+    r"^((?:county|borough|district|parish|city|town)\s+councillor|councillor|pcso|pc|ds|di|dci|supt|chief\s+inspector|inspector|sergeant|clerk|chair(?:man)?)\s+(?=[A-Z])",
+    re.I,
+)
+ROLE_WORDS = re.compile(
+    r"\b(chair\w*|vice|manager|taker|officer|director|lead|head|clerk|secretary|treasurer|member|councillor|"
+    r"representative|adviser|advisor|designated|deputy|nurse|doctor|superintendent|inspector|scribe|coordinator|"
+    r"executive|president|commissioner|pcso|partner|consultant|administrator|analyst|assistant|principal|"
+    r"safeguarding\s+lead|governor|trustee|liaison)\b",
+    re.I,
+)
+ORG_WORDS = re.compile(
+    r"\b(council|police|constabulary|trust|nhs|ccg|icb|group|ltd|limited|inc|plc|gmbh|ag|corporation|university|"
+    r"college|school|academy|foundation|service|services|partnership|board|department|agency|authority|"
+    r"commissioning|hospital|safeguarding|team|association|society|company|office)\b",
+    re.I,
+)
+INITIALS = re.compile(r"^[A-Z][A-Za-z]{0,2}[A-Z]?$")
+NAME_TOKEN = re.compile(r"^(?:[A-Z][a-zA-Z'\u2019]+(?:-[A-Z]?[a-zA-Z'\u2019]+)*|[A-Z]\.?(?:[A-Z]\.?)*|(?:de|van|von|der|le|la|du|da|di|st\.?|mc|mac|o')|[A-Z][a-z]+[A-Z][a-z]+)$")
+NOT_NAMES = re.compile(
+    r"\b(members?\s+of\s+the\s+public|none|nil|n/a|tbc|all|apologies|present|meeting|minutes|agenda|item|the|"
+    r"and|received|noted|public|were|was|from|quorum|committee|council)\b",
+    re.I,
+)
+
+
+def label_of(text: str) -> tuple[Attendance | str, str, str] | None:
+    """(kind, label, rest) when text opens with an attendance label ('Present:', 'Apologies', '2.1.1 Voting Members Present')."""
+    t = re.sub(r"^\s*(?:\d+(?:\.\d+)*\.?|[a-z]\)|[ivx]+\))\s+", "", text.strip(), flags=re.I)
+    t = t.strip("*_ ")
+    for pattern, kind in LABELS:
+        m = re.match(rf"(?:{pattern.pattern})(?:\s*\(s\))?\s*(?::|-|–|\s+(?:was|were|are)\b|$)", t, re.I)
+        if m:
+            rest = t[m.end():].strip(" :*_-–")
+            return kind, t[: m.end()].strip(" :*_-–"), rest
+        m = re.match(rf"(?:{pattern.pattern})\s+(?:from|were|was)\s+", t, re.I)
+        if m and kind == "apologies":
+            return kind, t[: m.end()].strip(), t[m.end():]
+    return None
+
+
+def _split_top(text: str, seps: str) -> list[str]:
+    """Split on separators outside parentheses."""
+    parts, depth, buf = [], 0, []
+    for ch in text:
+        if ch in "([":
+            depth += 1
+        elif ch in ")]":
+            depth = max(0, depth - 1)
+        if ch in seps and depth == 0:
+            parts.append("".join(buf))
+            buf = []
+        else:
+            buf.append(ch)
+    parts.append("".join(buf))
+    return [p.strip() for p in parts if p.strip()]
+
+
+def split_people(text: str) -> list[str]:
+    """A run of people in one paragraph, one string each."""
+    text = re.sub(r"\s+", " ", text).strip().rstrip(".")
+    # 'Name, IN (Role, Org) Name, IN (Org)': a closing parenthesis then a capital starts the next person
+    chunks = re.split(r"(?<=\))\s*[,;]?\s+(?:and\s+)?(?=[A-Z])", text)
+    if len(chunks) > 1 and all(_leading_name(c) for c in chunks):
+        return chunks
+    parts = _split_top(re.sub(r",?\s+(?:and|&)\s+(?=(?:Cllr|Mr|Mrs|Ms|Dr|[A-Z]))", ", ", text), ",;")
+    out: list[str] = []
+    for part in parts:
+        if out and not _leading_name(part):
+            out[-1] = f"{out[-1]}, {part}"  # an organisation or role that belongs to the person before
+        else:
+            out.append(part)
+    return out
+
+
+def _leading_name(chunk: str) -> str | None:
+    """The name a chunk starts with, without honorifics ('Mrs Claire Cann - Chair' -> 'Claire Cann')."""
+    s = chunk.strip().strip("*_").strip()
+    had_title = bool(HONORIFICS.match(s))
+    s = HONORIFICS.sub("", s)
+    rp = ROLE_PREFIX.match(s)
+    if rp:
+        s = HONORIFICS.sub("", s[rp.end():])
+        had_title = True
+    s = re.split(r"\s*[,(\[]|\s+[-–—]\s+|:", s, maxsplit=1)[0].strip()
+    tokens = s.split()
+    if not tokens or len(tokens) > 5 or NOT_NAMES.search(s) or re.search(r"\d", s):
+        return None
+    if not all(NAME_TOKEN.match(t) for t in tokens):
+        return None
+    if len(tokens) == 1 and not had_title:
+        return None
+    if len(tokens) >= 2 and all(ORG_WORDS.search(t) or ROLE_WORDS.search(t) for t in tokens[1:]):
+        return None
+    if all(t.isupper() and len(t) > 1 for t in tokens):
+        return None  # an acronym such as 'STFC' or 'ESRF' is an organisation
+    return s
+
+
+def parse_person(chunk: str, attendance: Attendance) -> Person | None:
+    raw = chunk.strip().strip("*_").strip()
+    role: str | None = None
+    body = HONORIFICS.sub("", raw)
+    rp = ROLE_PREFIX.match(body)
+    if rp:
+        role = rp.group(1).strip().title() if not rp.group(1).isupper() else rp.group(1)
+        body = HONORIFICS.sub("", body[rp.end():])
+    name = _leading_name(raw)
+    if not name:
+        return None
+    rest = body[len(name):].strip() if body.startswith(name) else body.split(name, 1)[-1].strip()
+    person = Person(name=name, attendance=attendance, role=role)
+    # initials: ', ECS (' or ' (SF)'
+    m = re.match(r"^,?\s*\(?([A-Z][A-Za-z]{0,2}[A-Z]?)\)?(?=\s*(?:[,(]|$))", rest)
+    if m and INITIALS.match(m.group(1)) and _initials_fit(m.group(1), name):
+        person.initials = m.group(1)
+        rest = rest[m.end():].strip()
+    details: list[str] = []
+    for paren in re.findall(r"\(([^()]*)\)", rest):
+        details.append(paren)
+    outside = re.sub(r"\([^()]*\)", " ", rest)
+    outside = re.sub(r"\b(?:was|were)\s+present.*$", "", outside, flags=re.I)
+    details.extend(p for p in _split_top(outside.strip(" ,;-–—"), ",;") if p)
+    _apply_details(person, details)
+    return person
+
+
+def _initials_fit(initials: str, name: str) -> bool:
+    letters = "".join(w[0] for w in re.split(r"[\s-]+", name) if w).upper()
+    caps = "".join(c for c in initials if c.isupper())
+    return bool(caps) and caps[0] == letters[0] and caps[-1] in letters
+
+
+def _apply_details(person: Person, details: list[str]) -> None:
+    """Details after a name: '(Independent Chair, Warwickshire Safeguarding)', ', STFC, Scientific Computing', '- Chair'."""
+    flat: list[str] = []
+    for d in details:
+        d = d.strip(" .-–—")
+        if d:
+            flat.append(d)
+    if not flat:
+        return
+    if len(flat) == 1 and "," in flat[0]:
+        first, _, rest = flat[0].partition(",")
+        if ROLE_WORDS.search(first) and not ORG_WORDS.search(first):
+            person.role = person.role or first.strip()
+            person.organisation = rest.strip() or None
+            return
+    roles = [d for d in flat if ROLE_WORDS.search(d) and not ORG_WORDS.search(d)]
+    orgs = [d for d in flat if d not in roles]
+    if roles:
+        person.role = person.role or ", ".join(roles)
+    if orgs:
+        person.organisation = ", ".join(orgs)
+
+
+def people_from_text(text: str, attendance: Attendance) -> list[Person]:
+    out = []
+    for chunk in split_people(text):
+        p = parse_person(chunk, attendance)
+        if p:
+            out.append(p)
+    return out
+
+
+def attendance_table(table: Table) -> list[Person] | None:
+    """A table with a Yes/No attendance column and a name column."""
+    if len(table.rows) < 3:
+        return None
+    header = [c.text.casefold() for c in table.rows[0]]
+    flag = next((i for i, h in enumerate(header) if re.search(r"present|attend", h)), -1)
+    if flag < 0:
+        return None
+    values = [r[flag].text.strip().casefold() for r in table.rows[1:] if len(r) > flag]
+    if sum(v in ("yes", "no", "y", "n", "x", "\u2713", "\u2714", "present", "absent", "apologies") for v in values) < len(values) * 0.7:
+        return None
+    name_col = next((i for i in range(len(header)) if i != flag), -1)
+    people: list[Person] = []
+    for row in table.rows[1:]:
+        if len(row) <= max(flag, name_col):
+            continue
+        v = row[flag].text.strip().casefold()
+        att: Attendance = "present" if v in ("yes", "y", "x", "\u2713", "\u2714", "present") else (
+            "apologies" if v == "apologies" else "absent"
+        )
+        p = parse_person(row[name_col].text, att)
+        if not p:
+            continue
+        extra = [row[i].text for i in range(len(row)) if i not in (flag, name_col) and row[i].text]
+        _apply_details(p, extra)
+        people.append(p)
+    return people
+
+
+def merge_people(people: Iterable[Person]) -> list[Person]:
+    """One entry a person: later mentions fill gaps, never overwrite."""
+    out: list[Person] = []
+    for p in people:
+        same = next((q for q in out if _same_person(q, p)), None)
+        if same is None:
+            out.append(p)
+            continue
+        same.initials = same.initials or p.initials
+        same.organisation = same.organisation or p.organisation
+        same.role = same.role or p.role
+        if len(p.name) > len(same.name) and p.name.split()[-1] == same.name.split()[-1]:
+            same.name = p.name
+        if same.attendance == "not_recorded":
+            same.attendance = p.attendance
+    return out
+
+
+def _same_person(a: Person, b: Person) -> bool:
+    x, y = a.name.casefold().split(), b.name.casefold().split()
+    if x == y:
+        return True
+    # 'M Storey' and 'Martin Storey', 'Rockcliffe' and 'Cllr Rockcliffe'
+    if x[-1] != y[-1]:
+        return False
+    fx, fy = x[0] if len(x) > 1 else "", y[0] if len(y) > 1 else ""
+    return not fx or not fy or fx[0] == fy[0] and (len(fx) == 1 or len(fy) == 1)
+
+
+def _is_prose(text: str) -> bool:
+    """Sentences, not a list of names: many lower-case words."""
+    words = re.findall(r"[A-Za-z]+", re.sub(r"\([^()]*\)", "", text))
+    lower = sum(1 for w in words if w.islower() and w not in ("and", "of", "for", "the", "de", "van", "von"))
+    return len(words) > 6 and lower > len(words) * 0.3
+
+
+def paras_people(paras: list[Para]) -> tuple[list[Person], list[tuple[str, str]]]:
+    """People from a run of paragraphs with attendance labels; also (role, name) pairs from 'Chair: X' lines."""
+    people: list[Person] = []
+    roles: list[tuple[str, str]] = []
+    state: Attendance | None = None
+    for para in paras:
+        text = para.text.strip()
+        lab = label_of(text)
+        if lab:
+            kind, label, rest = lab
+            if kind == "role":
+                if rest:
+                    roles.append((re.sub(r"\(s\)", "", label).strip().title(), rest))
+                continue
+            state = kind  # type: ignore[assignment]
+            if rest:
+                people.extend(people_from_text(rest, state))  # type: ignore[arg-type]
+            continue
+        if state is None:
+            continue
+        if para.heading or re.match(r"^\d+[.)]?\s", text) or _is_prose(text):
+            state = None
+            continue
+        found = people_from_text(text, state)
+        if found:
+            people.extend(found)
+        elif not para.list_item:
+            state = None
+    return people, roles

@@ -1,0 +1,152 @@
+"""Tables: rejoining what page breaks split, and telling what a table is for.
+
+A Word table that runs over pages arrives from PDF or text exports as one table
+a page, each starting with the repeated header row, and a row cut by the page
+break arrives as a row with an empty first cell. Both are rejoined here, for
+every format alike.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from ..layout import Block, Cell, Para, Table
+
+_SENTENCE_END = re.compile(r"[.!?:;)\]\"'\u201d]\s*$")
+
+
+def _key(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.casefold()).strip()
+
+
+def row_key(row: list[Cell]) -> tuple[str, ...]:
+    return tuple(_key(c.text) for c in row)
+
+
+def merge_tables(blocks: list[Block]) -> list[Block]:
+    """Join a table to the one before it when it repeats its header row (a page break)."""
+    out: list[Block] = []
+    last_table: Table | None = None
+    for block in blocks:
+        if isinstance(block, Para):
+            if block.text:
+                out.append(block)
+                last_table = None if not _is_page_furniture(block) else last_table
+            continue
+        if (
+            last_table is not None
+            and block.rows
+            and last_table.rows
+            and row_key(block.rows[0]) == row_key(last_table.rows[0])
+            and any(row_key(block.rows[0]))
+        ):
+            _append_rows(last_table, block.rows[1:])
+            continue
+        table = Table([list(r) for r in block.rows], page=block.page)
+        _rejoin_rows(table)
+        out.append(table)
+        last_table = table
+    return out
+
+
+def _is_page_furniture(para: Para) -> bool:
+    return bool(re.fullmatch(r"(page\s*)?\d{1,3}(\s*(of|/)\s*\d{1,3})?", para.text.strip(), re.I))
+
+
+def _append_rows(table: Table, rows: list[list[Cell]]) -> None:
+    start = len(table.rows)
+    table.rows.extend(list(r) for r in rows)
+    _rejoin_rows(table, start=max(start, 1))
+
+
+def _rejoin_rows(table: Table, start: int = 1) -> None:
+    """A row whose first cell is empty while its neighbours are numbered continues the row above."""
+    if table.width < 3:
+        return
+    numbered = sum(1 for r in table.rows if r and re.match(r"^\s*\d", r[0].text))
+    if numbered < 2:
+        return
+    i = max(start, 1)
+    while i < len(table.rows):
+        row = table.rows[i]
+        if row and not row[0].text.strip() and i > 0 and len(row) == len(table.rows[i - 1]):
+            prev = table.rows[i - 1]
+            if any(c.text for c in row[1:]) and prev[0].text.strip():
+                for a, b in zip(prev, row, strict=True):
+                    _join_cells(a, b)
+                del table.rows[i]
+                continue
+        i += 1
+
+
+def _join_cells(a: Cell, b: Cell) -> None:
+    if not b.paras:
+        return
+    if a.paras and b.paras[0].text and not _SENTENCE_END.search(a.paras[-1].text):
+        head = b.paras[0]
+        last = a.paras[-1]
+        a.paras[-1] = Para(f"{last.text} {head.text}".strip(), bold=last.bold and head.bold)
+        a.paras.extend(b.paras[1:])
+    else:
+        a.paras.extend(b.paras)
+
+
+# ---------------------------------------------------------------- what a table is
+
+ACTION_WORDS = re.compile(r"\b(action|actions|detail|task|description|to do|todo|item)\b")
+OWNER_WORDS = re.compile(
+    r"\b(owner|owners|who|resp|responsible|responsibility|lead|by whom|assigned|assignee|actionee|person)\b"
+)
+STATUS_WORDS = re.compile(r"\b(status|progress|update|rag|outcome)\b")
+DUE_WORDS = re.compile(r"\b(due|deadline|by when|target date|when|date)\b")
+NUMBER_WORDS = re.compile(r"^(no|number|ref|item|#|id)$")
+DISCUSSION_WORDS = re.compile(r"\b(discussion|minutes|notes|summary|comments)\b")
+
+
+@dataclass(slots=True)
+class Columns:
+    """Which column holds what, by header text (-1 where absent)."""
+
+    number: int = -1
+    action: int = -1
+    owner: int = -1
+    status: int = -1
+    due: int = -1
+    discussion: int = -1
+
+
+def columns(header: list[Cell]) -> Columns:
+    cols = Columns()
+    for i, cell in enumerate(header):
+        k = _key(cell.text)
+        if not k or len(k) > 40:
+            continue
+        if NUMBER_WORDS.match(k) and cols.number < 0 and i == 0:
+            cols.number = i
+        elif DISCUSSION_WORDS.search(k) and cols.discussion < 0:
+            cols.discussion = i
+        elif OWNER_WORDS.search(k) and cols.owner < 0:
+            cols.owner = i
+        elif ACTION_WORDS.search(k) and cols.action < 0:
+            cols.action = i
+        elif STATUS_WORDS.search(k) and cols.status < 0:
+            cols.status = i
+        elif DUE_WORDS.search(k) and cols.due < 0:
+            cols.due = i
+    return cols
+
+
+def is_minutes_table(table: Table) -> bool:
+    """Item | Discussion | Action | Owner: the board minutes layout."""
+    if not table.rows or table.width < 2:
+        return False
+    cols = columns(table.rows[0])
+    return cols.discussion >= 0 and (cols.number >= 0 or cols.action >= 0)
+
+
+def is_action_table(table: Table) -> bool:
+    if not table.rows or table.width < 2 or len(table.rows) < 2:
+        return False
+    cols = columns(table.rows[0])
+    return cols.action >= 0 and cols.owner >= 0 and cols.discussion < 0

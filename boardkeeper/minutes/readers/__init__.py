@@ -1,0 +1,79 @@
+"""Readers: bytes in, `Layout` out. The reader is chosen by content, never by file name."""
+
+from __future__ import annotations
+
+from ..errors import MinutesError
+from ..layout import Layout
+
+MAX_BYTES = 50 * 1024 * 1024  # minutes are rarely over 5 MB; 50 MB leaves room for embedded images
+
+
+def sniff(data: bytes) -> str:
+    """The format of `data` by its content: docx, pdf, html, markdown or text.
+
+    Raises MinutesError for content that is not a minutes document at all.
+    """
+    head = data[:1024]
+    if not data.strip():
+        raise MinutesError("the file is empty")
+    if head.lstrip(b"\r\n\t \x00\xef\xbb\xbf").startswith(b"%PDF-") or b"%PDF-" in head:
+        return "pdf"
+    if head.startswith(b"PK\x03\x04"):
+        return "docx"  # the docx reader says so if the archive is some other zip
+    if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
+        raise MinutesError(
+            "this is an old Word 97-2003 (.doc) file or another Office binary; "
+            "open it in Word or LibreOffice and save it as .docx"
+        )
+    if head.startswith(b"{\\rtf"):
+        raise MinutesError("this is a Rich Text (.rtf) file; save it as .docx or PDF")
+    for magic, what in _BINARY_MAGIC:
+        if head.startswith(magic):
+            raise MinutesError(f"this is {what}, not a minutes document")
+    from .text import decode, looks_like_html, looks_like_markdown
+
+    text = decode(data)[0]
+    if looks_like_html(text):
+        return "html"
+    if looks_like_markdown(text):
+        return "markdown"
+    return "text"
+
+
+_BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
+    (b"\x89PNG", "a PNG image"),
+    (b"\xff\xd8\xff", "a JPEG image"),
+    (b"GIF8", "a GIF image"),
+    (b"II*\x00", "a TIFF image"),
+    (b"MM\x00*", "a TIFF image"),
+    (b"\x1f\x8b", "a gzip archive"),
+    (b"7z\xbc\xaf", "a 7-Zip archive"),
+    (b"Rar!", "a RAR archive"),
+    (b"\x7fELF", "a program"),
+    (b"MZ", "a Windows program"),
+)
+
+
+def read(data: bytes) -> Layout:
+    """Read any supported document into a Layout, choosing the reader by content."""
+    if len(data) > MAX_BYTES:
+        raise MinutesError(
+            f"the file is {len(data) / 1048576:.0f} MB; the limit is {MAX_BYTES // 1048576} MB"
+        )
+    kind = sniff(data)
+    # Heavy parsers are imported only when a document of their kind arrives.
+    if kind == "pdf":
+        from .pdf import read_pdf
+
+        return read_pdf(data)
+    if kind == "docx":
+        from .docx import read_docx
+
+        return read_docx(data)
+    if kind == "html":
+        from .html import read_html
+
+        return read_html(data)
+    from .text import read_text
+
+    return read_text(data, markdown=kind == "markdown")

@@ -1,0 +1,245 @@
+"""HTML reader: lxml's forgiving HTML parser, walked into paragraphs and tables.
+
+Also reads HTML fragments (the cells of a tab-separated export carry <p>, <u>
+and <ul> markup), and HTML wrapped in a server template (a PHP page whose
+content sits in a heredoc).
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml import etree
+from lxml import html as lxml_html
+
+from ..errors import MinutesError
+from ..layout import Block, Cell, Layout, Para, Table
+from .text import clean_text, decode
+
+BLOCK_TAGS = frozenset(
+    "p div h1 h2 h3 h4 h5 h6 li ul ol table tr td th thead tbody tfoot blockquote pre dl dt dd "
+    "section article header footer main nav aside address center hr br caption form fieldset "
+    "figure figcaption details summary body html".split()
+)
+SKIP_TAGS = frozenset("script style head title noscript template iframe object embed svg math select".split())
+HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
+MAX_DEPTH = 200  # deeper than any real document; past it a subtree is read as plain text
+_WS = re.compile(r"\s+")
+_DASH_BULLETS = re.compile(r"(?:^|\s)[-\u2022*\u2013]\s+(?=\S)")
+
+
+def read_html(data: bytes) -> Layout:
+    text, warning = decode(data)
+    layout = Layout(format="html")
+    if warning:
+        layout.warnings.append(warning)
+    markup = unwrap_template(text)
+    try:
+        root = lxml_html.document_fromstring(markup)
+    except (etree.ParserError, ValueError) as exc:
+        raise MinutesError("the HTML could not be read (it has no content a parser recognises)") from exc
+    layout.blocks = _Walker().blocks(root)
+    if not any(isinstance(b, Table) or b.text for b in layout.blocks):
+        raise MinutesError("the HTML has no readable text")
+    return layout
+
+
+def fragment_paras(markup: str) -> list[Para]:
+    """The paragraphs of an HTML fragment (a table cell of a text export)."""
+    try:
+        root = lxml_html.fragment_fromstring(markup, create_parent="div")
+    except (etree.ParserError, ValueError):
+        return [Para(clean_text(markup))]
+    paras: list[Para] = []
+    for block in _Walker().blocks(root):
+        if isinstance(block, Para):
+            paras.append(block)
+        else:  # a table inside a cell: keep its text, row by row
+            paras.extend(Para(" | ".join(c.text for c in row)) for row in block.rows)
+    return [p for p in paras if p.text]
+
+
+_HEREDOC = re.compile(r"<<<['\"]?(\w+)['\"]?\r?\n(.*?)\r?\n\s*\1;", re.S)
+_PHP_STRING_VAR = re.compile(r"\$(\w+)\s*=\s*([\"'])(.*?)\2\s*;")
+_PHP_BLOCK = re.compile(r"<\?(?:php)?.*?(?:\?>|\Z)", re.S)
+
+
+def unwrap_template(text: str) -> str:
+    """HTML inside a PHP page: the largest heredoc, with simple string variables filled in."""
+    if "<?php" not in text[:4096]:
+        return text
+    docs = [m.group(2) for m in _HEREDOC.finditer(text)]
+    if docs:
+        body = max(docs, key=len)
+        variables = {m.group(1): m.group(3) for m in _PHP_STRING_VAR.finditer(text)}
+        return re.sub(r"\$(\w+)", lambda m: variables.get(m.group(1), m.group(0)), body)
+    return _PHP_BLOCK.sub("", text)
+
+
+class _Walker:
+    """Turns an element tree into blocks without recursing past MAX_DEPTH."""
+
+    def blocks(self, root: etree._Element) -> list[Block]:
+        out: list[Block] = []
+        self._walk(root, out, 0)
+        return out
+
+    def _walk(self, el: etree._Element, out: list[Block], depth: int) -> None:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
+        if tag in SKIP_TAGS or not tag:
+            return
+        if tag == "table":
+            out.append(self._table(el, depth))
+            return
+        if depth > MAX_DEPTH or not _has_block_child(el):
+            if tag in ("ul", "ol") and depth <= MAX_DEPTH:
+                # a list written with dashes instead of <li> (seen in text exports)
+                for part in _DASH_BULLETS.split(_inline_text(el)):
+                    if part.strip():
+                        out.append(Para(clean_text(part), list_item=True))
+                return
+            para = self._para(el, tag)
+            if para.text:
+                out.append(para)
+            return
+        # Mixed content: text runs between block children are paragraphs of their own.
+        run: list[etree._Element | str] = [el.text] if el.text else []
+        for child in el:
+            ctag = child.tag.lower() if isinstance(child.tag, str) else ""
+            if ctag in BLOCK_TAGS:
+                self._flush(run, out)
+                run = []
+                if ctag != "br":
+                    self._walk(child, out, depth + 1)
+            elif ctag and ctag not in SKIP_TAGS:
+                run.append(child)
+            if child.tail:
+                run.append(child.tail)
+        self._flush(run, out)
+
+    def _flush(self, run: list[etree._Element | str], out: list[Block]) -> None:
+        parts = [r if isinstance(r, str) else _inline_text(r) for r in run]
+        text = clean_text("".join(parts))
+        if not text:
+            return
+        elements = [r for r in run if not isinstance(r, str)]
+        bold = bool(elements) and _all_in(elements, text, _is_bold)
+        out.append(Para(text, bold=bold))
+
+    def _para(self, el: etree._Element, tag: str) -> Para:
+        text = clean_text(_inline_text(el))
+        return Para(
+            text,
+            heading=HEADINGS.get(tag, 0),
+            bold=bool(text) and _styled_text(el, _is_bold) >= len(text.replace(" ", "")),
+            underline=bool(text) and _styled_text(el, _is_underline) >= len(text.replace(" ", "")),
+            list_item=tag in ("li", "dt", "dd"),
+        )
+
+    def _table(self, table: etree._Element, depth: int) -> Table:
+        rows: list[list[Cell]] = []
+        for tr in table.iter("tr", "TR"):
+            if _closest_table(tr) is not table:
+                continue  # rows of a nested table belong to its cell
+            cells: list[Cell] = []
+            for td in tr:
+                if not isinstance(td.tag, str) or td.tag.lower() not in ("td", "th"):
+                    continue
+                inner: list[Block] = []
+                self._walk_cell(td, inner, depth + 1)
+                paras: list[Para] = []
+                for b in inner:
+                    if isinstance(b, Para):
+                        paras.append(b)
+                    else:
+                        paras.extend(Para(" | ".join(c.text for c in r)) for r in b.rows)
+                cells.append(Cell([p for p in paras if p.text]))
+            if cells:
+                rows.append(cells)
+        return Table(rows)
+
+    def _walk_cell(self, td: etree._Element, out: list[Block], depth: int) -> None:
+        if not _has_block_child(td):
+            text = clean_text(_inline_text(td))
+            if text:
+                out.append(
+                    Para(
+                        text,
+                        bold=_styled_text(td, _is_bold) >= len(text.replace(" ", "")),
+                        underline=_styled_text(td, _is_underline) >= len(text.replace(" ", "")),
+                    )
+                )
+            return
+        td_tag = td.tag
+        td.tag = "div"  # walk the cell's content as a block container
+        try:
+            self._walk(td, out, depth)
+        finally:
+            td.tag = td_tag
+
+
+def _closest_table(el: etree._Element) -> etree._Element | None:
+    parent = el.getparent()
+    while parent is not None and not (isinstance(parent.tag, str) and parent.tag.lower() == "table"):
+        parent = parent.getparent()
+    return parent
+
+
+def _has_block_child(el: etree._Element) -> bool:
+    return any(isinstance(c.tag, str) and c.tag.lower() in BLOCK_TAGS for c in el)
+
+
+def _inline_text(el: etree._Element) -> str:
+    """Text of an element in order, <br> as a space, skipped tags left out (iterative: depth is no risk)."""
+    parts: list[str] = []
+    skipping = 0
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        tag = node.tag.lower() if isinstance(node.tag, str) else ""
+        if event == "start":
+            if tag in SKIP_TAGS or not tag:
+                skipping += 1
+            elif not skipping:
+                parts.append(" " if tag == "br" else (node.text or ""))
+        else:
+            if tag in SKIP_TAGS or not tag:
+                skipping -= 1
+            if node is not el and not skipping and node.tail:
+                parts.append(node.tail)
+    return "".join(parts)
+
+
+def _is_bold(el: etree._Element) -> bool:
+    tag = el.tag.lower() if isinstance(el.tag, str) else ""
+    style = (el.get("style") or "").replace(" ", "").lower()
+    return tag in ("b", "strong") or "font-weight:bold" in style or "font-weight:700" in style
+
+
+def _is_underline(el: etree._Element) -> bool:
+    tag = el.tag.lower() if isinstance(el.tag, str) else ""
+    style = (el.get("style") or "").replace(" ", "").lower()
+    return tag == "u" or "text-decoration:underline" in style
+
+
+def _styled_text(el: etree._Element, test: object) -> int:
+    """How many non-space characters of el sit inside elements that pass `test`."""
+    assert callable(test)
+    if test(el):
+        return len(_WS.sub("", "".join(el.itertext())))
+    total = 0
+    for node in el.iter():
+        if node is el or not test(node):
+            continue
+        if any(test(a) for a in node.iterancestors() if a is not el and _is_descendant(a, el)):
+            continue
+        total += len(_WS.sub("", "".join(node.itertext())))
+    return total
+
+
+def _is_descendant(node: etree._Element, ancestor: etree._Element) -> bool:
+    return any(a is ancestor for a in node.iterancestors())
+
+
+def _all_in(elements: list[etree._Element], text: str, test: object) -> bool:
+    assert callable(test)
+    styled = sum(len(_WS.sub("", "".join(e.itertext()))) for e in elements if test(e))
+    return styled >= len(text.replace(" ", ""))

@@ -1,0 +1,274 @@
+"""Plain text and markdown reader.
+
+Handles what minutes arrive as when they are not Word or PDF: markdown pages
+(front matter, headings, pipe tables, bullets, **bold** lines), text exports of
+Word tables (tab-separated cells, sometimes with HTML inside), and
+`pdftotext -layout` output (wrapped lines, form feeds between pages).
+"""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+from ..errors import MinutesError
+from ..layout import Block, Cell, Layout, Para, Table
+
+_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
+
+
+def decode(data: bytes) -> tuple[str, str | None]:
+    """Bytes to text: UTF-8 (with or without BOM), UTF-16 with BOM, else Windows-1252 with a warning."""
+    warning = None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        try:
+            text = data.decode("utf-16")
+        except UnicodeDecodeError as exc:
+            raise MinutesError("the file says it is UTF-16 text but is not") from exc
+    else:
+        try:
+            text = data.decode("utf-8-sig")
+        except UnicodeDecodeError:
+            text = data.decode("cp1252", errors="replace")
+            warning = "the text is not UTF-8; it was read as Windows-1252"
+    sample = text[:65536]
+    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
+    if "\x00" in sample or controls > len(sample) * 0.02 + 2:
+        raise MinutesError("the file is not a text document (it contains binary data)")
+    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE), warning
+
+
+def clean_text(text: str) -> str:
+    """Fold whitespace and drop invisible characters."""
+    return _SPACES.sub(" ", text.translate(_INVISIBLE).replace("\n", " ")).strip()
+
+
+_HTML_DOC = re.compile(r"<(!doctype\s+html|html[\s>]|body[\s>]|head[\s>])", re.I)
+_HTML_TAG = re.compile(r"</?(p|div|table|tr|td|h[1-6]|span|br|li|ul|ol|b|i|u|strong|em|a)\b[^>]*>", re.I)
+
+
+def _tab_rows(text: str) -> int:
+    """Lines that read as rows of a tab-separated table (not indentation)."""
+    return sum(
+        1
+        for line in text.splitlines()
+        if line[:1] not in ("", "\t", " ") and sum(1 for c in line.split("\t") if c.strip()) >= 2
+    )
+
+
+def looks_like_html(text: str) -> bool:
+    head = text[:200_000]
+    if _HTML_DOC.search(head):
+        return True
+    tags = len(_HTML_TAG.findall(head))
+    # A tab-separated export carries HTML inside its cells but is a table, not a page.
+    return tags >= 10 and _tab_rows(head) * 10 < tags
+
+
+def looks_like_markdown(text: str) -> bool:
+    head = text[:200_000]
+    signs = (
+        len(re.findall(r"(?m)^#{1,6} \S", head))
+        + len(re.findall(r"(?m)^\s*\|.*\|\s*$", head))
+        + len(re.findall(r"\*\*[^*\n]+\*\*", head))
+        + len(re.findall(r"(?m)^\d+\\\.", head))
+        + (5 if head.startswith("---\n") else 0)
+    )
+    return signs >= 3
+
+
+# ---------------------------------------------------------------- reading
+
+_FRONT_MATTER = re.compile(r"\A---\n(.*?)\n---\n", re.S)
+_BULLET = re.compile(r"^(\s*)(?:[-*+\u2022\u25cf\u25aa\u2023\u2043o]|\d+[.)])\s+")
+_MD_HEADING = re.compile(r"^\s{0,3}(#{1,6})\s+(.*?)\s*#*\s*$")
+_MD_TABLE_RULE = re.compile(r"^\s*\|?\s*:?[-=]{3,}:?\s*(\|\s*:?[-=]{3,}:?\s*)*\|?\s*$")
+_NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*|[a-z]|[ivx]{1,5})[.)]\s+\S", re.I)
+_KRAMDOWN_ATTR = re.compile(r"^\s*\{:.*\}\s*$")
+
+
+def read_text(data: bytes, *, markdown: bool) -> Layout:
+    text, warning = decode(data)
+    layout = Layout(format="markdown" if markdown else "text")
+    if warning:
+        layout.warnings.append(warning)
+    body, front = _split_front_matter(text)
+    blocks: list[Block] = []
+    for key, value in front:
+        blocks.append(Para(f"{key}: {value}" if value else key, list_item=False))
+    pages = body.split("\f")
+    for number, page in enumerate(pages, start=1):
+        for block in _read_lines(page.split("\n"), markdown=markdown):
+            block.page = number if len(pages) > 1 else None
+            blocks.append(block)
+    layout.blocks = blocks
+    layout.pages = len(pages)
+    if not any(isinstance(b, Table) or b.text for b in blocks):
+        raise MinutesError("the document has no text")
+    return layout
+
+
+def _split_front_matter(text: str) -> tuple[str, list[tuple[str, str]]]:
+    """Front matter as metadata lines; block scalars in it (a page body kept in YAML) become the body."""
+    m = _FRONT_MATTER.match(text)
+    if not m:
+        return text, []
+    meta: list[tuple[str, str]] = []
+    bodies: list[str] = []
+    lines = m.group(1).split("\n")
+    i = 0
+    while i < len(lines):
+        line = lines[i]
+        km = re.match(r"^([A-Za-z_][\w-]*):\s*(.*)$", line)
+        i += 1
+        if not km:
+            continue
+        key, value = km.group(1), km.group(2).strip()
+        if value[:1] in ("|", ">"):
+            block: list[str] = []
+            while i < len(lines) and (not lines[i].strip() or lines[i].startswith((" ", "\t"))):
+                block.append(lines[i])
+                i += 1
+            indent = min((len(b) - len(b.lstrip()) for b in block if b.strip()), default=0)
+            bodies.append("\n".join(b[indent:] for b in block))
+        elif value:
+            meta.append((key, value.strip("\"'")))
+    return "\n\n".join(bodies) + "\n" + text[m.end():], [("front-matter " + k, v) for k, v in meta]
+
+
+def _read_lines(lines: list[str], *, markdown: bool) -> list[Block]:
+    blocks: list[Block] = []
+    para: list[str] = []
+    para_list = False
+    width = _wrap_width(lines)
+
+    def flush() -> None:
+        nonlocal para, para_list
+        if para:
+            blocks.append(_make_para(" ".join(para), list_item=para_list))
+        para, para_list = [], False
+
+    i = 0
+    while i < len(lines):
+        raw = lines[i]
+        line = raw.rstrip()
+        stripped = line.strip()
+        if not stripped or _KRAMDOWN_ATTR.match(stripped) or stripped in ("---", "***", "___"):
+            flush()
+            i += 1
+            continue
+        # Pipe table (markdown) or tab-separated table (a Word table saved as text)
+        if stripped.startswith("|") and i + 1 < len(lines) and _MD_TABLE_RULE.match(lines[i + 1]):
+            flush()
+            i = _pipe_table(lines, i, blocks)
+            continue
+        if "\t" in line and len(stripped.split("\t")) >= 2:
+            flush()
+            i = _tab_table(lines, i, blocks)
+            continue
+        hm = _MD_HEADING.match(line)
+        if hm:
+            flush()
+            blocks.append(_make_para(hm.group(2), heading=len(hm.group(1))))
+            i += 1
+            continue
+        hard_break = raw.endswith("\\") or raw.endswith("  ")
+        starts_block = bool(_BULLET.match(line)) or bool(_NUMBERED.match(line.replace("\\.", ".")))
+        if starts_block or _is_whole_emphasis(stripped) or stripped.startswith(">"):
+            flush()
+            para_list = bool(_BULLET.match(line)) and not _NUMBERED.match(line.replace("\\.", "."))
+        elif para and not markdown and _ends_line(para[-1], width):
+            flush()
+        para.append(stripped.rstrip("\\").strip())
+        if hard_break or _is_whole_emphasis(stripped) or _is_heading_line(stripped):
+            flush()
+        i += 1
+    flush()
+    return blocks
+
+
+def _wrap_width(lines: list[str]) -> int:
+    """The width text was wrapped at: the longer lines' typical length (0 when lines are not wrapped)."""
+    lengths = sorted(len(x.rstrip()) for x in lines if x.strip() and "|" not in x and "\t" not in x)
+    if len(lengths) < 8:
+        return 0
+    p90 = lengths[int(len(lengths) * 0.9)]
+    return p90 if p90 <= 140 else 0
+
+
+def _ends_line(previous: str, width: int) -> bool:
+    """Whether a line ends its paragraph: short lines in wrapped text, or any line in unwrapped text."""
+    if not width:
+        return True
+    return len(previous) < width * 0.6
+
+
+def _is_whole_emphasis(s: str) -> bool:
+    s = s.rstrip("\\").strip()
+    return bool(re.fullmatch(r"(\*\*|__)[^*_].*(\*\*|__):?", s)) or bool(re.fullmatch(r"\*[^*].*\*", s))
+
+
+def _is_heading_line(s: str) -> bool:
+    """A short numbered line with no sentence in it ('5. Roadmap') is a heading, never the start of prose."""
+    s = s.replace("\\.", ".").rstrip("\\").strip()
+    m = _NUMBERED.match(s)
+    return bool(m) and len(s) <= 90 and not re.search(r"[.;]\s*$", s[m.end() - 1:]) and "  " not in s
+
+
+def _make_para(raw: str, *, heading: int = 0, list_item: bool = False) -> Para:
+    text = raw.replace("\\.", ".").replace("\\", "")
+    bold = _is_whole_emphasis(text)
+    if list_item:
+        text = _BULLET.sub("", text, count=1)
+    text = re.sub(r"^>\s*", "", text)
+    text = _strip_inline_markdown(text)
+    return Para(clean_text(text), heading=heading, bold=bold and not heading, list_item=list_item)
+
+
+def _strip_inline_markdown(text: str) -> str:
+    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
+    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
+    text = re.sub(r"(?<![\w*])\*(?!\s)([^*\n]+?)\*(?![\w*])", r"\1", text)
+    text = re.sub(r"`([^`]*)`", r"\1", text)
+    return text
+
+
+def _cells(line: str) -> list[str]:
+    s = line.strip()
+    if s.startswith("|"):
+        s = s[1:]
+    if s.endswith("|"):
+        s = s[:-1]
+    return [c.strip() for c in s.split("|")]
+
+
+def _pipe_table(lines: list[str], i: int, blocks: list[Block]) -> int:
+    rows = [[Cell([_make_para(c)]) for c in _cells(lines[i])]]
+    i += 2
+    while i < len(lines) and lines[i].strip().startswith("|"):
+        if not _MD_TABLE_RULE.match(lines[i]):
+            rows.append([Cell([_make_para(c)] if c else []) for c in _cells(lines[i])])
+        i += 1
+    blocks.append(Table(rows))
+    return i
+
+
+def _tab_table(lines: list[str], i: int, blocks: list[Block]) -> int:
+    """Consecutive tab-separated lines as one table; a cell's HTML is read into paragraphs."""
+    from .html import fragment_paras
+
+    rows: list[list[Cell]] = []
+    while i < len(lines) and "\t" in lines[i] and lines[i].strip():
+        row: list[Cell] = []
+        for raw in lines[i].split("\t"):
+            raw = raw.strip()
+            if "<" in raw and ">" in raw:
+                row.append(Cell(fragment_paras(raw)))
+            else:
+                row.append(Cell([Para(clean_text(raw))] if raw.strip() else []))
+        rows.append(row)
+        i += 1
+    blocks.append(Table(rows))
+    return i
