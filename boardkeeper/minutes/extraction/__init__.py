@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 from ..layout import Layout, Para, Table
@@ -130,49 +131,56 @@ def _meeting(cut: Sections) -> Meeting:
                     break
     meeting.next_meeting_date = _next_meeting(cut, header, meeting)
     for line in header:
-        m = re.match(r"^(?:venue|location|place|where)\s*:?\s*(.+)$", line, re.I)
+        m = re.match(r"^(?:venue|location|place|where)\s*:\s*(.+)$", line, re.I)
         if m:
             meeting.location = m.group(1).strip()
             break
     return meeting
 
 
+_GENERIC_HEADING = re.compile(r"^\W*(minutes|agenda|notes|attendees|attendance|attendace|present)\W*$", re.I)
+
+
 def _title(cut: Sections, header: list[str], front: list[str]) -> str | None:
+    """A fields table's 'Meeting' row, else the first heading, else front matter, else a line naming a meeting."""
     for block in cut.preamble:
         if isinstance(block, Table):
             for row in block.rows:
                 if len(row) >= 2 and re.match(r"^\W*(meeting|title|board|committee)\W*$", row[0].text, re.I):
                     return row[1].text.strip() or None
-    for block in cut.preamble:
-        if isinstance(block, Para) and block.heading == 1:
-            return re.sub(r"\s*[-—–]\s*(minutes|\d{4}-\d\d-\d\d).*$", "", block.text, flags=re.I).strip()
-    for line in header:
-        if _TITLE_WORDS.search(line) and len(line) < 120 and not line.startswith("front-matter"):
-            return line.strip()
+    headings = [b for b in cut.preamble if isinstance(b, Para) and b.heading and not _GENERIC_HEADING.match(b.text)]
+    if headings and headings[0].heading == 1:
+        return re.sub(r"\s*[-—–]\s*(minutes|\d{4}-\d\d-\d\d).*$", "", headings[0].text, flags=re.I).strip()
     for line in front:
         if line.startswith("front-matter title: "):
             return line[len("front-matter title: "):]
+    if headings:
+        return headings[0].text
+    for line in header:
+        if _TITLE_WORDS.search(line) and len(line) < 120:
+            return line.strip()
     return None
 
 
-def _next_meeting(cut: Sections, header: list[str], meeting: Meeting) -> object:
-    texts: list[str] = []
-    for line in header:
-        texts.append(line)
+def _next_meeting(cut: Sections, header: list[str], meeting: Meeting) -> dt.date | None:
+    """The next meeting's date: the last mention of the next meeting that gives a date after this one."""
+    texts: list[str] = list(header)
     for section in cut.items:
         texts.append(section.title + ":")
         texts.extend(b.text for b in section.blocks if isinstance(b, Para))
-    for i, text in enumerate(texts):
+    yearless: dt.date | None = None
+    for i in range(len(texts) - 1, -1, -1):
+        text = texts[i]
         if not _NEXT_MEETING.search(text):
             continue
-        for candidate in (text, texts[i + 1] if i + 1 < len(texts) else ""):
+        # the date may sit in the heading's own line or the line after it ('Date of Next Meeting.' / '9th October')
+        follow = texts[i + 1] if i + 1 < len(texts) and len(text) < 80 else ""
+        for candidate in (text, follow):
             for _, d in find_dates(candidate):
                 if meeting.date is None or d > meeting.date:
                     return d
-            d2 = date_without_year(candidate, meeting.date)
-            if d2:
-                return d2
-    return None
+            yearless = yearless or date_without_year(candidate, meeting.date)
+    return yearless
 
 
 def _discussion(section: Section) -> str:

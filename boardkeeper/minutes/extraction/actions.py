@@ -14,21 +14,31 @@ _MARKER = re.compile(r"^\W{0,3}actions?\W{0,3}\s*(?::|-|–|—)\s*(.*)$", re.I)
 _TRAILING_MARKER = re.compile(r"^(.*?)\s*[-–—]?\s*\*{0,2}\bACTION\b\*{0,2}:?\s*(\(.*\))?\s*$")
 _BARE_MARKER = re.compile(r"^\W{0,3}ACTION\W{0,3}\s*(?::\s*(.*))?$")
 _OWNER_LEAD = re.compile(
-    r"^(?:owner\s+)?(?P<owner>(?:the\s+)?[A-Z][\w'\u2019.-]*(?:\s+(?:&|and)\s+[A-Z][\w.-]*|\s+[A-Z][\w'\u2019.-]*){0,3})"
+    r"^(?:owner\s+)?(?P<owner>(?:[Tt]he\s+)?(?:(?:parish|town)\s+)?(?:clerk|chair(?:man|person)?|secretary|treasurer)"
+    r"|(?:[Tt]he\s+)?[A-Z][\w'\u2019.-]*(?:\s+(?:&|and)\s+[A-Z][\w.-]*|\s+[A-Z][\w'\u2019.-]*){0,3})"
     r"\s+(?:to|will|shall|should|must|arrange|arranges|agreed\s+to)\b",
 )
+_TEAM = re.compile(r"\b(team|group|board|panel|service|unit|committee|members|partners|office|department)$", re.I)
+_INLINE_MARKER = re.compile(r"(?<=[.!?])\s+\**actions?\**\s*:\s*(?P<body>\S.*)$", re.I)
 _OWNER_PREFIX = re.compile(r"^owner\s+(?P<owner>[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3})\s*[-–—,:]?\s*(?P<rest>.*)$")
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
 _MODAL = (
-    r"(?:agreed|offered|undertook|volunteered|promised|intends?|plans?|is\s+going|are\s+going)\s+to"
-    r"|will(?!\s+be\b)|would(?!\s+(?:be|like|have)\b)|(?<!\w)to(?=\s+(?:[a-z]+))"
+    r"(?:has\s+|have\s+)?(?:agreed|offered|undertook|volunteered|promised|intends?|plans?|is\s+going|are\s+going)\s+to"
+    r"|agreed\s+(?:that\s+)?(?:she|he|they)\s+would"
+    r"|will(?!\s+be\b)|would(?!\s+(?:be|like|have)\b)|(?<!\w)to(?=\s+[a-z]+)"
 )
-_SUBJECT = r"(?P<subj>(?:the\s+|The\s+)?[A-Z][\w'\u2019-]*(?:\s+(?:&|and)\s+(?:Cllr\s+)?[A-Z][\w-]*)?(?:\s+[A-Z][\w'\u2019-]*){0,2})"
-_PROSE = re.compile(rf"(?:^|(?<=\bthat\s)|(?<=\band\s)|(?<=;\s)|(?<=[-–]\s)|(?<=-)){_SUBJECT}\s+(?P<modal>{_MODAL})\s+(?P<what>[a-z][^.;]*)")
-_PRONOUN_CLAUSE = re.compile(rf"\bthat\s+(?P<pron>she|he|they)\s+(?P<modal>{_MODAL})\s+(?P<what>[a-z][^.;]*)", re.I)
+_NAME = r"(?:[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*){0,2}|the\s+(?:parish\s+)?(?:clerk|chair(?:man|person)?|secretary|treasurer))"
+_SUBJECT = rf"(?P<subj>(?:[Tt]he\s+)?{_NAME}(?:\s*,\s*(?:the\s+)?{_NAME})*(?:\s+(?:&|and)\s+(?:Cllr\s+)?(?:the\s+)?{_NAME})?)"
+_LEFT = r"(?:^|(?<=\bthat\s)|(?<=\band\s)|(?<=;\s)|(?<=,\s)|(?<=[-–]\s)|(?<=-))"
+_PROSE = re.compile(rf"{_LEFT}{_SUBJECT}\s+(?P<modal>{_MODAL})\s+(?P<what>[a-z][^.;]*)")
+_ASKED = re.compile(rf"\basked\s+{_SUBJECT}\s+to\s+(?P<what>[a-z][^.;]*)")
+_PASSIVE = re.compile(r"(?P<what>[A-Z][^.;]*?)\s+will\s+be\s+(?P<verb>[a-z]+ed)\s+by\s+(?P<subj>[A-Z][\w&-]*(?:\s+[A-Z][\w-]*)?)")
+_PRONOUN = re.compile(rf"(?:\bthat\s+|^)(?P<pron>[Ss]he|[Hh]e|[Tt]hey)\s+(?P<modal>{_MODAL})\s+(?P<what>[a-z][^.;]*)")
 _TODO = re.compile(r"\bon\s+(?P<subj>[A-Z][\w-]*)['\u2019]s\s+to\s*-?\s*do\s+list", re.I)
 _NOT_VERBS = re.compile(r"^(?:be|have|had|like|not|also|need|say|ensure\s+that)\b")
+_SHORT_WHAT = re.compile(r"^(?:action|do\s+(?:this|that|so|it)|look\s+at\s+this|follow\s+up|investigate|progress)\.?$", re.I)
+_ACRONYMS = frozenset("AOB TOR TORS NHS CCG ICB LLB SAR CSPR PC BC CC MP NB OK UK".split())
 _DECISION = re.compile(
     r"\b(it\s+was\s+(?:agreed|resolved|decided)|all\s+agreed|(?:unanimously\s+)?agreed\s+that|^resolved\b|"
     r"resolution\s*#?\d*|decision:|motion\s+(?:passed|carried)|unanimously\s+agreed|was\s+approved|approved\s+unanimously)",
@@ -65,7 +75,7 @@ def _column_actions(section: Section, acts: list[Para], owners: list[Para], d: D
             owner_text = " & ".join(o.text for o in owners) if len(acts) == 1 else owners[0].text
         else:
             owner_text = owners[min(n, len(owners) - 1)].text if owners else ""
-        names = d.resolve(owner_text) if owner_text else d.resolve(_lead_owner(text))
+        names = d.resolve(owner_text) if owner_text else d.resolve(_lead_owner(text, d))
         out.append(
             Action(
                 item=section.number, text=text, owners=names, origin="action_column",
@@ -134,6 +144,9 @@ def _marker_action(para: Para, prev: Para | None, section: Section, d: Directory
         t = _TRAILING_MARKER.match(text)
         if t and t.group(1).strip() and len(t.group(1)) > 3:
             return _marker(t.group(1).strip(" -–"), t.group(2), text, section, d)
+    inline = _INLINE_MARKER.search(text)
+    if inline:
+        return _marker(inline.group("body").strip(), None, text, section, d)
     return None
 
 
@@ -142,11 +155,16 @@ def _marker(body: str, owner_hint: str | None, quote: str, section: Section, d: 
     text = body
     pm = _OWNER_PREFIX.match(body)
     if pm:
+        # 'owner Troy Fridley – requested from Omar – Would you mind ...': the task follows the dashes
         owner_text = pm.group("owner").strip()
+        segments = re.split(r"\s+[-–—]\s+", pm.group("rest"))
+        while len(segments) > 1 and len(segments[0]) < 40:
+            segments.pop(0)
+        text = " – ".join(segments).strip() or body
     elif owner_hint and owner_hint.strip("() ").strip():
         owner_text = owner_hint.strip("() ")
     else:
-        owner_text = _lead_owner(body)
+        owner_text = _lead_owner(body, d)
     owners = d.resolve(owner_text) if owner_text else []
     return Action(
         item=section.number, text=text, owners=owners, origin="action_marker",
@@ -154,14 +172,18 @@ def _marker(body: str, owner_hint: str | None, quote: str, section: Section, d: 
     )
 
 
-def _lead_owner(text: str) -> str | None:
+def _lead_owner(text: str, d: Directory) -> str | None:
+    """The owner an action opens with ('PH to share ...', 'The parish clerk to send ...'), if it names someone."""
     m = _OWNER_LEAD.match(text.strip())
     if not m:
         return None
-    owner = m.group("owner")
-    if owner.casefold() in ("it", "this", "there", "all", "we", "they", "members"):
-        return owner if owner.casefold() == "members" else None
-    return owner
+    owner = m.group("owner").strip()
+    if d.lookup(owner) or _unknown_initials(owner) or _TEAM.search(owner):
+        return owner
+    parts = [p for p in re.split(r"\s*(?:,|&|\band\b)\s*", owner) if p]
+    if len(parts) > 1 and all(d.lookup(p) or _unknown_initials(p) for p in parts):
+        return owner
+    return None
 
 
 def _section_name(section: Section) -> str | None:
@@ -174,31 +196,43 @@ def _section_name(section: Section) -> str | None:
 def prose_actions(sections: list[Section], d: Directory, explicit: list[Action]) -> list[Action]:
     out: list[Action] = []
     for section in sections:
+        previous = ""
         for block in section.blocks:
-            if not isinstance(block, Para) or _MARKER.match(block.text) or "ACTION" in block.text:
+            if not isinstance(block, Para):
                 continue
-            out.extend(_prose_in(block.text, section, d))
+            if not (_MARKER.match(block.text) or "ACTION" in block.text or _INLINE_MARKER.search(block.text)):
+                out.extend(_prose_in(block.text, previous, section, d))
+            previous = block.text
     return [a for a in out if not _restates(a, explicit)]
 
 
-def _prose_in(text: str, section: Section, d: Directory) -> list[Action]:
+def _prose_in(text: str, previous: str, section: Section, d: Directory) -> list[Action]:
+    """Commitments in a paragraph: 'PH agreed to ...', 'that she intends to ...', 'HC to look at this'."""
     found: list[Action] = []
     sentences = _SENTENCE.split(text)
     last_subject: str | None = None
     for n, sentence in enumerate(sentences):
         lead = re.match(rf"^{_SUBJECT}\s+[a-z]", sentence)
-        if lead and d.lookup(lead.group("subj")):
+        if lead and _is_owner(lead.group("subj"), d):
             last_subject = lead.group("subj")
         hits: list[tuple[str, str]] = []
         for m in _PROSE.finditer(sentence):
             subj, what = m.group("subj"), m.group("what").strip()
             if _NOT_VERBS.match(what) or not _is_owner(subj, d):
                 continue
-            if m.group("modal").strip() == "to" and not (m.start() == 0 or sentence[: m.start()].rstrip().endswith(("-", "–"))):
+            if m.group("modal").strip() == "to" and not _note_position(sentence, m.start()):
                 continue  # 'X to do Y' only as a note of its own ('HC to look at this')
             hits.append((subj, what))
             last_subject = subj
-        for m in _PRONOUN_CLAUSE.finditer(sentence):
+        for m in _ASKED.finditer(sentence):
+            if _is_owner(m.group("subj"), d):
+                hits.append((m.group("subj"), m.group("what").strip()))
+        for m in _PASSIVE.finditer(sentence):
+            subj = m.group("subj")
+            if subj.split()[0] not in ("The", "A", "An") and (d.lookup(subj) or subj.isupper()):
+                hits.append((subj, f"{m.group('verb')}: {m.group('what').strip()}"))
+                last_subject = subj
+        for m in _PRONOUN.finditer(sentence):
             if last_subject and not _NOT_VERBS.match(m.group("what")):
                 hits.append((last_subject, m.group("what").strip()))
         for m in _TODO.finditer(sentence):
@@ -206,29 +240,44 @@ def _prose_in(text: str, section: Section, d: Directory) -> list[Action]:
                 hits.append((m.group("subj"), sentence.strip()))
         for subj, what in hits:
             quote = sentence.strip()
-            if _ANAPHOR.search(what) and n > 0:
-                quote = f"{sentences[n - 1].strip()} {quote}"
-            owners = d.resolve(subj)
+            whole = len(quote) <= len(subj) + len(what) + 20  # the commitment is the whole sentence
+            if whole and (_ANAPHOR.search(what) or _SHORT_WHAT.match(what)):
+                before = sentences[n - 1] if n > 0 else previous
+                quote = f"{before.strip()} {quote}".strip()
             found.append(
                 Action(
-                    item=section.number, text=what, owners=owners, origin="prose", owner_text=subj,
-                    quote=quote, section=_section_name(section),
+                    item=section.number, text=what, owners=d.resolve(_clean_subject(subj)), origin="prose",
+                    owner_text=subj, quote=quote, section=_section_name(section),
                 )
             )
     return found
 
 
+def _note_position(sentence: str, start: int) -> bool:
+    before = sentence[:start].rstrip()
+    return not before or before.endswith(("-", "–", ","))
+
+
+def _clean_subject(subject: str) -> str:
+    return re.sub(r"^(?:the|The)\s+", "", subject)
+
+
 def _is_owner(subject: str, d: Directory) -> bool:
-    s = subject.strip()
+    s = _clean_subject(subject.strip())
     if d.lookup(s):
         return True
-    parts = re.split(r"\s+(?:&|and)\s+", s)
-    if len(parts) > 1 and all(d.lookup(p) for p in parts):
+    parts = [p for p in re.split(r"\s*(?:,|&|\band\b)\s*", s) if p]
+    if len(parts) > 1 and all(d.lookup(p) or _unknown_initials(p) for p in parts):
         return True
-    return bool(INITIALS_TOKEN.match(s)) and s not in ("AOB", "NHS", "PC", "BC", "CC") and False
+    return _unknown_initials(s)
 
 
-_STEM = re.compile(r"(ing|ed|es|s)$")
+def _unknown_initials(s: str) -> bool:
+    """Initials nobody in the attendance has ('RF'): still an owner, kept as written."""
+    return bool(re.fullmatch(r"[A-Z]{2,3}", s)) and s not in _ACRONYMS
+
+
+_STEM = re.compile(r"(ing|ed|es|e|s)$")
 _STOP = set("a an the to of and or for in on at by with be is are was were will would this that these those from as it its into".split())
 
 
@@ -238,7 +287,7 @@ def _words(s: str) -> set[str]:
 
 def _restates(prose: Action, explicit: list[Action]) -> bool:
     """A prose sentence that says again what an action of the same item says."""
-    mine = _words((prose.quote or "") + " " + prose.text)
+    mine = _words(f"{prose.owner_text or ''} {prose.text}")
     for a in explicit:
         if a.item != prose.item or a.section != prose.section:
             continue

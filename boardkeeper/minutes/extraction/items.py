@@ -36,7 +36,7 @@ class Sections:
 
 
 _NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)(?:\\?\.|\s)\s*(\S.*)$")
-_GLUED = re.compile(r"^(.*?[.!?])\s+(\d{1,2})\.\s+([A-Z][^.!?]{2,80})$")
+_GLUED = re.compile(r"^(.*?[.!?])\s+(\d{1,2})\.\s+([A-Z](?:[^.!?]|(?<=\d)\.(?=\d)){2,80})$")
 _AGENDA = re.compile(r"^\W*agenda\W*$", re.I)
 
 
@@ -45,14 +45,15 @@ def sections(blocks: list[Block]) -> Sections:
         if isinstance(block, Table) and is_minutes_table(block):
             return _from_minutes_table(blocks, table_index)
     numbered = _numbered_headings(blocks)
-    if numbered:
+    styled = _styled_headings(blocks)
+    plain_numbers = not any(isinstance(b, Para) and b.heading for b in (blocks[i] for i, *_ in numbered))
+    if numbered and not (plain_numbers and len(styled) > len(numbered)):
         return _cut(blocks, numbered, "numbered")
     agenda = _agenda_list(blocks)
     if agenda:
         items = [Section(None, t) for t in agenda]
         # the items come from the agenda; the body stays one run of text under no item
         return Sections(preamble=list(blocks), items=items, strategy="agenda", agenda=agenda)
-    styled = _styled_headings(blocks)
     if styled:
         return _cut(blocks, styled, "styled")
     return Sections(preamble=list(blocks), items=[], strategy="none")
@@ -63,8 +64,10 @@ def _title_and_rest(text: str) -> tuple[str, str]:
     text = text.strip().strip("*_").strip()
     if ":" in text:
         head, _, rest = text.partition(":")
-        if 2 <= len(head) <= 90 and rest.strip():
-            return head.strip(), rest.strip()
+        rest = rest.strip()
+        # 'Those Attending: Cllr J ...' carries content after the colon; 'Open Discussion: How to ...' is all title
+        if 2 <= len(head) <= 90 and rest and (len(rest) > 60 or rest.endswith(".")):
+            return head.strip(), rest
     return text.rstrip(":").rstrip(".").strip(), ""
 
 
@@ -132,7 +135,9 @@ def _numbered_headings(blocks: list[Block]) -> list[tuple[int, str | None, str, 
             continue
         value = float(number) if number.count(".") <= 1 else float(number.split(".")[0])
         title, tail = _title_and_rest(rest)
-        sentence = bool(re.search(r"[a-z]{3,}[.!?]$", rest)) and len(rest) > 60
+        sentence = bool(re.search(r"[a-z]{3,}[.!?]$", rest if not tail else title)) and len(title) > 60
+        if not block.heading and not re.match(r"^\s*[\d.]+(?:\\?\.)", text) and (sentence or len(title) > 60):
+            continue  # '1 The Chairman welcomed ...' is a numbered sentence, not a heading
         if not block.heading and (len(title) > 100 or sentence or not title[:1].isupper() and not title[:1].isdigit()):
             continue
         if found and value < last:

@@ -16,7 +16,7 @@ from ..model import Attendance, Person
 
 LABELS: list[tuple[re.Pattern[str], Attendance | str]] = [
     (re.compile(r"(?:also\s+)?in\s+attendance|also\s+present|present\s+at\s+the\s+invitation[\w ]*?(?=\s+(?:was|were)\b|:|$)|observ\w*|guests?|officers?\s+present|staff\s+present", re.I), "in_attendance"),
-    (re.compile(r"apologies(?:\s+for\s+absence)?(?:\s+(?:were\s+)?received)?(?:\s+from)?|regrets|apologies\s+received", re.I), "apologies"),
+    (re.compile(r"apologies\s+(?:were\s+|have\s+been\s+)?(?:received|given|noted|sent)\s+(?:from|by)|apologies(?:\s+for\s+absence)?|regrets", re.I), "apologies"),
     (re.compile(r"absent|not\s+present|did\s+not\s+attend", re.I), "absent"),
     (re.compile(r"(?:those\s+)?attend\w*|present(?:\s+at\s+the\s+meeting)?|(?:voting\s+)?members\s+present|directors\s+present|participants|members|attendees|roll\s+call", re.I), "present"),
     (re.compile(r"chair(?:man|person|woman)?|scribe(?:\(s\))?|minute\s*taker|minutes\s+taken\s+by|clerk|secretary", re.I), "role"),
@@ -52,14 +52,12 @@ def label_of(text: str) -> tuple[Attendance | str, str, str] | None:
     """(kind, label, rest) when text opens with an attendance label ('Present:', 'Apologies', '2.1.1 Voting Members Present')."""
     t = re.sub(r"^\s*(?:\d+(?:\.\d+)*\.?|[a-z]\)|[ivx]+\))\s+", "", text.strip(), flags=re.I)
     t = t.strip("*_ ")
+    t = re.sub(r"^to\s+(?:consider|receive|note|record)\s+", "", t, flags=re.I)
     for pattern, kind in LABELS:
-        m = re.match(rf"(?:{pattern.pattern})(?:\s*\(s\))?\s*(?::|-|–|\s+(?:was|were|are)\b|$)", t, re.I)
+        m = re.match(rf"(?:{pattern.pattern})(?:\s*\(s\))?\s*(?::|-|–|\s+(?:was|were|are)\b|$|(?<=from)\s|(?<=by)\s)", t, re.I)
         if m:
             rest = t[m.end():].strip(" :*_-–")
             return kind, t[: m.end()].strip(" :*_-–"), rest
-        m = re.match(rf"(?:{pattern.pattern})\s+(?:from|were|was)\s+", t, re.I)
-        if m and kind == "apologies":
-            return kind, t[: m.end()].strip(), t[m.end():]
     return None
 
 
@@ -81,20 +79,26 @@ def _split_top(text: str, seps: str) -> list[str]:
 
 
 def split_people(text: str) -> list[str]:
-    """A run of people in one paragraph, one string each."""
+    """A run of people in one paragraph, one string each.
+
+    1. Sentences and 'Name (Role) Name (Role)' runs are cut apart;
+    2. each piece is cut at commas, semicolons and 'and' outside parentheses;
+    3. a part that is no name ('ECS', 'STFC', 'Scientific Computing') joins the person before it.
+    """
     text = re.sub(r"\s+", " ", text).strip().rstrip(".")
-    # 'Name, IN (Role, Org) Name, IN (Org)': a closing parenthesis then a capital starts the next person
-    chunks = re.split(r"(?<=\))\s*[,;]?\s+(?:and\s+)?(?=[A-Z])", text)
-    if len(chunks) > 1 and all(_leading_name(c) for c in chunks):
-        return chunks
-    parts = _split_top(re.sub(r",?\s+(?:and|&)\s+(?=(?:Cllr|Mr|Mrs|Ms|Dr|[A-Z]))", ", ", text), ",;")
+    pieces = re.split(r"(?<=[a-z)])\.\s+(?=[A-Z])|(?<=\))\s*[;]?\s+(?:and\s+)?(?=[A-Z])", text)
     out: list[str] = []
-    for part in parts:
-        if out and not _leading_name(part):
-            out[-1] = f"{out[-1]}, {part}"  # an organisation or role that belongs to the person before
-        else:
-            out.append(part)
+    for piece in pieces:
+        piece = re.sub(r",?\s+(?:and|&)\s+(?=(?:Cllr|Mr|Mrs|Ms|Dr|[A-Z]))", ", ", piece)
+        for part in _split_top(piece, ",;"):
+            if _leading_name(part):
+                out.append(part)
+            elif out and not re.search(r"\d", part) and len(part) < 80:
+                out[-1] = f"{out[-1]}, {part}"  # an organisation, role or initials of the person before
     return out
+
+
+_NAME_ENDS = re.compile(r"^(?:was|were|is|attended|joined|present|for|from|representing|on\s+behalf|left|arrived|\(|,|-|–|—|:|$)")
 
 
 def _leading_name(chunk: str) -> str | None:
@@ -106,11 +110,22 @@ def _leading_name(chunk: str) -> str | None:
     if rp:
         s = HONORIFICS.sub("", s[rp.end():])
         had_title = True
-    s = re.split(r"\s*[,(\[]|\s+[-–—]\s+|:", s, maxsplit=1)[0].strip()
-    tokens = s.split()
-    if not tokens or len(tokens) > 5 or NOT_NAMES.search(s) or re.search(r"\d", s):
+    tokens: list[str] = []
+    rest = s
+    for m in re.finditer(r"\S+", s):
+        token = m.group(0).rstrip(",:;")
+        if len(tokens) < 5 and NAME_TOKEN.match(token) and m.group(0)[:1] != "(":
+            tokens.append(token)
+            rest = s[m.end():].strip()
+            if m.group(0) != token:
+                rest = m.group(0)[len(token):] + " " + rest
+                break
+        else:
+            break
+    if not tokens or not _NAME_ENDS.match(rest.strip()):
         return None
-    if not all(NAME_TOKEN.match(t) for t in tokens):
+    name = " ".join(tokens)
+    if NOT_NAMES.search(name) or ORG_WORDS.search(tokens[0]) or ROLE_WORDS.search(tokens[0]):
         return None
     if len(tokens) == 1 and not had_title:
         return None
@@ -118,7 +133,7 @@ def _leading_name(chunk: str) -> str | None:
         return None
     if all(t.isupper() and len(t) > 1 for t in tokens):
         return None  # an acronym such as 'STFC' or 'ESRF' is an organisation
-    return s
+    return name
 
 
 def parse_person(chunk: str, attendance: Attendance) -> Person | None:
@@ -178,9 +193,16 @@ def _apply_details(person: Person, details: list[str]) -> None:
         person.organisation = ", ".join(orgs)
 
 
-def people_from_text(text: str, attendance: Attendance) -> list[Person]:
+def people_from_text(text: str, attendance: Attendance, *, one_per_line: bool = False) -> list[Person]:
+    """People in text; on a line of its own, commas separate a person's details unless every part is a name."""
+    chunks = split_people(text)
+    if one_per_line and len(chunks) > 1 and not re.search(r"\)\s+[A-Z]", text):
+        parts = _split_top(text, ",;")
+        names = sum(1 for c in parts if _leading_name(c))
+        if names < 3 or names < len(parts) * 0.6:
+            chunks = [text]
     out = []
-    for chunk in split_people(text):
+    for chunk in chunks:
         p = parse_person(chunk, attendance)
         if p:
             out.append(p)
@@ -272,10 +294,10 @@ def paras_people(paras: list[Para]) -> tuple[list[Person], list[tuple[str, str]]
             continue
         if state is None:
             continue
-        if para.heading or re.match(r"^\d+[.)]?\s", text) or _is_prose(text):
+        if para.heading or re.match(r"^\d+[.)]?\s", text) or _is_prose(text) or text.endswith(":"):
             state = None
             continue
-        found = people_from_text(text, state)
+        found = people_from_text(text, state, one_per_line=True)
         if found:
             people.extend(found)
         elif not para.list_item:

@@ -142,6 +142,7 @@ def _read_lines(lines: list[str], *, markdown: bool) -> list[Block]:
     para: list[str] = []
     para_list = False
     width = _wrap_width(lines)
+    prev_indent = 0
 
     def flush() -> None:
         nonlocal para, para_list
@@ -178,9 +179,10 @@ def _read_lines(lines: list[str], *, markdown: bool) -> list[Block]:
         if starts_block or _is_whole_emphasis(stripped) or stripped.startswith(">"):
             flush()
             para_list = bool(_BULLET.match(line)) and not _NUMBERED.match(line.replace("\\.", "."))
-        elif para and not markdown and _ends_line(para[-1], width):
+        elif para and not markdown and _ends_line(para[-1], width) and not _continues(para[-1], prev_indent, raw):
             flush()
         para.append(stripped.rstrip("\\").strip())
+        prev_indent = len(raw) - len(raw.lstrip())
         if hard_break or _is_whole_emphasis(stripped) or _is_heading_line(stripped):
             flush()
         i += 1
@@ -202,6 +204,11 @@ def _ends_line(previous: str, width: int) -> bool:
     if not width:
         return True
     return len(previous) < width * 0.6
+
+
+def _continues(previous: str, indent: int, line: str) -> bool:
+    """A line that carries on the one before: it ends mid-phrase, or the next line hangs indented under it."""
+    return previous.endswith(("-", "\u2013", "\u2014", ",")) or len(line) - len(line.lstrip()) > indent + 2
 
 
 def _is_whole_emphasis(s: str) -> bool:
