@@ -8,12 +8,26 @@ from pathlib import Path
 corpus = Path("/work/shared/corpus")
 stem = sys.argv[1]
 doc = next(p for p in corpus.iterdir() if p.name.startswith(stem) and p.suffix != ".json")
-gold = json.loads((corpus / "gold" / (doc.stem + (doc.suffix + ".json" if doc.suffix in (".docx", ".pdf") else ".json"))).read_text()) if False else None
+gold = (
+    json.loads(
+        (
+            corpus
+            / "gold"
+            / (doc.stem + (doc.suffix + ".json" if doc.suffix in (".docx", ".pdf") else ".json"))
+        ).read_text()
+    )
+    if False
+    else None
+)
 for g in (corpus / "gold").glob("*.json"):
     d = json.loads(g.read_text())
     if d["file"] == doc.name:
         gold = d
-out = json.loads(subprocess.run([".venv/bin/boardkeeper", "extract", "--json", str(doc)], capture_output=True, text=True).stdout)
+out = json.loads(
+    subprocess.run(
+        [".venv/bin/boardkeeper", "extract", "--json", str(doc)], capture_output=True, text=True
+    ).stdout
+)
 what = sys.argv[2:] or ["meeting", "people", "items", "actions", "prose"]
 if "meeting" in what:
     print("MEETING", out["meeting"], "\n   GOLD", gold["meeting"])

@@ -46,25 +46,46 @@ def render_text(m: Minutes) -> str:
     out.append(f"Source: {m.source.name} ({m.source.format}, sha256 {m.source.sha256[:12]})")
     out.append("")
     out.append(f"People ({len(m.people)})")
-    out.append(_table(
-        ["Name", "Initials", "Attendance", "Role", "Organisation"],
-        [[p.name, p.initials or "", p.attendance.replace("_", " "), p.role or "", p.organisation or ""] for p in m.people],
-    ))
+    out.append(
+        _table(
+            ["Name", "Initials", "Attendance", "Role", "Organisation"],
+            [
+                [p.name, p.initials or "", p.attendance.replace("_", " "), p.role or "", p.organisation or ""]
+                for p in m.people
+            ],
+        )
+    )
     out.append(f"Items ({len(m.items)})")
-    out.append(_table(["No.", "Title", "Decisions"], [[i.number or "", i.title, str(len(i.decisions))] for i in m.items]))
+    out.append(
+        _table(
+            ["No.", "Title", "Decisions"], [[i.number or "", i.title, str(len(i.decisions))] for i in m.items]
+        )
+    )
     explicit = [a for a in m.actions if a.origin != "prose"]
     prose = [a for a in m.actions if a.origin == "prose"]
     out.append(f"Actions ({len(explicit)})")
-    out.append(_table(
-        ["Item", "Action", "Owner", "From"],
-        [[a.item or a.section or "", a.text, ", ".join(a.owners) or "(none)", a.origin.replace("_", " ")] for a in explicit],
-    ))
+    out.append(
+        _table(
+            ["Item", "Action", "Owner", "From"],
+            [
+                [
+                    a.item or a.section or "",
+                    a.text,
+                    ", ".join(a.owners) or "(none)",
+                    a.origin.replace("_", " "),
+                ]
+                for a in explicit
+            ],
+        )
+    )
     if prose:
         out.append(f"Commitments in the discussion ({len(prose)})")
-        out.append(_table(
-            ["Item", "Commitment", "Owner"],
-            [[a.item or a.section or "", a.text, ", ".join(a.owners)] for a in prose],
-        ))
+        out.append(
+            _table(
+                ["Item", "Commitment", "Owner"],
+                [[a.item or a.section or "", a.text, ", ".join(a.owners)] for a in prose],
+            )
+        )
     if m.warnings:
         out.append("Warnings")
         out.extend(f"  - {w}" for w in m.warnings)
@@ -79,11 +100,15 @@ def _table(header: list[str], rows: list[list[str]], width: int = 110) -> str:
     # give the widest column what is left of the line, wrap the rest of its text
     fixed = sum(min(w, 28) for i, w in enumerate(widths) if i != widths.index(max(widths)))
     wide = widths.index(max(widths))
-    widths = [min(w, 28) if i != wide else max(20, min(w, width - fixed - 3 * n)) for i, w in enumerate(widths)]
+    widths = [
+        min(w, 28) if i != wide else max(20, min(w, width - fixed - 3 * n)) for i, w in enumerate(widths)
+    ]
     lines = ["  " + " | ".join(h.ljust(widths[i]) for i, h in enumerate(header))]
     lines.append("  " + "-+-".join("-" * w for w in widths))
     for r in rows:
         cells = [textwrap.wrap(c, widths[i]) or [""] for i, c in enumerate(r)]
         for k in range(max(len(c) for c in cells)):
-            lines.append("  " + " | ".join((c[k] if k < len(c) else "").ljust(widths[i]) for i, c in enumerate(cells)))
+            lines.append(
+                "  " + " | ".join((c[k] if k < len(c) else "").ljust(widths[i]) for i, c in enumerate(cells))
+            )
     return "\n".join(lines) + "\n"

@@ -14,10 +14,14 @@ from .owners import Directory
 from .people import attendance_table, label_of, merge_people, paras_people
 from .tables import merge_tables
 
-_NEXT_MEETING = re.compile(r"\bnext\s+(?:\w+\s+){0,2}meeting|\bdate\s+of\s+(?:the\s+)?next\b|\bnext\s+meets?\b", re.I)
+_NEXT_MEETING = re.compile(
+    r"\bnext\s+(?:\w+\s+){0,2}meeting|\bdate\s+of\s+(?:the\s+)?next\b|\bnext\s+meets?\b", re.I
+)
 _PREVIOUS = re.compile(r"\b(previous|last|prior)\s+meeting\b|\bminutes\s+of\s+the\b", re.I)
 _ATTENDANCE_ITEM = re.compile(r"apolog|attend|present|roll\s*call|participants|welcome", re.I)
-_TITLE_WORDS = re.compile(r"\b(meeting|board|council|committee|group|forum|panel|partnership|minutes)\b", re.I)
+_TITLE_WORDS = re.compile(
+    r"\b(meeting|board|council|committee|group|forum|panel|partnership|minutes)\b", re.I
+)
 
 
 def extract_layout(layout: Layout, source: Source) -> Minutes:
@@ -148,12 +152,14 @@ def _title(cut: Sections, header: list[str], front: list[str]) -> str | None:
             for row in block.rows:
                 if len(row) >= 2 and re.match(r"^\W*(meeting|title|board|committee)\W*$", row[0].text, re.I):
                     return row[1].text.strip() or None
-    headings = [b for b in cut.preamble if isinstance(b, Para) and b.heading and not _GENERIC_HEADING.match(b.text)]
+    headings = [
+        b for b in cut.preamble if isinstance(b, Para) and b.heading and not _GENERIC_HEADING.match(b.text)
+    ]
     if headings and headings[0].heading == 1:
         return re.sub(r"\s*[-—–]\s*(minutes|\d{4}-\d\d-\d\d).*$", "", headings[0].text, flags=re.I).strip()
     for line in front:
         if line.startswith("front-matter title: "):
-            return line[len("front-matter title: "):]
+            return line[len("front-matter title: ") :]
     if headings:
         return headings[0].text
     for line in header:

@@ -7,7 +7,7 @@ import re
 from ..layout import Para, Table
 from ..model import Action, Decision
 from .items import Section
-from .owners import INITIALS_TOKEN, Directory
+from .owners import Directory
 from .tables import columns, is_action_table
 
 _MARKER = re.compile(r"^\W{0,3}actions?\W{0,3}\s*(?::|-|–|—)\s*(.*)$", re.I)
@@ -18,9 +18,13 @@ _OWNER_LEAD = re.compile(
     r"|(?:[Tt]he\s+)?[A-Z][\w'\u2019.-]*(?:\s+(?:&|and)\s+[A-Z][\w.-]*|\s+[A-Z][\w'\u2019.-]*){0,3})"
     r"\s+(?:to|will|shall|should|must|arrange|arranges|agreed\s+to)\b",
 )
-_TEAM = re.compile(r"\b(team|group|board|panel|service|unit|committee|members|partners|office|department)$", re.I)
+_TEAM = re.compile(
+    r"\b(team|group|board|panel|service|unit|committee|members|partners|office|department)$", re.I
+)
 _INLINE_MARKER = re.compile(r"(?<=[.!?])\s+\**actions?\**\s*:\s*(?P<body>\S.*)$", re.I)
-_OWNER_PREFIX = re.compile(r"^owner\s+(?P<owner>[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3})\s*[-–—,:]?\s*(?P<rest>.*)$")
+_OWNER_PREFIX = re.compile(
+    r"^owner\s+(?P<owner>[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3})\s*[-–—,:]?\s*(?P<rest>.*)$"
+)
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
 _MODAL = (
@@ -33,12 +37,37 @@ _SUBJECT = rf"(?P<subj>(?:[Tt]he\s+)?{_NAME}(?:\s*,\s*(?:the\s+)?{_NAME})*(?:\s+
 _LEFT = r"(?:^|(?<=\bthat\s)|(?<=\band\s)|(?<=;\s)|(?<=,\s)|(?<=[-–]\s)|(?<=-))"
 _PROSE = re.compile(rf"{_LEFT}{_SUBJECT}\s+(?P<modal>{_MODAL})\s+(?P<what>[a-z][^.;]*)")
 _ASKED = re.compile(rf"\basked\s+{_SUBJECT}\s+to\s+(?P<what>[a-z][^.;]*)")
-_PASSIVE = re.compile(r"(?P<what>[A-Z][^.;]*?)\s+will\s+be\s+(?P<verb>[a-z]+ed)\s+by\s+(?P<subj>[A-Z][\w&-]*(?:\s+[A-Z][\w-]*)?)")
-_PRONOUN = re.compile(rf"(?:\bthat\s+|^)(?P<pron>[Ss]he|[Hh]e|[Tt]hey)\s+(?P<modal>{_MODAL})\s+(?P<what>[a-z][^.;]*)")
+_PASSIVE = re.compile(
+    r"(?P<what>[A-Z][^.;]*?)\s+will\s+be\s+(?P<verb>[a-z]+ed)\s+by\s+(?P<subj>[A-Z][\w&-]*(?:\s+[A-Z][\w-]*)?)"
+)
+_PRONOUN = re.compile(
+    rf"(?:\bthat\s+|^)(?P<pron>[Ss]he|[Hh]e|[Tt]hey)\s+(?P<modal>{_MODAL})\s+(?P<what>[a-z][^.;]*)"
+)
 _TODO = re.compile(r"\bon\s+(?P<subj>[A-Z][\w-]*)['\u2019]s\s+to\s*-?\s*do\s+list", re.I)
 _NOT_VERBS = re.compile(r"^(?:be|have|had|like|not|also|need|say|ensure\s+that)\b")
-_SHORT_WHAT = re.compile(r"^(?:action|do\s+(?:this|that|so|it)|look\s+at\s+this|follow\s+up|investigate|progress)\.?$", re.I)
-_ACRONYMS = frozenset("AOB TOR TORS NHS CCG ICB LLB SAR CSPR PC BC CC MP NB OK UK".split())
+_SHORT_WHAT = re.compile(
+    r"^(?:action|do\s+(?:this|that|so|it)|look\s+at\s+this|follow\s+up|investigate|progress)\.?$", re.I
+)
+_ACRONYMS = frozenset(
+    [
+        "AOB",
+        "TOR",
+        "TORS",
+        "NHS",
+        "CCG",
+        "ICB",
+        "LLB",
+        "SAR",
+        "CSPR",
+        "PC",
+        "BC",
+        "CC",
+        "MP",
+        "NB",
+        "OK",
+        "UK",
+    ]
+)
 _DECISION = re.compile(
     r"\b(it\s+was\s+(?:agreed|resolved|decided)|all\s+agreed|(?:unanimously\s+)?agreed\s+that|^resolved\b|"
     r"resolution\s*#?\d*|decision:|motion\s+(?:passed|carried)|unanimously\s+agreed|was\s+approved|approved\s+unanimously)",
@@ -78,8 +107,13 @@ def _column_actions(section: Section, acts: list[Para], owners: list[Para], d: D
         names = d.resolve(owner_text) if owner_text else d.resolve(_lead_owner(text, d))
         out.append(
             Action(
-                item=section.number, text=text, owners=names, origin="action_column",
-                owner_text=owner_text or None, quote=para.text, section=_section_name(section),
+                item=section.number,
+                text=text,
+                owners=names,
+                origin="action_column",
+                owner_text=owner_text or None,
+                quote=para.text,
+                section=_section_name(section),
             )
         )
     return out
@@ -90,7 +124,8 @@ def _table_actions(table: Table, section: Section, d: Directory, seen: list[Acti
     if is_action_table(table):
         cols = columns(table.rows[0])
         for row in table.rows[1:]:
-            def cell(i: int, row: list = row) -> str:  # noqa: B008
+
+            def cell(i: int, row: list = row) -> str:
                 return row[i].text.strip() if 0 <= i < len(row) else ""
 
             text = cell(cols.action)
@@ -107,9 +142,15 @@ def _table_actions(table: Table, section: Section, d: Directory, seen: list[Acti
                 continue
             out.append(
                 Action(
-                    item=section.number, text=text, owners=names, origin="action_table",
-                    owner_text=owner_text or None, status=status, number=number,
-                    quote=" | ".join(c.text for c in row), section=_section_name(section),
+                    item=section.number,
+                    text=text,
+                    owners=names,
+                    origin="action_table",
+                    owner_text=owner_text or None,
+                    status=status,
+                    number=number,
+                    quote=" | ".join(c.text for c in row),
+                    section=_section_name(section),
                 )
             )
     # an ACTION marker inside any cell ('Follow up with Ben - **ACTION**')
@@ -167,8 +208,13 @@ def _marker(body: str, owner_hint: str | None, quote: str, section: Section, d: 
         owner_text = _lead_owner(body, d)
     owners = d.resolve(owner_text) if owner_text else []
     return Action(
-        item=section.number, text=text, owners=owners, origin="action_marker",
-        owner_text=owner_text, quote=quote, section=_section_name(section),
+        item=section.number,
+        text=text,
+        owners=owners,
+        origin="action_marker",
+        owner_text=owner_text,
+        quote=quote,
+        section=_section_name(section),
     )
 
 
@@ -246,8 +292,13 @@ def _prose_in(text: str, previous: str, section: Section, d: Directory) -> list[
                 quote = f"{before.strip()} {quote}".strip()
             found.append(
                 Action(
-                    item=section.number, text=what, owners=d.resolve(_clean_subject(subj)), origin="prose",
-                    owner_text=subj, quote=quote, section=_section_name(section),
+                    item=section.number,
+                    text=what,
+                    owners=d.resolve(_clean_subject(subj)),
+                    origin="prose",
+                    owner_text=subj,
+                    quote=quote,
+                    section=_section_name(section),
                 )
             )
     return found
@@ -278,7 +329,39 @@ def _unknown_initials(s: str) -> bool:
 
 
 _STEM = re.compile(r"(ing|ed|es|e|s)$")
-_STOP = set("a an the to of and or for in on at by with be is are was were will would this that these those from as it its into".split())
+_STOP = set(
+    [
+        "a",
+        "an",
+        "the",
+        "to",
+        "of",
+        "and",
+        "or",
+        "for",
+        "in",
+        "on",
+        "at",
+        "by",
+        "with",
+        "be",
+        "is",
+        "are",
+        "was",
+        "were",
+        "will",
+        "would",
+        "this",
+        "that",
+        "these",
+        "those",
+        "from",
+        "as",
+        "it",
+        "its",
+        "into",
+    ]
+)
 
 
 def _words(s: str) -> set[str]:

@@ -105,7 +105,7 @@ def _from_minutes_table(blocks: list[Block], index: int) -> Sections:
                 section.column_actions.append((acts, [p for p in owner_cell.paras if p.text]))
         items.append(section)
     preamble = list(blocks[:index])
-    after = trailing + list(blocks[index + 1:])
+    after = trailing + list(blocks[index + 1 :])
     if items:
         items[-1].blocks.extend(after)
     return Sections(preamble=preamble, items=items, strategy="minutes-table")
@@ -138,7 +138,9 @@ def _numbered_headings(blocks: list[Block]) -> list[tuple[int, str | None, str, 
         sentence = bool(re.search(r"[a-z]{3,}[.!?]$", rest if not tail else title)) and len(title) > 60
         if not block.heading and not re.match(r"^\s*[\d.]+(?:\\?\.)", text) and (sentence or len(title) > 60):
             continue  # '1 The Chairman welcomed ...' is a numbered sentence, not a heading
-        if not block.heading and (len(title) > 100 or sentence or not title[:1].isupper() and not title[:1].isdigit()):
+        if not block.heading and (
+            len(title) > 100 or sentence or (not title[:1].isupper() and not title[:1].isdigit())
+        ):
             continue
         if found and value < last:
             if value <= 1 and len(found) >= 3:
@@ -157,7 +159,7 @@ def _agenda_list(blocks: list[Block]) -> list[str]:
     for i, block in enumerate(blocks[:40]):
         if isinstance(block, Para) and _AGENDA.match(block.text):
             entries = []
-            for b in blocks[i + 1:]:
+            for b in blocks[i + 1 :]:
                 if isinstance(b, Para) and b.list_item and b.text:
                     entries.append(b.text.rstrip(".:"))
                 elif entries or not isinstance(b, Para) or b.heading:
@@ -190,11 +192,13 @@ def _styled_headings(blocks: list[Block]) -> list[tuple[int, str | None, str, st
                 title, tail = _title_and_rest(b.text)
                 found.append((i, None, title, tail))
         return found
+    # where some headings are underlined, only bold-and-underlined paragraphs are headings
+    any_underline = any(p.underline for _, p in paras)
     for i, b in paras:
-        if (b.bold or b.underline) and not b.list_item and len(b.text) <= 100 and not b.text.endswith("."):
-            if b.bold and b.underline or not any(p.underline for _, p in paras):
-                title, tail = _title_and_rest(b.text)
-                found.append((i, None, title, tail))
+        styled = (b.bold and b.underline) if any_underline else b.bold
+        if styled and not b.list_item and len(b.text) <= 100 and not b.text.endswith("."):
+            title, tail = _title_and_rest(b.text)
+            found.append((i, None, title, tail))
     return found if len(found) >= 3 else []
 
 
@@ -210,9 +214,9 @@ def _cut(blocks: list[Block], heads: list[tuple[int, str | None, str, str]], str
         if tail.startswith("glued:"):
             # the heading was glued to the end of the previous item's last paragraph
             if items:
-                items[-1].blocks.append(Para(tail[len("glued:"):]))
+                items[-1].blocks.append(Para(tail[len("glued:") :]))
             else:
-                preamble.append(Para(tail[len("glued:"):]))
+                preamble.append(Para(tail[len("glued:") :]))
         elif tail:
             section.blocks.append(Para(tail))
         section.blocks.extend(blocks[index + 1 : end])

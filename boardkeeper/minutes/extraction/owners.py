@@ -92,7 +92,9 @@ def _matches_partial(words: list[str], name: list[str]) -> bool:
     if len(words) == 1:
         return words[0] == name[0] or (len(words[0]) > 2 and words[0] == name[-1])
     # 'Helen C' for 'Helen Cliffe'; 'Eric J' for 'Eric Johnson'
-    return words[0] == name[0] and all(n.startswith(w.rstrip(".")) for w, n in zip(words[1:], name[1:], strict=False))
+    return words[0] == name[0] and all(
+        n.startswith(w.rstrip(".")) for w, n in zip(words[1:], name[1:], strict=False)
+    )
 
 
 def _role_match(key: str, role: str) -> bool:

@@ -15,13 +15,39 @@ from ..layout import Para, Table
 from ..model import Attendance, Person
 
 LABELS: list[tuple[re.Pattern[str], Attendance | str]] = [
-    (re.compile(r"(?:also\s+)?in\s+attendance|also\s+present|present\s+at\s+the\s+invitation[\w ]*?(?=\s+(?:was|were)\b|:|$)|observ\w*|guests?|officers?\s+present|staff\s+present", re.I), "in_attendance"),
-    (re.compile(r"apologies\s+(?:were\s+|have\s+been\s+)?(?:received|given|noted|sent)\s+(?:from|by)|apologies(?:\s+for\s+absence)?|regrets", re.I), "apologies"),
+    (
+        re.compile(
+            r"(?:also\s+)?in\s+attendance|also\s+present|present\s+at\s+the\s+invitation[\w ]*?(?=\s+(?:was|were)\b|:|$)|observ\w*|guests?|officers?\s+present|staff\s+present",
+            re.I,
+        ),
+        "in_attendance",
+    ),
+    (
+        re.compile(
+            r"apologies\s+(?:were\s+|have\s+been\s+)?(?:received|given|noted|sent)\s+(?:from|by)|apologies(?:\s+for\s+absence)?|regrets",
+            re.I,
+        ),
+        "apologies",
+    ),
     (re.compile(r"absent|not\s+present|did\s+not\s+attend", re.I), "absent"),
-    (re.compile(r"(?:those\s+)?attend\w*|present(?:\s+at\s+the\s+meeting)?|(?:voting\s+)?members\s+present|directors\s+present|participants|members|attendees|roll\s+call", re.I), "present"),
-    (re.compile(r"chair(?:man|person|woman)?|scribe(?:\(s\))?|minute\s*taker|minutes\s+taken\s+by|clerk|secretary", re.I), "role"),
+    (
+        re.compile(
+            r"(?:those\s+)?attend\w*|present(?:\s+at\s+the\s+meeting)?|(?:voting\s+)?members\s+present|directors\s+present|participants|members|attendees|roll\s+call",
+            re.I,
+        ),
+        "present",
+    ),
+    (
+        re.compile(
+            r"chair(?:man|person|woman)?|scribe(?:\(s\))?|minute\s*taker|minutes\s+taken\s+by|clerk|secretary",
+            re.I,
+        ),
+        "role",
+    ),
 ]
-HONORIFICS = re.compile(r"^(?:(?:cllr|councillor|mr|mrs|ms|miss|mx|dr|prof|professor|rev|revd|sir|dame|lady|lord)\.?\s+)+", re.I)
+HONORIFICS = re.compile(
+    r"^(?:(?:cllr|councillor|mr|mrs|ms|miss|mx|dr|prof|professor|rev|revd|sir|dame|lady|lord)\.?\s+)+", re.I
+)
 ROLE_PREFIX = re.compile(
     r"^((?:county|borough|district|parish|city|town)\s+councillor|councillor|pcso|pc|ds|di|dci|supt|chief\s+inspector|inspector|sergeant|clerk|chair(?:man)?)\s+(?=[A-Z])",
     re.I,
@@ -40,7 +66,9 @@ ORG_WORDS = re.compile(
     re.I,
 )
 INITIALS = re.compile(r"^[A-Z][A-Za-z]{0,2}[A-Z]?$")
-NAME_TOKEN = re.compile(r"^(?:[A-Z][a-zA-Z'\u2019]+(?:-[A-Z]?[a-zA-Z'\u2019]+)*|[A-Z]\.?(?:[A-Z]\.?)*|(?:de|van|von|der|le|la|du|da|di|st\.?|mc|mac|o')|[A-Z][a-z]+[A-Z][a-z]+)$")
+NAME_TOKEN = re.compile(
+    r"^(?:[A-Z][a-zA-Z'\u2019]+(?:-[A-Z]?[a-zA-Z'\u2019]+)*|[A-Z]\.?(?:[A-Z]\.?)*|(?:de|van|von|der|le|la|du|da|di|st\.?|mc|mac|o')|[A-Z][a-z]+[A-Z][a-z]+)$"
+)
 NOT_NAMES = re.compile(
     r"\b(members?\s+of\s+the\s+public|none|nil|n/a|tbc|all|apologies|present|meeting|minutes|agenda|item|the|"
     r"and|received|noted|public|were|was|from|quorum|committee|council)\b",
@@ -54,9 +82,13 @@ def label_of(text: str) -> tuple[Attendance | str, str, str] | None:
     t = t.strip("*_ ")
     t = re.sub(r"^to\s+(?:consider|receive|note|record)\s+", "", t, flags=re.I)
     for pattern, kind in LABELS:
-        m = re.match(rf"(?:{pattern.pattern})(?:\s*\(s\))?\s*(?::|-|–|\s+(?:was|were|are)\b|$|(?<=from)\s|(?<=by)\s)", t, re.I)
+        m = re.match(
+            rf"(?:{pattern.pattern})(?:\s*\(s\))?\s*(?::|-|–|\s+(?:was|were|are)\b|$|(?<=from)\s|(?<=by)\s)",
+            t,
+            re.I,
+        )
         if m:
-            rest = t[m.end():].strip(" :*_-–")
+            rest = t[m.end() :].strip(" :*_-–")
             return kind, t[: m.end()].strip(" :*_-–"), rest
     return None
 
@@ -98,7 +130,9 @@ def split_people(text: str) -> list[str]:
     return out
 
 
-_NAME_ENDS = re.compile(r"^(?:was|were|is|attended|joined|present|for|from|representing|on\s+behalf|left|arrived|\(|,|-|–|—|:|$)")
+_NAME_ENDS = re.compile(
+    r"^(?:was|were|is|attended|joined|present|for|from|representing|on\s+behalf|left|arrived|\(|,|-|–|—|:|$)"
+)
 
 
 def _leading_name(chunk: str) -> str | None:
@@ -108,7 +142,7 @@ def _leading_name(chunk: str) -> str | None:
     s = HONORIFICS.sub("", s)
     rp = ROLE_PREFIX.match(s)
     if rp:
-        s = HONORIFICS.sub("", s[rp.end():])
+        s = HONORIFICS.sub("", s[rp.end() :])
         had_title = True
     tokens: list[str] = []
     rest = s
@@ -116,9 +150,9 @@ def _leading_name(chunk: str) -> str | None:
         token = m.group(0).rstrip(",:;")
         if len(tokens) < 5 and NAME_TOKEN.match(token) and m.group(0)[:1] != "(":
             tokens.append(token)
-            rest = s[m.end():].strip()
+            rest = s[m.end() :].strip()
             if m.group(0) != token:
-                rest = m.group(0)[len(token):] + " " + rest
+                rest = m.group(0)[len(token) :] + " " + rest
                 break
         else:
             break
@@ -143,17 +177,17 @@ def parse_person(chunk: str, attendance: Attendance) -> Person | None:
     rp = ROLE_PREFIX.match(body)
     if rp:
         role = rp.group(1).strip().title() if not rp.group(1).isupper() else rp.group(1)
-        body = HONORIFICS.sub("", body[rp.end():])
+        body = HONORIFICS.sub("", body[rp.end() :])
     name = _leading_name(raw)
     if not name:
         return None
-    rest = body[len(name):].strip() if body.startswith(name) else body.split(name, 1)[-1].strip()
+    rest = body[len(name) :].strip() if body.startswith(name) else body.split(name, 1)[-1].strip()
     person = Person(name=name, attendance=attendance, role=role)
     # initials: ', ECS (' or ' (SF)'
     m = re.match(r"^,?\s*\(?([A-Z][A-Za-z]{0,2}[A-Z]?)\)?(?=\s*(?:[,(]|$))", rest)
     if m and INITIALS.match(m.group(1)) and _initials_fit(m.group(1), name):
         person.initials = m.group(1)
-        rest = rest[m.end():].strip()
+        rest = rest[m.end() :].strip()
     details: list[str] = []
     for paren in re.findall(r"\(([^()]*)\)", rest):
         details.append(paren)
@@ -218,7 +252,13 @@ def attendance_table(table: Table) -> list[Person] | None:
     if flag < 0:
         return None
     values = [r[flag].text.strip().casefold() for r in table.rows[1:] if len(r) > flag]
-    if sum(v in ("yes", "no", "y", "n", "x", "\u2713", "\u2714", "present", "absent", "apologies") for v in values) < len(values) * 0.7:
+    if (
+        sum(
+            v in ("yes", "no", "y", "n", "x", "\u2713", "\u2714", "present", "absent", "apologies")
+            for v in values
+        )
+        < len(values) * 0.7
+    ):
         return None
     name_col = next((i for i in range(len(header)) if i != flag), -1)
     people: list[Person] = []
@@ -226,8 +266,10 @@ def attendance_table(table: Table) -> list[Person] | None:
         if len(row) <= max(flag, name_col):
             continue
         v = row[flag].text.strip().casefold()
-        att: Attendance = "present" if v in ("yes", "y", "x", "\u2713", "\u2714", "present") else (
-            "apologies" if v == "apologies" else "absent"
+        att: Attendance = (
+            "present"
+            if v in ("yes", "y", "x", "\u2713", "\u2714", "present")
+            else ("apologies" if v == "apologies" else "absent")
         )
         p = parse_person(row[name_col].text, att)
         if not p:
@@ -264,7 +306,7 @@ def _same_person(a: Person, b: Person) -> bool:
     if x[-1] != y[-1]:
         return False
     fx, fy = x[0] if len(x) > 1 else "", y[0] if len(y) > 1 else ""
-    return not fx or not fy or fx[0] == fy[0] and (len(fx) == 1 or len(fy) == 1)
+    return not fx or not fy or (fx[0] == fy[0] and (len(fx) == 1 or len(fy) == 1))
 
 
 def _is_prose(text: str) -> bool:

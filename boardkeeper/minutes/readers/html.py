@@ -17,11 +17,68 @@ from ..layout import Block, Cell, Layout, Para, Table
 from .text import clean_text, decode
 
 BLOCK_TAGS = frozenset(
-    "p div h1 h2 h3 h4 h5 h6 li ul ol table tr td th thead tbody tfoot blockquote pre dl dt dd "
-    "section article header footer main nav aside address center hr br caption form fieldset "
-    "figure figcaption details summary body html".split()
+    [
+        "p",
+        "div",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "thead",
+        "tbody",
+        "tfoot",
+        "blockquote",
+        "pre",
+        "dl",
+        "dt",
+        "dd",
+        "section",
+        "article",
+        "header",
+        "footer",
+        "main",
+        "nav",
+        "aside",
+        "address",
+        "center",
+        "hr",
+        "br",
+        "caption",
+        "form",
+        "fieldset",
+        "figure",
+        "figcaption",
+        "details",
+        "summary",
+        "body",
+        "html",
+    ]
 )
-SKIP_TAGS = frozenset("script style head title noscript template iframe object embed svg math select".split())
+SKIP_TAGS = frozenset(
+    [
+        "script",
+        "style",
+        "head",
+        "title",
+        "noscript",
+        "template",
+        "iframe",
+        "object",
+        "embed",
+        "svg",
+        "math",
+        "select",
+    ]
+)
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 MAX_DEPTH = 200  # deeper than any real document; past it a subtree is read as plain text
 _WS = re.compile(r"\s+")

@@ -134,7 +134,7 @@ def _split_front_matter(text: str) -> tuple[str, list[tuple[str, str]]]:
             bodies.append("\n".join(b[indent:] for b in block))
         elif value:
             meta.append((key, value.strip("\"'")))
-    return "\n\n".join(bodies) + "\n" + text[m.end():], [("front-matter " + k, v) for k, v in meta]
+    return "\n\n".join(bodies) + "\n" + text[m.end() :], [("front-matter " + k, v) for k, v in meta]
 
 
 def _read_lines(lines: list[str], *, markdown: bool) -> list[Block]:
@@ -179,7 +179,12 @@ def _read_lines(lines: list[str], *, markdown: bool) -> list[Block]:
         if starts_block or _is_whole_emphasis(stripped) or stripped.startswith(">"):
             flush()
             para_list = bool(_BULLET.match(line)) and not _NUMBERED.match(line.replace("\\.", "."))
-        elif para and not markdown and _ends_line(para[-1], width) and not _continues(para[-1], prev_indent, raw):
+        elif (
+            para
+            and not markdown
+            and _ends_line(para[-1], width)
+            and not _continues(para[-1], prev_indent, raw)
+        ):
             flush()
         para.append(stripped.rstrip("\\").strip())
         prev_indent = len(raw) - len(raw.lstrip())
@@ -220,7 +225,7 @@ def _is_heading_line(s: str) -> bool:
     """A short numbered line with no sentence in it ('5. Roadmap') is a heading, never the start of prose."""
     s = s.replace("\\.", ".").rstrip("\\").strip()
     m = _NUMBERED.match(s)
-    return bool(m) and len(s) <= 90 and not re.search(r"[.;]\s*$", s[m.end() - 1:]) and "  " not in s
+    return bool(m) and len(s) <= 90 and not re.search(r"[.;]\s*$", s[m.end() - 1 :]) and "  " not in s
 
 
 def _make_para(raw: str, *, heading: int = 0, list_item: bool = False) -> Para:
