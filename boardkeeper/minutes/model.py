@@ -80,7 +80,8 @@ class Minutes:
 
     def to_json(self) -> dict[str, Any]:
         """The contract's JSON object (dates as ISO strings)."""
-        return _jsonable(asdict(self))
+        data: dict[str, Any] = _jsonable(asdict(self))
+        return data
 
 
 def _jsonable(value: Any) -> Any:

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from ..layout import Para, Table
+from ..layout import Cell, Para, Table
 from ..model import Action, Decision
 from .items import Section
 from .owners import Directory
@@ -124,16 +124,12 @@ def _table_actions(table: Table, section: Section, d: Directory, seen: list[Acti
     if is_action_table(table):
         cols = columns(table.rows[0])
         for row in table.rows[1:]:
-
-            def cell(i: int, row: list = row) -> str:
-                return row[i].text.strip() if 0 <= i < len(row) else ""
-
-            text = cell(cols.action)
+            text = _cell(row, cols.action)
             if not text:
                 continue
-            owner_text = cell(cols.owner)
-            number = cell(cols.number) or None
-            status = cell(cols.status) or None
+            owner_text = _cell(row, cols.owner)
+            number = _cell(row, cols.number) or None
+            status = _cell(row, cols.status) or None
             earlier = next((a for a in seen + out if _same_action(a, text, number)), None)
             names = d.resolve(owner_text)
             if earlier:
@@ -160,6 +156,10 @@ def _table_actions(table: Table, section: Section, d: Directory, seen: list[Acti
             if m and m.group(1).strip():
                 out.append(_marker(m.group(1).strip(" -–"), m.group(2), c.text, section, d))
     return out
+
+
+def _cell(row: list[Cell], i: int) -> str:
+    return row[i].text.strip() if 0 <= i < len(row) else ""
 
 
 def _same_action(a: Action, text: str, number: str | None) -> bool:

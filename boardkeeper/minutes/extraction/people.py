@@ -95,7 +95,9 @@ def label_of(text: str) -> tuple[Attendance | str, str, str] | None:
 
 def _split_top(text: str, seps: str) -> list[str]:
     """Split on separators outside parentheses."""
-    parts, depth, buf = [], 0, []
+    parts: list[str] = []
+    buf: list[str] = []
+    depth = 0
     for ch in text:
         if ch in "([":
             depth += 1

@@ -8,6 +8,7 @@ content sits in a heredoc).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -277,26 +278,23 @@ def _is_underline(el: etree._Element) -> bool:
     return tag == "u" or "text-decoration:underline" in style
 
 
-def _styled_text(el: etree._Element, test: object) -> int:
-    """How many non-space characters of el sit inside elements that pass `test`."""
-    assert callable(test)
-    if test(el):
-        return len(_WS.sub("", "".join(el.itertext())))
-    total = 0
-    for node in el.iter():
-        if node is el or not test(node):
-            continue
-        if any(test(a) for a in node.iterancestors() if a is not el and _is_descendant(a, el)):
-            continue
-        total += len(_WS.sub("", "".join(node.itertext())))
-    return total
+def _styled_text(el: etree._Element, test: Callable[[etree._Element], bool]) -> int:
+    """How many non-space characters of el sit inside elements that pass `test` (one iterative walk)."""
+    styled = 0
+    inside = 0  # how many open elements pass the test
+    for event, node in etree.iterwalk(el, events=("start", "end")):
+        passes = isinstance(node.tag, str) and test(node)
+        if event == "start":
+            inside += passes
+            if inside and isinstance(node.tag, str) and node.text:
+                styled += len(_WS.sub("", node.text))
+        else:
+            inside -= passes
+            if inside and node is not el and node.tail:
+                styled += len(_WS.sub("", node.tail))
+    return styled
 
 
-def _is_descendant(node: etree._Element, ancestor: etree._Element) -> bool:
-    return any(a is ancestor for a in node.iterancestors())
-
-
-def _all_in(elements: list[etree._Element], text: str, test: object) -> bool:
-    assert callable(test)
-    styled = sum(len(_WS.sub("", "".join(e.itertext()))) for e in elements if test(e))
+def _all_in(elements: list[etree._Element], text: str, test: Callable[[etree._Element], bool]) -> bool:
+    styled = sum(_styled_text(e, test) for e in elements)
     return styled >= len(text.replace(" ", ""))

@@ -225,7 +225,9 @@ def _is_heading_line(s: str) -> bool:
     """A short numbered line with no sentence in it ('5. Roadmap') is a heading, never the start of prose."""
     s = s.replace("\\.", ".").rstrip("\\").strip()
     m = _NUMBERED.match(s)
-    return bool(m) and len(s) <= 90 and not re.search(r"[.;]\s*$", s[m.end() - 1 :]) and "  " not in s
+    if not m:
+        return False
+    return len(s) <= 90 and not re.search(r"[.;]\s*$", s[m.end() - 1 :]) and "  " not in s
 
 
 def _make_para(raw: str, *, heading: int = 0, list_item: bool = False) -> Para:
