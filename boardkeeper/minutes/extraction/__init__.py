@@ -17,7 +17,7 @@ from .tables import merge_tables
 _NEXT_MEETING = re.compile(
     r"\bnext\s+(?:\w+\s+){0,2}meeting|\bdate\s+of\s+(?:the\s+)?next\b|\bnext\s+meets?\b", re.I
 )
-_PREVIOUS = re.compile(r"\b(previous|last|prior)\s+meeting\b|\bminutes\s+of\s+the\b", re.I)
+_PREVIOUS = re.compile(r"\b(previous|last|prior)\s+meeting\b", re.I)
 _ATTENDANCE_ITEM = re.compile(r"apolog|attend|present|roll\s*call|participants|welcome", re.I)
 _TITLE_WORDS = re.compile(
     r"\b(meeting|board|council|committee|group|forum|panel|partnership|minutes)\b", re.I
@@ -37,6 +37,7 @@ def extract_layout(layout: Layout, source: Source) -> Minutes:
                 person = Person(name=who, attendance="present")
                 people.append(person)
             person.role = person.role or role
+    _fuller_names(people, [b.text for b in blocks if isinstance(b, Para)])
     meeting = _meeting(cut)
     if meeting.date is None:
         warnings.append("no meeting date could be read from the document")
@@ -71,6 +72,19 @@ def extract_layout(layout: Layout, source: Source) -> Minutes:
         decisions=found_decisions,
         warnings=warnings,
     )
+
+
+def _fuller_names(people: list[Person], texts: list[str]) -> None:
+    """'M Storey' in the attendance, 'Martin Storey' in the text: the document's fullest form is the name."""
+    for person in people:
+        parts = person.name.split()
+        if len(parts) != 2 or len(parts[0].rstrip(".")) != 1:
+            continue
+        initial, surname = parts[0][0], parts[1]
+        pattern = re.compile(rf"\b({initial}[a-z]+)\s+{re.escape(surname)}\b")
+        firsts = {m.group(1) for text in texts for m in pattern.finditer(text)}
+        if len(firsts) == 1:
+            person.name = f"{firsts.pop()} {surname}"
 
 
 def _split_names(text: str) -> list[str]:

@@ -93,22 +93,29 @@ def label_of(text: str) -> tuple[Attendance | str, str, str] | None:
     return None
 
 
-def _split_top(text: str, seps: str) -> list[str]:
-    """Split on separators outside parentheses."""
-    parts: list[str] = []
-    buf: list[str] = []
+_AND = re.compile(r",?\s+(?:and|&)\s+(?=(?:Cllr|Mr|Mrs|Ms|Dr|[A-Z]))")
+
+
+def _split_top(text: str, seps: str, *, on_and: bool = False) -> list[str]:
+    """Split on separator characters (and optionally ' and ' / ' & ') outside parentheses."""
+    depth_at: list[int] = []
     depth = 0
     for ch in text:
         if ch in "([":
             depth += 1
-        elif ch in ")]":
+        depth_at.append(depth)
+        if ch in ")]":
             depth = max(0, depth - 1)
-        if ch in seps and depth == 0:
-            parts.append("".join(buf))
-            buf = []
-        else:
-            buf.append(ch)
-    parts.append("".join(buf))
+    cuts: list[tuple[int, int]] = [(i, i + 1) for i, ch in enumerate(text) if ch in seps and depth_at[i] == 0]
+    if on_and:
+        cuts += [(m.start(), m.end()) for m in _AND.finditer(text) if depth_at[m.start()] == 0]
+    parts: list[str] = []
+    start = 0
+    for a, b in sorted(cuts):
+        if a >= start:
+            parts.append(text[start:a])
+        start = max(start, b)
+    parts.append(text[start:])
     return [p.strip() for p in parts if p.strip()]
 
 
@@ -123,8 +130,7 @@ def split_people(text: str) -> list[str]:
     pieces = re.split(r"(?<=[a-z)])\.\s+(?=[A-Z])|(?<=\))\s*[;]?\s+(?:and\s+)?(?=[A-Z])", text)
     out: list[str] = []
     for piece in pieces:
-        piece = re.sub(r",?\s+(?:and|&)\s+(?=(?:Cllr|Mr|Mrs|Ms|Dr|[A-Z]))", ", ", piece)
-        for part in _split_top(piece, ",;"):
+        for part in _split_top(piece, ",;", on_and=True):
             if _leading_name(part):
                 out.append(part)
             elif out and not re.search(r"\d", part) and len(part) < 80:
@@ -165,8 +171,11 @@ def _leading_name(chunk: str) -> str | None:
         return None
     if len(tokens) == 1 and not had_title:
         return None
-    if len(tokens) >= 2 and all(ORG_WORDS.search(t) or ROLE_WORDS.search(t) for t in tokens[1:]):
-        return None
+    if len(tokens) >= 2 and (
+        all(ORG_WORDS.search(t) or ROLE_WORDS.search(t) for t in tokens[1:])
+        or ORG_WORDS.fullmatch(tokens[-1])
+    ):
+        return None  # an organisation: 'Warwickshire Police', 'Coventry Clinical Commissioning Group'
     if all(t.isupper() and len(t) > 1 for t in tokens):
         return None  # an acronym such as 'STFC' or 'ESRF' is an organisation
     return name
