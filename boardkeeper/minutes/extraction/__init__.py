@@ -35,7 +35,7 @@ def extract_layout(layout: Layout, source: Source) -> Minutes:
             person = directory.lookup(who)
             if person is None:
                 person = Person(name=who, attendance="present")
-                people.append(person)
+                directory.add(person)
             person.role = person.role or role
     _fuller_names(people, [b.text for b in blocks if isinstance(b, Para)])
     meeting = _meeting(cut)

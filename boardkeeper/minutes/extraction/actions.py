@@ -35,7 +35,11 @@ _MODAL = (
 _NAME = r"(?:[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*){0,2}|the\s+(?:parish\s+)?(?:clerk|chair(?:man|person)?|secretary|treasurer))"
 _SUBJECT = rf"(?P<subj>(?:[Tt]he\s+)?{_NAME}(?:\s*,\s*(?:the\s+)?{_NAME})*(?:\s+(?:&|and)\s+(?:Cllr\s+)?(?:the\s+)?{_NAME})?)"
 _LEFT = r"(?:^|(?<=\bthat\s)|(?<=\band\s)|(?<=;\s)|(?<=,\s)|(?<=[-–]\s)|(?<=-))"
-_PROSE = re.compile(rf"{_LEFT}{_SUBJECT}\s+(?P<modal>{_MODAL})\s+(?P<what>[a-z][^.;]*)")
+# A commitment is found from its modal ('agreed to', 'will', 'to') back to the subject before it:
+# scanning for modals first keeps the subject pattern off most of the text.
+_MODAL_AT = re.compile(rf"(?<=\s)(?P<modal>{_MODAL})\s+(?P<what>[a-z][^.;]*)")
+_SUBJECT_BEFORE = re.compile(rf"{_LEFT}{_SUBJECT}\s+$")
+_LEAD_SUBJECT = re.compile(rf"^{_SUBJECT}\s+[a-z]")
 _ASKED = re.compile(rf"\basked\s+{_SUBJECT}\s+to\s+(?P<what>[a-z][^.;]*)")
 _PASSIVE = re.compile(
     r"(?P<what>[A-Z][^.;]*?)\s+will\s+be\s+(?P<verb>[a-z]+ed)\s+by\s+(?P<subj>[A-Z][\w&-]*(?:\s+[A-Z][\w-]*)?)"
@@ -249,7 +253,7 @@ def prose_actions(sections: list[Section], d: Directory, explicit: list[Action])
             if not (_MARKER.match(block.text) or "ACTION" in block.text or _INLINE_MARKER.search(block.text)):
                 out.extend(_prose_in(block.text, previous, section, d))
             previous = block.text
-    return [a for a in out if not _restates(a, explicit)]
+    return [a for a in out if not _restates(a, explicit, d)]
 
 
 def _prose_in(text: str, previous: str, section: Section, d: Directory) -> list[Action]:
@@ -258,30 +262,27 @@ def _prose_in(text: str, previous: str, section: Section, d: Directory) -> list[
     sentences = _SENTENCE.split(text)
     last_subject: str | None = None
     for n, sentence in enumerate(sentences):
-        lead = re.match(rf"^{_SUBJECT}\s+[a-z]", sentence)
+        lead = _LEAD_SUBJECT.match(sentence)
         if lead and _is_owner(lead.group("subj"), d):
             last_subject = lead.group("subj")
         hits: list[tuple[str, str]] = []
-        for m in _PROSE.finditer(sentence):
-            subj, what = m.group("subj"), m.group("what").strip()
-            if _NOT_VERBS.match(what) or not _is_owner(subj, d):
-                continue
-            if m.group("modal").strip() == "to" and not _note_position(sentence, m.start()):
-                continue  # 'X to do Y' only as a note of its own ('HC to look at this')
+        for subj, what in _modal_clauses(sentence, d):
             hits.append((subj, what))
             last_subject = subj
-        for m in _ASKED.finditer(sentence):
+        lower = sentence.lower()
+        for m in _ASKED.finditer(sentence) if "asked" in lower else ():
             if _is_owner(m.group("subj"), d):
                 hits.append((m.group("subj"), m.group("what").strip()))
-        for m in _PASSIVE.finditer(sentence):
+        for m in _PASSIVE.finditer(sentence) if "will be" in lower else ():
             subj = m.group("subj")
             if subj.split()[0] not in ("The", "A", "An") and (d.lookup(subj) or subj.isupper()):
                 hits.append((subj, f"{m.group('verb')}: {m.group('what').strip()}"))
                 last_subject = subj
-        for m in _PRONOUN.finditer(sentence):
+        has_pronoun = last_subject and any(p in lower for p in ("she ", "he ", "they "))
+        for m in _PRONOUN.finditer(sentence) if has_pronoun else ():
             if last_subject and not _NOT_VERBS.match(m.group("what")):
                 hits.append((last_subject, m.group("what").strip()))
-        for m in _TODO.finditer(sentence):
+        for m in _TODO.finditer(sentence) if "do list" in lower or "to-do" in lower else ():
             if _is_owner(m.group("subj"), d):
                 hits.append((m.group("subj"), sentence.strip()))
         for subj, what in hits:
@@ -302,6 +303,29 @@ def _prose_in(text: str, previous: str, section: Section, d: Directory) -> list[
                 )
             )
     return found
+
+
+def _modal_clauses(sentence: str, d: Directory) -> list[tuple[str, str]]:
+    """(subject, what) for each 'SUBJECT agreed to / will / to WHAT' whose subject is an owner.
+
+    A modal with no owner before it ('likely be put out to report-KC to action') does not
+    swallow the rest of the sentence: the search goes on from just after it.
+    """
+    out: list[tuple[str, str]] = []
+    pos = 0
+    while (m := _MODAL_AT.search(sentence, pos)) is not None:
+        pos = m.start() + 1
+        sm = _SUBJECT_BEFORE.search(sentence, max(0, m.start() - 150), m.start())
+        if not sm:
+            continue
+        subj, what = sm.group("subj"), m.group("what").strip()
+        if _NOT_VERBS.match(what) or not _is_owner(subj, d):
+            continue
+        if m.group("modal").strip() == "to" and not _note_position(sentence, sm.start()):
+            continue  # 'X to do Y' only as a note of its own ('HC to look at this')
+        out.append((subj, what))
+        pos = m.end()
+    return out
 
 
 def _note_position(sentence: str, start: int) -> bool:
@@ -368,15 +392,33 @@ def _words(s: str) -> set[str]:
     return {_STEM.sub("", w) for w in re.findall(r"[a-z0-9]+", s.casefold()) if w not in _STOP and len(w) > 1}
 
 
-def _restates(prose: Action, explicit: list[Action]) -> bool:
-    """A prose sentence that says again what an action of the same item says."""
-    mine = _words(f"{prose.owner_text or ''} {prose.text}")
+def _restates(prose: Action, explicit: list[Action], d: Directory) -> bool:
+    """A prose sentence that says again what an action of the same item says.
+
+    It restates when it shares two content words with the action, or one where the owners agree
+    (the same person, or a person of the team that owns the action).
+    """
+    mine = _words(prose.text)
     for a in explicit:
         if a.item != prose.item or a.section != prose.section:
             continue
-        theirs = _words(a.text)
-        if theirs and len(mine & theirs) / min(len(mine), len(theirs)) >= 0.3:
+        shared = len(mine & _words(a.text))
+        if shared >= 2 and shared / max(1, min(len(mine), len(_words(a.text)))) >= 0.3:
             return True
+        if shared >= 1 and _owners_agree(prose.owners, a.owners, d):
+            return True
+    return False
+
+
+def _owners_agree(mine: list[str], theirs: list[str], d: Directory) -> bool:
+    for name in mine:
+        for owner in theirs:
+            if name == owner:
+                return True
+            person = d.lookup(name)
+            org = (person.organisation or "").casefold() if person else ""
+            if org and _TEAM.search(owner) and org in owner.casefold():
+                return True
     return False
 
 

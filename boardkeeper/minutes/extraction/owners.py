@@ -19,12 +19,22 @@ class Directory:
     people: list[Person]
     warnings: list[str] = field(default_factory=list)
     _warned: set[str] = field(default_factory=set)
+    _cache: dict[str, Person | None] = field(default_factory=dict)
+
+    def add(self, person: Person) -> None:
+        self.people.append(person)
+        self._cache.clear()
 
     def initials(self) -> dict[str, Person]:
         return {p.initials: p for p in self.people if p.initials}
 
     def lookup(self, token: str) -> Person | None:
-        """One person for a single reference, or None."""
+        """One person for a single reference, or None (remembered: the same words are asked for often)."""
+        if token not in self._cache:
+            self._cache[token] = self._lookup(token)
+        return self._cache[token]
+
+    def _lookup(self, token: str) -> Person | None:
         t = _TITLES.sub("", token.strip().strip("*_.,;:()")).strip()
         if not t:
             return None
@@ -39,6 +49,7 @@ class Directory:
             cands = [p for p in self.people if not p.initials and _name_initials(p.name) == t.upper()]
             if len(cands) == 1:
                 cands[0].initials = t  # the document uses these initials for this person
+                self._cache.clear()
                 return cands[0]
             return None
         words = key.split()
@@ -47,7 +58,7 @@ class Directory:
         if len(cands) == 1:
             return cands[0]
         # a role: 'Clerk', 'Parish Clerk', 'Chairman'
-        role_key = re.sub(r"^(parish|town|the)\s+", "", key)
+        role_key = _ROLE_QUALIFIER.sub("", key)
         cands = [p for p in self.people if p.role and _role_match(role_key, p.role.casefold())]
         if len(cands) == 1:
             return cands[0]
@@ -82,8 +93,13 @@ class Directory:
             self.warnings.append(f"owner '{part}' matches no one in the attendance; kept as written")
 
 
+_ROLE_QUALIFIER = re.compile(r"^(parish|town|the)\s+")
+_ROLE_GENDER = re.compile(r"(man|woman|person)$")
+_NAME_PARTS = re.compile(r"[\s-]+")
+
+
 def _name_initials(name: str) -> str:
-    return "".join(w[0] for w in re.split(r"[\s-]+", name) if w and w[0].isalpha()).upper()
+    return "".join(w[0] for w in _NAME_PARTS.split(name) if w and w[0].isalpha()).upper()
 
 
 def _matches_partial(words: list[str], name: list[str]) -> bool:
@@ -98,8 +114,8 @@ def _matches_partial(words: list[str], name: list[str]) -> bool:
 
 
 def _role_match(key: str, role: str) -> bool:
-    role = re.sub(r"^(parish|town)\s+", "", role)
+    role = _ROLE_QUALIFIER.sub("", role)
     if key == role:
         return True
-    stem = re.sub(r"(man|woman|person)$", "", key)
+    stem = _ROLE_GENDER.sub("", key)
     return role.startswith(stem) and not role.startswith("vice") and len(stem) >= 4

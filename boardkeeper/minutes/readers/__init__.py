@@ -13,13 +13,18 @@ def sniff(data: bytes) -> str:
 
     Raises MinutesError for content that is not a minutes document at all.
     """
+    return _sniff(data)[0]
+
+
+def _sniff(data: bytes) -> tuple[str, tuple[str, str | None] | None]:
+    """The format, and for text formats the decoded text with its warning (decoded once, used twice)."""
     head = data[:1024]
     if not data.strip():
         raise MinutesError("the file is empty")
     if head.lstrip(b"\r\n\t \x00\xef\xbb\xbf").startswith(b"%PDF-") or b"%PDF-" in head:
-        return "pdf"
+        return "pdf", None
     if head.startswith(b"PK\x03\x04"):
-        return "docx"  # the docx reader says so if the archive is some other zip
+        return "docx", None  # the docx reader says so if the archive is some other zip
     if head.startswith(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"):
         raise MinutesError(
             "this is an old Word 97-2003 (.doc) file or another Office binary; "
@@ -32,12 +37,12 @@ def sniff(data: bytes) -> str:
             raise MinutesError(f"this is {what}, not a minutes document")
     from .text import decode, looks_like_html, looks_like_markdown
 
-    text = decode(data)[0]
-    if looks_like_html(text):
-        return "html"
-    if looks_like_markdown(text):
-        return "markdown"
-    return "text"
+    decoded = decode(data)
+    if looks_like_html(decoded[0]):
+        return "html", decoded
+    if looks_like_markdown(decoded[0]):
+        return "markdown", decoded
+    return "text", decoded
 
 
 _BINARY_MAGIC: tuple[tuple[bytes, str], ...] = (
@@ -60,7 +65,7 @@ def read(data: bytes) -> Layout:
         raise MinutesError(
             f"the file is {len(data) / 1048576:.0f} MB; the limit is {MAX_BYTES // 1048576} MB"
         )
-    kind = sniff(data)
+    kind, decoded = _sniff(data)
     # Heavy parsers are imported only when a document of their kind arrives.
     if kind == "pdf":
         from .pdf import read_pdf
@@ -70,10 +75,11 @@ def read(data: bytes) -> Layout:
         from .docx import read_docx
 
         return read_docx(data)
+    assert decoded is not None
     if kind == "html":
-        from .html import read_html
+        from .html import read_decoded_html
 
-        return read_html(data)
-    from .text import read_text
+        return read_decoded_html(*decoded)
+    from .text import read_decoded_text
 
-    return read_text(data, markdown=kind == "markdown")
+    return read_decoded_text(*decoded, markdown=kind == "markdown")

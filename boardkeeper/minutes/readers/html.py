@@ -87,7 +87,10 @@ _DASH_BULLETS = re.compile(r"(?:^|\s)[-\u2022*\u2013]\s+(?=\S)")
 
 
 def read_html(data: bytes) -> Layout:
-    text, warning = decode(data)
+    return read_decoded_html(*decode(data))
+
+
+def read_decoded_html(text: str, warning: str | None) -> Layout:
     layout = Layout(format="html")
     if warning:
         layout.warnings.append(warning)

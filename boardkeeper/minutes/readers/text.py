@@ -9,12 +9,13 @@ Word tables (tab-separated cells, sometimes with HTML inside), and
 from __future__ import annotations
 
 import re
-import unicodedata
 
 from ..errors import MinutesError
 from ..layout import Block, Cell, Layout, Para, Table
 
 _INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
+_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
 
 
@@ -33,7 +34,7 @@ def decode(data: bytes) -> tuple[str, str | None]:
             text = data.decode("cp1252", errors="replace")
             warning = "the text is not UTF-8; it was read as Windows-1252"
     sample = text[:65536]
-    controls = sum(1 for ch in sample if unicodedata.category(ch) == "Cc" and ch not in "\t\n\r\f\v")
+    controls = len(_CONTROLS.findall(sample))
     if "\x00" in sample or controls > len(sample) * 0.02 + 2:
         raise MinutesError("the file is not a text document (it contains binary data)")
     return text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE), warning
@@ -41,7 +42,7 @@ def decode(data: bytes) -> tuple[str, str | None]:
 
 def clean_text(text: str) -> str:
     """Fold whitespace and drop invisible characters."""
-    return _SPACES.sub(" ", text.translate(_INVISIBLE).replace("\n", " ")).strip()
+    return _SPACES.sub(" ", _INVISIBLE_RE.sub("", text).replace("\n", " ")).strip()
 
 
 _HTML_DOC = re.compile(r"<(!doctype\s+html|html[\s>]|body[\s>]|head[\s>])", re.I)
@@ -89,7 +90,10 @@ _KRAMDOWN_ATTR = re.compile(r"^\s*\{:.*\}\s*$")
 
 
 def read_text(data: bytes, *, markdown: bool) -> Layout:
-    text, warning = decode(data)
+    return read_decoded_text(*decode(data), markdown=markdown)
+
+
+def read_decoded_text(text: str, warning: str | None, *, markdown: bool) -> Layout:
     layout = Layout(format="markdown" if markdown else "text")
     if warning:
         layout.warnings.append(warning)
@@ -216,9 +220,11 @@ def _continues(previous: str, indent: int, line: str) -> bool:
     return previous.endswith(("-", "\u2013", "\u2014", ",")) or len(line) - len(line.lstrip()) > indent + 2
 
 
+_BOLD_LINE = re.compile(r"(\*\*|__)[^*_].*(\*\*|__):?|\*[^*].*\*")
+
+
 def _is_whole_emphasis(s: str) -> bool:
-    s = s.rstrip("\\").strip()
-    return bool(re.fullmatch(r"(\*\*|__)[^*_].*(\*\*|__):?", s)) or bool(re.fullmatch(r"\*[^*].*\*", s))
+    return bool(_BOLD_LINE.fullmatch(s.rstrip("\\").strip()))
 
 
 def _is_heading_line(s: str) -> bool:
@@ -240,12 +246,19 @@ def _make_para(raw: str, *, heading: int = 0, list_item: bool = False) -> Para:
     return Para(clean_text(text), heading=heading, bold=bold and not heading, list_item=list_item)
 
 
+_INLINE_MD = [
+    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images and links keep their text
+    (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),
+    (re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)\*(?![\w*])"), r"\1"),
+    (re.compile(r"`([^`]*)`"), r"\1"),
+]
+
+
 def _strip_inline_markdown(text: str) -> str:
-    text = re.sub(r"!\[([^\]]*)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"\[([^\]]+)\]\([^)]*\)", r"\1", text)
-    text = re.sub(r"(\*\*|__)(.+?)\1", r"\2", text)
-    text = re.sub(r"(?<![\w*])\*(?!\s)([^*\n]+?)\*(?![\w*])", r"\1", text)
-    text = re.sub(r"`([^`]*)`", r"\1", text)
+    if not any(c in text for c in "[*_`"):
+        return text
+    for pattern, repl in _INLINE_MD:
+        text = pattern.sub(repl, text)
     return text
 
 
