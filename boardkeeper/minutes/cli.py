@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import logging
 import os
 import sys
 import textwrap
@@ -14,6 +15,8 @@ from .readers import MAX_BYTES
 
 
 def extract_command(path: str, *, as_json: bool) -> int:
+    # pdfminer logs its repairs of damaged PDFs; the person running us gets one line from us instead
+    logging.getLogger("pdfminer").setLevel(logging.CRITICAL)
     try:
         size = os.path.getsize(path)
         if size > MAX_BYTES:
