@@ -11,7 +11,7 @@ from .actions import decisions, explicit_actions, prose_actions
 from .dates import date_without_year, find_dates, first_date
 from .items import Section, Sections, sections
 from .owners import Directory
-from .people import attendance_table, label_of, merge_people, paras_people
+from .people import merge_people, people_from_blocks
 from .tables import merge_tables
 
 _NEXT_MEETING = re.compile(
@@ -92,31 +92,14 @@ def _split_names(text: str) -> list[str]:
 
 
 def _people(cut: Sections) -> tuple[list[Person], list[tuple[str, str]]]:
-    """Attendance from the header, fields tables, attendance tables and attendance items."""
-    found: list[Person] = []
-    roles: list[tuple[str, str]] = []
-    paras: list[Para] = []
-    for block in cut.preamble:
-        if isinstance(block, Table):
-            from_table = attendance_table(block)
-            if from_table:
-                found.extend(from_table)
-                continue
-            for row in block.rows:
-                if len(row) >= 2 and label_of(row[0].text):
-                    # a fields table: 'Present' | 'Name, IN (Role, Org) ...'
-                    paras.append(Para(row[0].text + ":"))
-                    paras.extend(p for c in row[1:] for p in c.paras)
-        else:
-            paras.append(block)
+    """Attendance from the header (paragraphs and tables) and from the first items about attendance."""
+    blocks: list[Para | Table] = list(cut.preamble)
     for section in cut.items[:4]:
         if _ATTENDANCE_ITEM.search(section.title):
-            paras.append(Para(section.title + ":"))
-            paras.extend(b for b in section.blocks if isinstance(b, Para))
-    people, more_roles = paras_people(paras)
-    found.extend(people)
-    roles.extend(more_roles)
-    return merge_people(found), roles
+            blocks.append(Para(section.title + ":"))
+            blocks.extend(section.blocks)
+    people, roles = people_from_blocks(blocks)
+    return merge_people(people), roles
 
 
 def _meeting(cut: Sections) -> Meeting:

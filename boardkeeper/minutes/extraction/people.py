@@ -327,11 +327,12 @@ def _is_prose(text: str) -> bool:
     return len(words) > 6 and lower > len(words) * 0.3
 
 
-def paras_people(paras: list[Para]) -> tuple[list[Person], list[tuple[str, str]]]:
+def _paras_people(
+    paras: list[Para], state: Attendance | None
+) -> tuple[list[Person], list[tuple[str, str]], Attendance | None]:
     """People from a run of paragraphs with attendance labels; also (role, name) pairs from 'Chair: X' lines."""
     people: list[Person] = []
     roles: list[tuple[str, str]] = []
-    state: Attendance | None = None
     for para in paras:
         text = para.text.strip()
         lab = label_of(text)
@@ -355,4 +356,80 @@ def paras_people(paras: list[Para]) -> tuple[list[Person], list[tuple[str, str]]
             people.extend(found)
         elif not para.list_item:
             state = None
+    return people, roles, state
+
+
+def people_from_blocks(blocks: list[Para | Table]) -> tuple[list[Person], list[tuple[str, str]]]:
+    """Attendance from paragraphs and tables in reading order.
+
+    A label ('Present', 'Apologies:') sets who the following names are; tables count too:
+    a Yes/No attendance table, a 'Name | Organisation | Role' table under a label, and a fields
+    table whose first column holds the labels ('Present:' | name | role, then rows with an
+    empty first cell for the next people under the same label).
+    """
+    people: list[Person] = []
+    roles: list[tuple[str, str]] = []
+    run: list[Para] = []
+    state: Attendance | None = None
+
+    def flush() -> None:
+        nonlocal run, state
+        if run:
+            found, more_roles, state = _paras_people(run, state)
+            people.extend(found)
+            roles.extend(more_roles)
+        run = []
+
+    for block in blocks:
+        if isinstance(block, Para):
+            run.append(block)
+            continue
+        flush()
+        from_table = attendance_table(block)
+        if from_table:
+            people.extend(from_table)
+            continue
+        state = _table_people(block, state, people, roles)
+    flush()
     return people, roles
+
+
+def _table_people(
+    table: Table, state: Attendance | None, people: list[Person], roles: list[tuple[str, str]]
+) -> Attendance | None:
+    header = [c.text.strip().casefold() for c in table.rows[0]] if table.rows else []
+    name_col = next((i for i, h in enumerate(header) if h in ("name", "names", "member", "attendee")), -1)
+    if name_col >= 0 and state is not None:
+        for row in table.rows[1:]:
+            if len(row) > name_col and row[name_col].text:
+                p = parse_person(row[name_col].text, state)
+                if p:
+                    _apply_details(p, [c.text for i, c in enumerate(row) if i != name_col and c.text])
+                    people.append(p)
+        return state
+    for row in table.rows:
+        if len(row) < 2:
+            continue
+        lab = label_of(row[0].text)
+        if lab:
+            kind, label, _ = lab
+            if kind == "role":
+                roles.extend((label.title(), c.text) for c in row[1:] if c.text)
+                continue
+            state = kind  # type: ignore[assignment]
+        elif row[0].text.strip():
+            state = None  # another field ('Date', 'Venue')
+            continue
+        if state is None:
+            continue
+        filled = [c for c in row[1:] if c.text]
+        if len(filled) >= 2 and len(filled[0].paras) == 1:
+            p = parse_person(filled[0].text, state)  # one person a row: name | role | organisation
+            if p:
+                _apply_details(p, [c.text for c in filled[1:]])
+                people.append(p)
+        else:
+            found, more_roles, _ = _paras_people([p for c in filled for p in c.paras], state)
+            people.extend(found)
+            roles.extend(more_roles)
+    return state

@@ -172,6 +172,10 @@ def _read_lines(lines: list[str], *, markdown: bool) -> list[Block]:
             flush()
             i = _tab_table(lines, i, blocks)
             continue
+        if not markdown and _aligned_columns(line) >= 3:
+            flush()
+            i = _aligned_table(lines, i, blocks)
+            continue
         hm = _MD_HEADING.match(line)
         if hm:
             flush()
@@ -179,7 +183,12 @@ def _read_lines(lines: list[str], *, markdown: bool) -> list[Block]:
             i += 1
             continue
         hard_break = raw.endswith("\\") or raw.endswith("  ")
-        starts_block = bool(_BULLET.match(line)) or bool(_NUMBERED.match(line.replace("\\.", ".")))
+        starts_block = (
+            bool(_BULLET.match(line))
+            or bool(_NUMBERED.match(line.replace("\\.", ".")))
+            or bool(_LABEL_LINE.match(stripped))
+            or _is_caps_heading(stripped)
+        )
         if starts_block or _is_whole_emphasis(stripped) or stripped.startswith(">"):
             flush()
             para_list = bool(_BULLET.match(line)) and not _NUMBERED.match(line.replace("\\.", "."))
@@ -192,11 +201,72 @@ def _read_lines(lines: list[str], *, markdown: bool) -> list[Block]:
             flush()
         para.append(stripped.rstrip("\\").strip())
         prev_indent = len(raw) - len(raw.lstrip())
-        if hard_break or _is_whole_emphasis(stripped) or _is_heading_line(stripped):
+        if (
+            hard_break
+            or _is_whole_emphasis(stripped)
+            or _is_heading_line(stripped)
+            or _is_caps_heading(stripped)
+        ):
             flush()
         i += 1
     flush()
     return blocks
+
+
+# A line that opens with a label ('Action:', 'Present:', 'ACTION –', 'Apologies:') starts a paragraph of its own.
+_LABEL_LINE = re.compile(
+    r"^(?:\*\*)?(?:ACTION\b|(?:[A-Z][A-Za-z'\u2019]*)(?:\s+[A-Za-z'\u2019]+){0,3}\s*:(?!//)\s)",
+)
+
+
+def _is_caps_heading(s: str) -> bool:
+    """'ITEM 3 MATTERS ARISING', 'NEW ACTIONS': a short line in capitals is a heading of its own."""
+    letters = [c for c in s if c.isalpha()]
+    return 6 <= len(letters) and len(s) <= 90 and all(c.isupper() for c in letters) and " " in s.strip()
+
+
+_GAP = re.compile(r"\S(?:\S| (?! ))*")
+
+
+def _segments(line: str) -> list[tuple[int, str]]:
+    """(column, text) of each run of text in a line, runs parted by two or more spaces."""
+    return [(m.start(), m.group(0)) for m in _GAP.finditer(line)]
+
+
+def _aligned_columns(line: str) -> int:
+    """How many columns a space-aligned line has (pdftotext -layout tables, typed tables)."""
+    segs = _segments(line)
+    if len(segs) < 3 or any(len(t) > 60 for _, t in segs):
+        return 0
+    return len(segs)
+
+
+def _aligned_table(lines: list[str], i: int, blocks: list[Block]) -> int:
+    """A table laid out with spaces: columns from its first line, wrapped cells rejoined.
+
+    A line whose first column is empty and which starts in lower case carries on the row above
+    (a wrapped cell); one that starts with a capital is a new row with an empty first cell.
+    """
+    starts = [c for c, _ in _segments(lines[i])]
+    rows: list[list[list[str]]] = []
+    while i < len(lines) and lines[i].strip():
+        segs = _segments(lines[i].rstrip())
+        if segs[0][0] < starts[0] - 2 or (len(segs) == 1 and len(segs[0][1]) > 70):
+            break  # text back at the margin: the table is over
+        cells: list[list[str]] = [[] for _ in starts]
+        for col, text in segs:
+            k = max((n for n, st in enumerate(starts) if st <= col + 2), default=0)
+            cells[k].append(text)
+        continues = not cells[0] and rows and next((t for c in cells for t in c), "")[:1].islower()
+        if continues:
+            for k, texts in enumerate(cells):
+                rows[-1][k].extend(texts)
+        else:
+            rows.append(cells)
+        i += 1
+    table = Table([[Cell([Para(clean_text(" ".join(c)))] if c else []) for c in row] for row in rows])
+    blocks.append(table)
+    return i
 
 
 def _wrap_width(lines: list[str]) -> int:
@@ -233,7 +303,7 @@ def _is_heading_line(s: str) -> bool:
     m = _NUMBERED.match(s)
     if not m:
         return False
-    return len(s) <= 90 and not re.search(r"[.;]\s*$", s[m.end() - 1 :]) and "  " not in s
+    return len(s) <= 90 and not re.search(r"[.;]\s*$", s[m.end() - 1 :])
 
 
 def _make_para(raw: str, *, heading: int = 0, list_item: bool = False) -> Para:
