@@ -14,6 +14,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..layout import Block, Cell, Para, Table
+from .people import label_of
 from .tables import columns, is_minutes_table
 
 
@@ -35,7 +36,7 @@ class Sections:
     agenda: list[str] = field(default_factory=list)
 
 
-_NUMBERED = re.compile(r"^\s*(?P<n>\d{1,2}(?:\.\d{1,2})*)(?:\\?\.|\s)\s*(?P<rest>\S.*)$")
+_NUMBERED = re.compile(r"^\s*(?P<n>\d{1,2}(?:\.\d{1,2})*)(?:\\?\.(?=\s|[A-Z])|\s)\s*(?P<rest>\S.*)$")
 _GLUED = re.compile(r"^(.*?[.!?])\s+(\d{1,2})\.\s+([A-Z](?:[^.!?]|(?<=\d)\.(?=\d)){2,80})$")
 _AGENDA = re.compile(r"^\W*agenda\W*$", re.I)
 
@@ -46,7 +47,10 @@ def sections(blocks: list[Block]) -> Sections:
             return _from_minutes_table(blocks, table_index)
     numbered = _numbered_headings(blocks)
     styled = _styled_headings(blocks)
-    plain_numbers = not any(isinstance(b, Para) and b.heading for b in (blocks[i] for i, *_ in numbered))
+    plain_numbers = not any(
+        isinstance(b, Para) and (b.heading or b.bold or b.underline)
+        for b in (blocks[i] for i, *_ in numbered)
+    )
     if numbered and not (plain_numbers and len(styled) > len(numbered)):
         return _cut(blocks, numbered, "numbered")
     agenda = _agenda_list(blocks)
@@ -196,6 +200,8 @@ def _headings_of(
         levels.append(block.heading)
         last = value
     found = _without_subitems(found, levels)
+    if len({n for _, n, _, _ in found}) < min(3, len(found)):
+        return []  # '0.5mm', '0.625mm': one number again and again is no numbering
     if len(found) >= 3 or (found and headings_seen == len(found) and len(found) >= 2):
         return found
     return []
@@ -235,6 +241,15 @@ def _agenda_list(blocks: list[Block]) -> list[str]:
 
 
 def _styled_headings(blocks: list[Block]) -> list[tuple[int, str | None, str, str]]:
+    # bold lines above the attendance are the letterhead and the title, not items
+    header_end = max(
+        (
+            i
+            for i, b in enumerate(blocks[:60])
+            if isinstance(b, Para) and label_of(b.text) and label_of(b.text)[0] != "role"
+        ),  # type: ignore[index]
+        default=-1,
+    )
     paras = [(i, b) for i, b in enumerate(blocks) if isinstance(b, Para) and b.text]
     levels: dict[int, int] = {}
     first_h = next((b.heading for _, b in paras if b.heading), 0)
@@ -260,6 +275,8 @@ def _styled_headings(blocks: list[Block]) -> list[tuple[int, str | None, str, st
     # where some headings are underlined, only bold-and-underlined paragraphs are headings
     any_underline = any(p.underline for _, p in paras)
     for i, b in paras:
+        if i <= header_end:
+            continue
         styled = (b.bold and b.underline) if any_underline else b.bold
         if styled and not b.list_item and len(b.text) <= 100 and not b.text.endswith("."):
             title, tail = _title_and_rest(b.text)
