@@ -17,6 +17,10 @@ from .tables import merge_tables
 _NEXT_MEETING = re.compile(
     r"\bnext\s+(?:\w+\s+){0,2}meeting|\bdate\s+of\s+(?:the\s+)?next\b|\bnext\s+meets?\b", re.I
 )
+_DATE_LABEL = re.compile(r"^\W*(?:meeting\s+)?date\b", re.I)
+_OTHER_DAY = re.compile(
+    r"\b(updated|version|circulated|published|issued|printed|approved\s+on|draft)\b", re.I
+)
 _PREVIOUS = re.compile(r"\b(previous|last|prior)\s+meeting\b", re.I)
 _ATTENDANCE_ITEM = re.compile(r"apolog|attend|present|roll\s*call|participants|welcome", re.I)
 _TITLE_WORDS = re.compile(
@@ -117,8 +121,10 @@ def _meeting(cut: Sections) -> Meeting:
     if cut.items and cut.items[0].heading is not None and not header:
         header.append(cut.items[0].title)
     meeting.title = _title(cut, header, front)
-    for line in header:
-        if _NEXT_MEETING.search(line) or _PREVIOUS.search(line):
+    # a line labelled 'Date:' first, then any header line that is not about another day
+    labelled = [line for line in header if _DATE_LABEL.match(line)]
+    for line in labelled + header:
+        if _NEXT_MEETING.search(line) or _PREVIOUS.search(line) or _OTHER_DAY.search(line):
             continue
         d = first_date(line)
         if d:

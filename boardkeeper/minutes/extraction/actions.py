@@ -10,17 +10,21 @@ from .items import Section
 from .owners import Directory
 from .tables import columns, is_action_table
 
-_MARKER = re.compile(r"^\W{0,3}actions?\W{0,3}\s*(?::|-|–|—)\s*(.*)$", re.I)
+_MARKER = re.compile(r"^\W{0,3}actions?\W{0,3}\s*(?:\((?P<owner>[^()]{1,40})\)\s*)?(?::|-|–|—)\s*(.*)$", re.I)
 _TRAILING_MARKER = re.compile(r"^(.*?)\s*[-–—]?\s*\*{0,2}\bACTION\b\*{0,2}:?\s*(\(.*\))?\s*$")
 _BARE_MARKER = re.compile(r"^\W{0,3}ACTION\W{0,3}\s*(?::\s*(.*))?$")
 _OWNER_LEAD = re.compile(
     r"^(?:owner\s+)?(?P<owner>(?:[Tt]he\s+)?(?:(?:parish|town)\s+)?(?:clerk|chair(?:man|person)?|secretary|treasurer)"
+    r"|(?:[Aa]ll\s+)?(?:trustees|governors|members|partners|agencies|staff|directors|officers|councillors)"
     r"|(?:[Tt]he\s+)?[A-Z][\w'\u2019.-]*(?:\s+(?:&|and)\s+[A-Z][\w.-]*|\s+[A-Z][\w'\u2019.-]*){0,3})"
     r"\s+(?:to|will|shall|should|must|arrange|arranges|agreed\s+to)\b",
 )
 _TEAM = re.compile(
-    r"\b(team|group|board|panel|service|unit|committee|members|partners|office|department)$", re.I
+    r"\b(team|group|board|panel|service|unit|committee|members|partners|office|department|trustees|governors|"
+    r"agencies|staff|directors|officers|councillors)$",
+    re.I,
 )
+_OWNER_DASH = re.compile(r"^(?P<owner>[A-Z][^\u2013\u2014:]{1,40}?)\s+[-\u2013\u2014]\s+(?P<rest>\S.*)$")
 _INLINE_MARKER = re.compile(r"(?<=[.!?])\s+\**actions?\**\s*:\s*(?P<body>\S.*)$", re.I)
 _OWNER_PREFIX = re.compile(
     r"^owner\s+(?P<owner>[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3})\s*[-–—,:]?\s*(?P<rest>.*)$"
@@ -101,7 +105,7 @@ def explicit_actions(sections: list[Section], preamble_tables: list[Table], d: D
 def _column_actions(section: Section, acts: list[Para], owners: list[Para], d: Directory) -> list[Action]:
     out = []
     for n, para in enumerate(acts):
-        text = _MARKER.sub(r"\1", para.text).strip()
+        text = _MARKER.sub(r"\2", para.text).strip()
         if len(owners) == len(acts):
             owner_text = owners[n].text
         elif len(owners) == 1 or (owners and len(acts) == 1):
@@ -183,8 +187,9 @@ def _marker_action(para: Para, prev: Para | None, section: Section, d: Directory
         # 'ACTION: (Who?)' on its own line: the action is the line before
         return _marker(prev.text, bare.group(1), f"{prev.text} {text}", section, d)
     m = _MARKER.match(text)
-    if m and m.group(1).strip():
-        return _marker(m.group(1).strip(), None, text, section, d)
+    if m and m.group(2).strip():
+        # 'ACTION (SK): circulate ...' names its owner before the colon
+        return _marker(m.group(2).strip(), m.group("owner"), text, section, d)
     if "ACTION" in text:
         t = _TRAILING_MARKER.match(text)
         if t and t.group(1).strip() and len(t.group(1)) > 3:
@@ -210,6 +215,9 @@ def _marker(body: str, owner_hint: str | None, quote: str, section: Section, d: 
         owner_text = owner_hint.strip("() ")
     else:
         owner_text = _lead_owner(body, d)
+        dash = _OWNER_DASH.match(body) if owner_text is None else None
+        if dash and _names_someone(dash.group("owner"), d):
+            owner_text = dash.group("owner")  # 'Communications Team – publicise the shortages'
     owners = d.resolve(owner_text) if owner_text else []
     return Action(
         item=section.number,
@@ -228,12 +236,15 @@ def _lead_owner(text: str, d: Directory) -> str | None:
     if not m:
         return None
     owner = m.group("owner").strip()
+    return owner if _names_someone(owner, d) else None
+
+
+def _names_someone(owner: str, d: Directory) -> bool:
+    """A person of the attendance, initials, a role someone holds, or a team."""
     if d.lookup(owner) or _unknown_initials(owner) or _TEAM.search(owner):
-        return owner
-    parts = [p for p in re.split(r"\s*(?:,|&|\band\b)\s*", owner) if p]
-    if len(parts) > 1 and all(d.lookup(p) or _unknown_initials(p) for p in parts):
-        return owner
-    return None
+        return True
+    parts = [p for p in re.split(r"\s*(?:,|&|/|\band\b)\s*", owner) if p]
+    return len(parts) > 1 and all(d.lookup(p) or _unknown_initials(p) for p in parts)
 
 
 def _section_name(section: Section) -> str | None:

@@ -17,14 +17,14 @@ from ..model import Attendance, Person
 LABELS: list[tuple[re.Pattern[str], Attendance | str]] = [
     (
         re.compile(
-            r"(?:also\s+)?in\s+attendance|also\s+present|present\s+at\s+the\s+invitation[\w ]*?(?=\s+(?:was|were)\b|:|$)|observ\w*|guests?|officers?\s+present|staff\s+present",
+            r"(?:[\w-]+\s+){0,2}in\s+attendance|also\s+present|present\s+at\s+the\s+invitation[\w ]*?(?=\s+(?:was|were)\b|:|$)|observ\w*|guests?|officers?\s+present|staff\s+present",
             re.I,
         ),
         "in_attendance",
     ),
     (
         re.compile(
-            r"apologies\s+(?:were\s+|have\s+been\s+)?(?:received|given|noted|sent)\s+(?:from|by)|apologies(?:\s+for\s+absence)?|regrets",
+            r"apologies\s+(?:were\s+|have\s+been\s+)?(?:(?:received|given|noted|sent|accepted)\s+(?:and\s+)?)+(?:from|by)|apologies(?:\s+for\s+absence)?|regrets",
             re.I,
         ),
         "apologies",
@@ -32,7 +32,7 @@ LABELS: list[tuple[re.Pattern[str], Attendance | str]] = [
     (re.compile(r"absent|not\s+present|did\s+not\s+attend", re.I), "absent"),
     (
         re.compile(
-            r"(?:those\s+)?attend\w*|present(?:\s+at\s+the\s+meeting)?|(?:voting\s+)?members\s+present|directors\s+present|participants|members|attendees|roll\s+call",
+            r"(?:those\s+)?attend\w*|present(?:\s+at\s+the\s+meeting)?|(?:[\w-]+\s+){1,2}present|participants|members|attendees|roll\s+call",
             re.I,
         ),
         "present",
@@ -195,12 +195,21 @@ def parse_person(chunk: str, attendance: Attendance) -> Person | None:
     rest = body[len(name) :].strip() if body.startswith(name) else body.split(name, 1)[-1].strip()
     person = Person(name=name, attendance=attendance, role=role)
     # initials: ', ECS (' or ' (SF)'
-    m = re.match(r"^,?\s*\(?([A-Z][A-Za-z]{0,2}[A-Z]?)\)?(?=\s*(?:[,(]|$))", rest)
-    if m and INITIALS.match(m.group(1)) and _initials_fit(m.group(1), name):
-        person.initials = m.group(1)
-        rest = rest[m.end() :].strip()
+    m = re.match(
+        r"^,?\s*\(?([A-Z][A-Za-z]{0,2}[A-Z]?)\)(?=\s*(?:[,(]|$))|^,\s*([A-Z][A-Za-z]{0,2}[A-Z]?)(?=\s*(?:[,(]|$))",
+        rest,
+    )
+    found = m and (m.group(1) or m.group(2))
+    if found and INITIALS.match(found) and _initials_fit(found, name):
+        person.initials = found
+        rest = rest[m.end() :].strip()  # type: ignore[union-attr]
     details: list[str] = []
     for paren in re.findall(r"\(([^()]*)\)", rest):
+        # '(JT, Chair)': initials first inside the parentheses
+        head, _, tail = paren.partition(",")
+        if not person.initials and INITIALS.match(head.strip()) and _initials_fit(head.strip(), name):
+            person.initials = head.strip()
+            paren = tail
         details.append(paren)
     outside = re.sub(r"\([^()]*\)", " ", rest)
     outside = re.sub(r"\b(?:was|were)\s+present.*$", "", outside, flags=re.I)

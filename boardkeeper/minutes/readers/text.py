@@ -222,7 +222,7 @@ _LABEL_LINE = re.compile(
 def _is_caps_heading(s: str) -> bool:
     """'ITEM 3 MATTERS ARISING', 'NEW ACTIONS': a short line in capitals is a heading of its own."""
     letters = [c for c in s if c.isalpha()]
-    return 6 <= len(letters) and len(s) <= 90 and all(c.isupper() for c in letters) and " " in s.strip()
+    return len(letters) >= 6 and len(s) <= 90 and all(c.isupper() for c in letters) and " " in s.strip()
 
 
 _GAP = re.compile(r"\S(?:\S| (?! ))*")
