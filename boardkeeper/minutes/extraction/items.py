@@ -240,15 +240,15 @@ def _agenda_list(blocks: list[Block]) -> list[str]:
     return []
 
 
+def _is_attendance_label(para: Para) -> bool:
+    label = label_of(para.text)
+    return label is not None and label[0] != "role"
+
+
 def _styled_headings(blocks: list[Block]) -> list[tuple[int, str | None, str, str]]:
     # bold lines above the attendance are the letterhead and the title, not items
     header_end = max(
-        (
-            i
-            for i, b in enumerate(blocks[:60])
-            if isinstance(b, Para) and label_of(b.text) and label_of(b.text)[0] != "role"
-        ),  # type: ignore[index]
-        default=-1,
+        (i for i, b in enumerate(blocks[:60]) if isinstance(b, Para) and _is_attendance_label(b)), default=-1
     )
     paras = [(i, b) for i, b in enumerate(blocks) if isinstance(b, Para) and b.text]
     levels: dict[int, int] = {}
