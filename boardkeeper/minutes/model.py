@@ -62,6 +62,7 @@ class Action:
     origin: Origin
     owner_text: str | None = None
     due: dt.date | None = None
+    due_text: str | None = None  # the due date or meeting as written ('by the March meeting')
     status: str | None = None
     quote: str | None = None
     number: str | None = None

@@ -6,6 +6,7 @@ import re
 
 from ..layout import Cell, Para, Table
 from ..model import Action, Decision
+from .dates import first_date
 from .items import Section
 from .owners import Directory
 from .tables import columns, is_action_table
@@ -144,12 +145,15 @@ def _table_actions(table: Table, section: Section, d: Directory, seen: list[Acti
                 # carried forward: the later table's owners are the current assignment
                 earlier.owners = list(dict.fromkeys(earlier.owners + names))
                 continue
+            due_text = _cell(row, cols.due) or None
             out.append(
                 Action(
-                    item=section.number,
+                    item=_cell(row, cols.item).rstrip(".") or section.number,
                     text=text,
                     owners=names,
                     origin="action_table",
+                    due=first_date(due_text) if due_text else None,
+                    due_text=due_text,
                     owner_text=owner_text or None,
                     status=status,
                     number=number,
@@ -255,7 +259,7 @@ def _section_name(section: Section) -> str | None:
 
 
 def prose_actions(sections: list[Section], d: Directory, explicit: list[Action]) -> list[Action]:
-    out: list[Action] = []
+    out: list[tuple[Action, str]] = []
     for section in sections:
         previous = ""
         for block in section.blocks:
@@ -264,12 +268,12 @@ def prose_actions(sections: list[Section], d: Directory, explicit: list[Action])
             if not (_MARKER.match(block.text) or "ACTION" in block.text or _INLINE_MARKER.search(block.text)):
                 out.extend(_prose_in(block.text, previous, section, d))
             previous = block.text
-    return [a for a in out if not _restates(a, explicit, d)]
+    return [a for a, sentence in out if not _restates(a, sentence, explicit, d)]
 
 
-def _prose_in(text: str, previous: str, section: Section, d: Directory) -> list[Action]:
+def _prose_in(text: str, previous: str, section: Section, d: Directory) -> list[tuple[Action, str]]:
     """Commitments in a paragraph: 'PH agreed to ...', 'that she intends to ...', 'HC to look at this'."""
-    found: list[Action] = []
+    found: list[tuple[Action, str]] = []
     sentences = _SENTENCE.split(text)
     last_subject: str | None = None
     for n, sentence in enumerate(sentences):
@@ -302,17 +306,16 @@ def _prose_in(text: str, previous: str, section: Section, d: Directory) -> list[
             if whole and (_ANAPHOR.search(what) or _SHORT_WHAT.match(what)):
                 before = sentences[n - 1] if n > 0 else previous
                 quote = f"{before.strip()} {quote}".strip()
-            found.append(
-                Action(
-                    item=section.number,
-                    text=what,
-                    owners=d.resolve(_clean_subject(subj)),
-                    origin="prose",
-                    owner_text=subj,
-                    quote=quote,
-                    section=_section_name(section),
-                )
+            action = Action(
+                item=section.number,
+                text=what,
+                owners=d.resolve(_clean_subject(subj)),
+                origin="prose",
+                owner_text=subj,
+                quote=quote,
+                section=_section_name(section),
             )
+            found.append((action, sentence.strip()))
     return found
 
 
@@ -403,18 +406,26 @@ def _words(s: str) -> set[str]:
     return {_STEM.sub("", w) for w in re.findall(r"[a-z0-9]+", s.casefold()) if w not in _STOP and len(w) > 1}
 
 
-def _restates(prose: Action, explicit: list[Action], d: Directory) -> bool:
+def _restates(prose: Action, sentence: str, explicit: list[Action], d: Directory) -> bool:
     """A prose sentence that says again what an action of the same item says.
 
     It restates when it shares two content words with the action, or one where the owners agree
     (the same person, or a person of the team that owns the action).
     """
-    mine = _words(prose.text)
+    # 'KM has agreed to complete it': what 'it' is stands in the rest of the sentence
+    mine = _words(sentence if _ANAPHOR.search(prose.text) else prose.text)
     for a in explicit:
+        theirs = _words(a.text)
+        shared = len(mine & theirs)
+        ratio = shared / max(1, min(len(mine), len(theirs)))
+        if a.item is None and a.section is None and prose.item is not None:
+            # an action table after the last item (item unknown) restates only with strong overlap
+            if shared >= 2 and ratio >= 0.5:
+                return True
+            continue
         if a.item != prose.item or a.section != prose.section:
             continue
-        shared = len(mine & _words(a.text))
-        if shared >= 2 and shared / max(1, min(len(mine), len(_words(a.text)))) >= 0.3:
+        if shared >= 2 and ratio >= 0.3:
             return True
         if shared >= 1 and _owners_agree(prose.owners, a.owners, d):
             return True

@@ -94,7 +94,8 @@ def _join_cells(a: Cell, b: Cell) -> None:
 
 # ---------------------------------------------------------------- what a table is
 
-ACTION_WORDS = re.compile(r"\b(action|actions|detail|task|description|to do|todo|item)\b")
+ACTION_WORDS = re.compile(r"\b(action|actions|detail|task|description|to do|todo)\b")
+ITEM_WORDS = re.compile(r"^(item|items|agenda item|item no|min|minute|minute ref|min ref)$")
 OWNER_WORDS = re.compile(
     r"\b(owner|owners|who|resp|responsible|responsibility|lead|by whom|assigned|assignee|actionee|person)\b"
 )
@@ -109,6 +110,7 @@ class Columns:
     """Which column holds what, by header text (-1 where absent)."""
 
     number: int = -1
+    item: int = -1  # the agenda item an action was raised under, in an action log
     action: int = -1
     owner: int = -1
     status: int = -1
@@ -124,6 +126,8 @@ def columns(header: list[Cell]) -> Columns:
             continue
         if NUMBER_WORDS.match(k) and cols.number < 0 and i == 0:
             cols.number = i
+        elif ITEM_WORDS.match(k) and cols.item < 0:
+            cols.item = i
         elif DISCUSSION_WORDS.search(k) and cols.discussion < 0:
             cols.discussion = i
         elif OWNER_WORDS.search(k) and cols.owner < 0:
