@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 
 from ..layout import Block, Cell, Para, Table
 from .people import label_of
-from .tables import columns, is_minutes_table
+from .tables import Columns, columns, is_minutes_table
 
 
 @dataclass(slots=True)
@@ -91,6 +91,15 @@ def _from_minutes_table(blocks: list[Block], index: int) -> Sections:
             continue
         number = row[0].text.strip().rstrip(".").strip() if cols.number == 0 else None
         paras = [p for p in row[disc].paras if p.text]
+        numbered = _NUMBERED.match(number or "")
+        if numbered and not re.fullmatch(r"[\d.]+", number or ""):
+            # '3. Performance dashboard' in the Item column: the title is there, the notes are all discussion
+            number = numbered.group("n")
+            section = Section(number, numbered.group("rest").strip(), heading=row[0].paras[0])
+            section.blocks.extend(paras)
+            _column_actions_of(section, row, cols)
+            items.append(section)
+            continue
         if not paras:
             continue
         title_para, body = paras[0], paras[1:]
@@ -101,12 +110,7 @@ def _from_minutes_table(blocks: list[Block], index: int) -> Sections:
         if rest:
             section.blocks.append(Para(rest))
         section.blocks.extend(body)
-        action_col = cols.action if cols.action >= 0 else -1
-        if action_col >= 0 and action_col < len(row):
-            owner_cell = row[cols.owner] if 0 <= cols.owner < len(row) else Cell()
-            acts = [p for p in row[action_col].paras if p.text]
-            if acts:
-                section.column_actions.append((acts, [p for p in owner_cell.paras if p.text]))
+        _column_actions_of(section, row, cols)
         items.append(section)
     preamble = list(blocks[:index])
     after = trailing + list(blocks[index + 1 :])
@@ -128,6 +132,14 @@ _FAMILIES: list[tuple[str, re.Pattern[str]]] = [
     ("ref", re.compile(r"^\s*(?P<n>\d{2,4}/\d{1,4})\.?\s*[:\-\u2013]?\s+(?P<rest>\S.*)$")),
     ("letter", re.compile(r"^\s*\(?(?P<n>[a-h])[.)]\s+(?P<rest>\S.*)$")),
 ]
+
+
+def _column_actions_of(section: Section, row: list[Cell], cols: Columns) -> None:
+    if 0 <= cols.action < len(row):
+        owner_cell = row[cols.owner] if 0 <= cols.owner < len(row) else Cell()
+        acts = [p for p in row[cols.action].paras if p.text]
+        if acts:
+            section.column_actions.append((acts, [p for p in owner_cell.paras if p.text]))
 
 
 def _numbered_headings(blocks: list[Block]) -> list[tuple[int, str | None, str, str]]:

@@ -250,7 +250,8 @@ def _apply_details(person: Person, details: list[str]) -> None:
 def people_from_text(text: str, attendance: Attendance, *, one_per_line: bool = False) -> list[Person]:
     """People in text; on a line of its own, commas separate a person's details unless every part is a name."""
     chunks = split_people(text)
-    if one_per_line and len(chunks) > 1 and not re.search(r"\)\s+[A-Z]", text):
+    listed = bool(re.search(r"\)\s*;?\s+[A-Z]", text)) or len(_split_top(text, ";")) > 1
+    if one_per_line and len(chunks) > 1 and not listed:
         parts = _split_top(text, ",;")
         names = sum(1 for c in parts if _leading_name(c))
         if names < 3 or names < len(parts) * 0.6:
