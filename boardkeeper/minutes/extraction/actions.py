@@ -25,6 +25,7 @@ _TEAM = re.compile(
     r"agencies|staff|directors|officers|councillors)$",
     re.I,
 )
+_SLASHES = re.compile(r"\s+/\s+")
 _OWNER_DASH = re.compile(r"^(?P<owner>[A-Z][^\u2013\u2014:]{1,40}?)\s+[-\u2013\u2014]\s+(?P<rest>\S.*)$")
 _INLINE_MARKER = re.compile(r"(?<=[.!?])\s+\**actions?\**\s*:\s*(?P<body>\S.*)$", re.I)
 _OWNER_PREFIX = re.compile(
@@ -104,15 +105,24 @@ def explicit_actions(sections: list[Section], preamble_tables: list[Table], d: D
 
 
 def _column_actions(section: Section, acts: list[Para], owners: list[Para], d: Directory) -> list[Action]:
+    """Actions of one row's Action and Owner cells: several actions pair with several owners in order."""
+    act_texts = [p.text for p in acts]
+    owner_texts = [o.text for o in owners]
+    if len(act_texts) == 1:
+        # 'Circulate the dashboard / Add the rate' with 'PM / Business Unit': two actions in one line
+        parts = _SLASHES.split(act_texts[0])
+        owner_parts = _SLASHES.split(owner_texts[0]) if len(owner_texts) == 1 else owner_texts
+        if len(parts) > 1 and len(parts) == len(owner_parts):
+            act_texts, owner_texts = parts, owner_parts
     out = []
-    for n, para in enumerate(acts):
-        text = _MARKER.sub(r"\2", para.text).strip()
-        if len(owners) == len(acts):
-            owner_text = owners[n].text
-        elif len(owners) == 1 or (owners and len(acts) == 1):
-            owner_text = " & ".join(o.text for o in owners) if len(acts) == 1 else owners[0].text
+    for n, raw in enumerate(act_texts):
+        text = _MARKER.sub(r"\2", raw).strip()
+        if len(owner_texts) == len(act_texts):
+            owner_text = owner_texts[n]
+        elif len(act_texts) == 1:
+            owner_text = " & ".join(owner_texts)
         else:
-            owner_text = owners[min(n, len(owners) - 1)].text if owners else ""
+            owner_text = owner_texts[min(n, len(owner_texts) - 1)] if owner_texts else ""
         names = d.resolve(owner_text) if owner_text else d.resolve(_lead_owner(text, d))
         out.append(
             Action(
@@ -121,7 +131,7 @@ def _column_actions(section: Section, acts: list[Para], owners: list[Para], d: D
                 owners=names,
                 origin="action_column",
                 owner_text=owner_text or None,
-                quote=para.text,
+                quote=acts[min(n, len(acts) - 1)].text,
                 section=_section_name(section),
             )
         )

@@ -130,7 +130,7 @@ _FAMILIES: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("number", _NUMBERED),
     ("ref", re.compile(r"^\s*(?P<n>\d{2,4}/\d{1,4})\.?\s*[:\-\u2013]?\s+(?P<rest>\S.*)$")),
-    ("letter", re.compile(r"^\s*\(?(?P<n>[a-h])[.)]\s+(?P<rest>\S.*)$")),
+    ("letter", re.compile(r"^\s*\(?(?P<n>[a-z])[.)]\s+(?P<rest>\S.*)$")),
 ]
 
 

@@ -115,7 +115,7 @@ def _matches_partial(words: list[str], name: list[str]) -> bool:
 
 def _role_match(key: str, role: str) -> bool:
     role = _ROLE_QUALIFIER.sub("", role)
-    if key == role:
-        return True
+    if key == role or (" " in key and role.endswith(" " + key)):
+        return True  # 'Business Manager' for a 'Board Business Manager'
     stem = _ROLE_GENDER.sub("", key)
     return role.startswith(stem) and not role.startswith("vice") and len(stem) >= 4
