@@ -56,7 +56,8 @@ ROLE_WORDS = re.compile(
     r"\b(chair\w*|vice|manager|taker|officer|director|lead|head|clerk|secretary|treasurer|member|councillor|"
     r"representative|adviser|advisor|designated|deputy|nurse|doctor|superintendent|inspector|scribe|coordinator|"
     r"executive|president|commissioner|pcso|partner|consultant|administrator|analyst|assistant|principal|"
-    r"safeguarding\s+lead|governor|trustee|liaison)\b",
+    r"safeguarding\s+lead|governor|trustee|liaison|leader|pharmacist|headteacher|worker|practitioner|mayor|solicitor|"
+    r"midwife|matron|therapist|paediatrician|psychologist|receptionist|caseworker)\b",
     re.I,
 )
 ORG_WORDS = re.compile(
@@ -224,6 +225,18 @@ def _initials_fit(initials: str, name: str) -> bool:
     return bool(caps) and caps[0] == letters[0] and caps[-1] in letters
 
 
+def _is_role(detail: str) -> bool:
+    """'Board Business Manager' is a role, 'Avon and Severn Police' an organisation: the last word decides."""
+    words = re.findall(r"[A-Za-z]+", detail)
+    if not words:
+        return False
+    if ROLE_WORDS.fullmatch(words[-1]):
+        return True
+    if ORG_WORDS.fullmatch(words[-1]):
+        return False
+    return bool(ROLE_WORDS.search(detail)) and not ORG_WORDS.search(detail)
+
+
 def _apply_details(person: Person, details: list[str]) -> None:
     """Details after a name: '(Independent Chair, Warwickshire Safeguarding)', ', STFC, Scientific Computing', '- Chair'."""
     flat: list[str] = []
@@ -235,11 +248,11 @@ def _apply_details(person: Person, details: list[str]) -> None:
         return
     if len(flat) == 1 and "," in flat[0]:
         first, _, rest = flat[0].partition(",")
-        if ROLE_WORDS.search(first) and not ORG_WORDS.search(first):
+        if _is_role(first):
             person.role = person.role or first.strip()
             person.organisation = rest.strip() or None
             return
-    roles = [d for d in flat if ROLE_WORDS.search(d) and not ORG_WORDS.search(d)]
+    roles = [d for d in flat if _is_role(d)]
     orgs = [d for d in flat if d not in roles]
     if roles:
         person.role = person.role or ", ".join(roles)
