@@ -199,3 +199,14 @@ def test_a_document_without_a_date_says_so() -> None:
 def test_it_rejects_what_is_not_minutes_with_the_engine_error(data: bytes) -> None:
     with pytest.raises(MinutesError):
         extract(data, "x")
+
+
+def test_a_deputy_is_recorded_with_whom_they_stand_in_for() -> None:
+    m = md(
+        "# Board\n\nDate: 3 March 2024\n\nPresent: Ann Lee (Chair), Raj Patel (deputising for John Brown, Police), "
+        "Kim Ode, on behalf of Sue Hart\n\n1. Welcome\n\nHi.\n\n2. Budget\n\nOK.\n\n3. AOB\n\nNone.\n"
+    )
+    people = {p.name: (p.deputy_for, p.organisation) for p in m.people}
+    assert people["Raj Patel"] == ("John Brown", "Police")
+    assert people["Kim Ode"] == ("Sue Hart", None)
+    assert "John Brown" not in people

@@ -225,6 +225,11 @@ def _initials_fit(initials: str, name: str) -> bool:
     return bool(caps) and caps[0] == letters[0] and caps[-1] in letters
 
 
+_DEPUTY = re.compile(
+    r"\b(?:deputi[sz]ing|deputy|substitut\w*|sub|standing\s+in|on\s+behalf\s+of)\s+(?:for\s+)?(?P<who>[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3})",
+)
+
+
 def _is_role(detail: str) -> bool:
     """'Board Business Manager' is a role, 'Avon and Severn Police' an organisation: the last word decides."""
     words = re.findall(r"[A-Za-z]+", detail)
@@ -242,6 +247,11 @@ def _apply_details(person: Person, details: list[str]) -> None:
     flat: list[str] = []
     for d in details:
         d = d.strip(" .-–—")
+        deputy = _DEPUTY.search(d)
+        if deputy and _leading_name("Mr " + deputy.group("who")):
+            # 'deputising for John Brown': who they stood in for, not a role
+            person.deputy_for = _leading_name("Mr " + deputy.group("who"))
+            d = f"{d[: deputy.start()]} {d[deputy.end() :]}".strip(" ,;.-–—")
         if d:
             flat.append(d)
     if not flat:
