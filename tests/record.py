@@ -10,7 +10,10 @@ def record(m: Minutes) -> dict[str, Any]:
     return {
         "meeting": {k: data["meeting"][k] for k in ("title", "date", "next_meeting_date")},
         "people": data["people"],
-        "items": [{"number": i["number"], "title": i["title"]} for i in data["items"]],
+        "items": [
+            {"number": i["number"], "title": i["title"], "case_mentions": i["case_mentions"]}
+            for i in data["items"]
+        ],
         "actions": [
             {k: a[k] for k in ("item", "text", "owners", "owner_text", "origin")}
             for a in data["actions"]

@@ -210,3 +210,13 @@ def test_a_deputy_is_recorded_with_whom_they_stand_in_for() -> None:
     assert people["Raj Patel"] == ("John Brown", "Police")
     assert people["Kim Ode"] == ("Sue Hart", None)
     assert "John Brown" not in people
+
+
+def test_case_pseudonyms_are_kept_on_their_items_and_agencies_are_not() -> None:
+    m = read(f"{SEED}.txt")
+    mentions = {i.number: i.case_mentions for i in m.items if i.case_mentions}
+    assert mentions == {
+        "2": ["Tom", "Mason"],
+        "3": ["Arthur", "Star"],
+        "4": ["Family M", "Prada & Jordan", "Charlie"],
+    }

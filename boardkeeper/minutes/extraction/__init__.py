@@ -8,6 +8,7 @@ import re
 from ..layout import Layout, Para, Table
 from ..model import Item, Meeting, Minutes, Person, Source
 from .actions import decisions, explicit_actions, prose_actions
+from .cases import case_mentions
 from .dates import date_without_year, find_dates, first_date
 from .items import Section, Sections, sections
 from .owners import Directory
@@ -61,6 +62,7 @@ def extract_layout(layout: Layout, source: Source) -> Minutes:
             title=s.title,
             discussion=_discussion(s),
             decisions=[d.text for d in found_decisions if d.item == s.number and s.number is not None],
+            case_mentions=case_mentions(s, directory),
         )
         for s in cut.items
     ]
