@@ -30,11 +30,19 @@ def extract_command(path: str, *, as_json: bool) -> int:
     except OSError as exc:
         print(f"boardkeeper: {path}: {exc.strerror or exc}", file=sys.stderr)
         return 2
-    if as_json:
-        json.dump(minutes.to_json(), sys.stdout, ensure_ascii=False, indent=2)
-        sys.stdout.write("\n")
-    else:
-        sys.stdout.write(render_text(minutes))
+    # JSON is UTF-8 whatever the terminal's locale says; the text table falls back to '?' where it must
+    text = (
+        json.dumps(minutes.to_json(), ensure_ascii=False, indent=2) + "\n"
+        if as_json
+        else render_text(minutes)
+    )
+    encoding = "utf-8" if as_json else (sys.stdout.encoding or "utf-8")
+    try:
+        sys.stdout.buffer.write(text.encode(encoding, errors="replace"))
+        sys.stdout.flush()
+    except BrokenPipeError:
+        # the reader stopped reading ('| head'): not an error of ours, and no traceback
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
     return 0
 
 

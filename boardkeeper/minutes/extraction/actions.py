@@ -47,9 +47,7 @@ _MODAL_AT = re.compile(rf"(?<=\s)(?P<modal>{_MODAL})\s+(?P<what>[a-z][^.;]*)")
 _SUBJECT_BEFORE = re.compile(rf"{_LEFT}{_SUBJECT}\s+$")
 _LEAD_SUBJECT = re.compile(rf"^{_SUBJECT}\s+[a-z]")
 _ASKED = re.compile(rf"\basked\s+{_SUBJECT}\s+to\s+(?P<what>[a-z][^.;]*)")
-_PASSIVE = re.compile(
-    r"(?P<what>[A-Z][^.;]*?)\s+will\s+be\s+(?P<verb>[a-z]+ed)\s+by\s+(?P<subj>[A-Z][\w&-]*(?:\s+[A-Z][\w-]*)?)"
-)
+_PASSIVE = re.compile(r"\s+will\s+be\s+(?P<verb>[a-z]+ed)\s+by\s+(?P<subj>[A-Z][\w&-]*(?:\s+[A-Z][\w-]*)?)")
 _PRONOUN = re.compile(
     rf"(?:\bthat\s+|^)(?P<pron>[Ss]he|[Hh]e|[Tt]hey)\s+(?P<modal>{_MODAL})\s+(?P<what>[a-z][^.;]*)"
 )
@@ -83,18 +81,22 @@ _DECISION = re.compile(
     r"resolution\s*#?\d*|decision:|motion\s+(?:passed|carried)|unanimously\s+agreed|was\s+approved|approved\s+unanimously)",
     re.I,
 )
+_LAST_WORD = re.compile(r"([\w'\u2019]+)\W*$")
+_ROLE_NOUNS = frozenset(("clerk", "chair", "chairman", "chairperson", "secretary", "treasurer"))
+_DECISION_WORDS = ("agreed", "resolv", "decided", "decision", "motion", "approved")
 _ANAPHOR = re.compile(r"\b(this|that|it|so|these)\.?$", re.I)
 
 
-def explicit_actions(sections: list[Section], preamble_tables: list[Table], d: Directory) -> list[Action]:
+def explicit_actions(sections: list[Section], d: Directory) -> list[Action]:
     out: list[Action] = []
+    table_index: dict[str, Action] = {}  # action-table rows by number and by text: carried forward once
     for section in sections:
         for acts, owners in section.column_actions:
             out.extend(_column_actions(section, acts, owners, d))
         prev: Para | None = None
         for block in section.blocks:
             if isinstance(block, Table):
-                out.extend(_table_actions(block, section, d, out))
+                out.extend(_table_actions(block, section, d, table_index))
                 prev = None
                 continue
             action = _marker_action(block, prev, section, d)
@@ -138,7 +140,7 @@ def _column_actions(section: Section, acts: list[Para], owners: list[Para], d: D
     return out
 
 
-def _table_actions(table: Table, section: Section, d: Directory, seen: list[Action]) -> list[Action]:
+def _table_actions(table: Table, section: Section, d: Directory, index: dict[str, Action]) -> list[Action]:
     out: list[Action] = []
     if is_action_table(table):
         cols = columns(table.rows[0])
@@ -149,7 +151,8 @@ def _table_actions(table: Table, section: Section, d: Directory, seen: list[Acti
             owner_text = _cell(row, cols.owner)
             number = _cell(row, cols.number) or None
             status = _cell(row, cols.status) or None
-            earlier = next((a for a in seen + out if _same_action(a, text, number)), None)
+            earlier = index.get(f"n:{number}") if number else None
+            earlier = earlier or index.get(f"t:{_norm(text)}")
             names = d.resolve(owner_text)
             if earlier:
                 # carried forward: the later table's owners are the current assignment
@@ -171,6 +174,9 @@ def _table_actions(table: Table, section: Section, d: Directory, seen: list[Acti
                     section=_section_name(section),
                 )
             )
+            index[f"t:{_norm(text)}"] = out[-1]
+            if number:
+                index[f"n:{number}"] = out[-1]
     # an ACTION marker inside any cell ('Follow up with Ben - **ACTION**')
     for row in table.rows[1:]:
         for c in row:
@@ -182,12 +188,6 @@ def _table_actions(table: Table, section: Section, d: Directory, seen: list[Acti
 
 def _cell(row: list[Cell], i: int) -> str:
     return row[i].text.strip() if 0 <= i < len(row) else ""
-
-
-def _same_action(a: Action, text: str, number: str | None) -> bool:
-    if number and a.number and number == a.number:
-        return True
-    return _norm(a.text) == _norm(text)
 
 
 def _norm(s: str) -> str:
@@ -299,9 +299,15 @@ def _prose_in(text: str, previous: str, section: Section, d: Directory) -> list[
             if _is_owner(m.group("subj"), d):
                 hits.append((m.group("subj"), m.group("what").strip()))
         for m in _PASSIVE.finditer(sentence) if "will be" in lower else ():
+            # '... the bench will be rectified by CGM': the thing done is the clause before 'will be'
             subj = m.group("subj")
-            if subj.split()[0] not in ("The", "A", "An") and (d.lookup(subj) or subj.isupper()):
-                hits.append((subj, f"{m.group('verb')}: {m.group('what').strip()}"))
+            what = re.split(r"[.;,]", sentence[: m.start()])[-1].strip()
+            if (
+                what[:1].isupper()
+                and subj.split()[0] not in ("The", "A", "An")
+                and (d.lookup(subj) or subj.isupper())
+            ):
+                hits.append((subj, f"{m.group('verb')}: {what}"))
                 last_subject = subj
         has_pronoun = last_subject and any(p in lower for p in ("she ", "he ", "they "))
         for m in _PRONOUN.finditer(sentence) if has_pronoun else ():
@@ -339,6 +345,9 @@ def _modal_clauses(sentence: str, d: Directory) -> list[tuple[str, str]]:
     pos = 0
     while (m := _MODAL_AT.search(sentence, pos)) is not None:
         pos = m.start() + 1
+        before = _LAST_WORD.search(sentence, max(0, m.start() - 30), m.start())
+        if not before or not (before.group(1)[:1].isupper() or before.group(1).casefold() in _ROLE_NOUNS):
+            continue  # a subject ends in a capitalised word or a role ('the clerk'); most modals have neither
         sm = _SUBJECT_BEFORE.search(sentence, max(0, m.start() - 150), m.start())
         if not sm:
             continue
@@ -460,6 +469,10 @@ def decisions(sections: list[Section]) -> list[Decision]:
     for section in sections:
         for block in section.blocks:
             if not isinstance(block, Para):
+                continue
+            low = block.text.lower()
+            # a case-insensitive alternation is slow; most paragraphs have none of its words
+            if not any(w in low for w in _DECISION_WORDS) or not _DECISION.search(block.text):
                 continue
             for sentence in _SENTENCE.split(block.text):
                 if _DECISION.search(sentence) and len(sentence) < 600:

@@ -44,15 +44,15 @@ _NO_YEAR = re.compile(rf"\b{_WEEKDAY}{_DAY}(?:\s+of)?\s+{_MONTH}\b(?!,?\s+(?:19|
 def find_dates(text: str) -> Iterator[tuple[int, dt.date]]:
     """Every full date in text, with its position, in order of appearance."""
     found: list[tuple[int, dt.date]] = []
-    taken: list[tuple[int, int]] = []
+    taken = bytearray(len(text))  # characters already read as part of a date (earlier patterns win)
     for pattern, kind in _PATTERNS:
         for m in pattern.finditer(text):
-            if any(a < m.end() and m.start() < b for a, b in taken):
+            if any(taken[m.start() : m.end()]):
                 continue
             d = _to_date(m.groups(), kind)
             if d:
                 found.append((m.start(), d))
-                taken.append((m.start(), m.end()))
+                taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
     return iter(sorted(found, key=lambda x: x[0]))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 
@@ -54,7 +55,7 @@ class Directory:
             return None
         words = key.split()
         # a first name, a surname, 'Helen C' (first name and initial)
-        cands = [p for p in self.people if _matches_partial(words, p.name.casefold().split())]
+        cands = [p for p in self.people if _matches_partial(words, _name_words(p.name))]
         if len(cands) == 1:
             return cands[0]
         # a role: 'Clerk', 'Parish Clerk', 'Chairman'
@@ -98,6 +99,12 @@ _ROLE_GENDER = re.compile(r"(man|woman|person)$")
 _NAME_PARTS = re.compile(r"[\s-]+")
 
 
+@functools.lru_cache(maxsize=4096)
+def _name_words(name: str) -> list[str]:
+    return name.casefold().split()
+
+
+@functools.lru_cache(maxsize=4096)
 def _name_initials(name: str) -> str:
     return "".join(w[0] for w in _NAME_PARTS.split(name) if w and w[0].isalpha()).upper()
 

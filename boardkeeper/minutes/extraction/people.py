@@ -77,17 +77,27 @@ NOT_NAMES = re.compile(
 )
 
 
+# Each label, then what may follow it: a colon, a dash, 'were' ('Apologies were received from'), or nothing
+_LABEL_MATCHERS = [
+    (
+        re.compile(
+            rf"(?:{pattern.pattern})(?:\s*\(s\))?\s*(?::|-|–|\s+(?:was|were|are)\b|$|(?<=from)\s|(?<=by)\s)",
+            re.I,
+        ),
+        kind,
+    )
+    for pattern, kind in LABELS
+]
+_LEADING_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[a-z]\)|[ivx]+\))\s+", re.I)
+_AGENDA_VERB = re.compile(r"^to\s+(?:consider|receive|note|record)\s+", re.I)
+
+
 def label_of(text: str) -> tuple[Attendance | str, str, str] | None:
     """(kind, label, rest) when text opens with an attendance label ('Present:', 'Apologies', '2.1.1 Voting Members Present')."""
-    t = re.sub(r"^\s*(?:\d+(?:\.\d+)*\.?|[a-z]\)|[ivx]+\))\s+", "", text.strip(), flags=re.I)
-    t = t.strip("*_ ")
-    t = re.sub(r"^to\s+(?:consider|receive|note|record)\s+", "", t, flags=re.I)
-    for pattern, kind in LABELS:
-        m = re.match(
-            rf"(?:{pattern.pattern})(?:\s*\(s\))?\s*(?::|-|–|\s+(?:was|were|are)\b|$|(?<=from)\s|(?<=by)\s)",
-            t,
-            re.I,
-        )
+    t = _LEADING_NUMBER.sub("", text.strip())
+    t = _AGENDA_VERB.sub("", t.strip("*_ "))
+    for matcher, kind in _LABEL_MATCHERS:
+        m = matcher.match(t)
         if m:
             rest = t[m.end() :].strip(" :*_-–")
             return kind, t[: m.end()].strip(" :*_-–"), rest

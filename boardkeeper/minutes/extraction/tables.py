@@ -41,13 +41,18 @@ def merge_tables(blocks: list[Block]) -> list[Block]:
             and row_key(block.rows[0]) == row_key(last_table.rows[0])
             and any(row_key(block.rows[0]))
         ):
-            _append_rows(last_table, block.rows[1:])
+            _append_rows(last_table, _copy(block).rows[1:])
             continue
-        table = Table([list(r) for r in block.rows], page=block.page)
+        table = _copy(block)
         _rejoin_rows(table)
         out.append(table)
         last_table = table
     return out
+
+
+def _copy(table: Table) -> Table:
+    """Rows and cells of our own: rejoining pages must not change the reader's layout."""
+    return Table([[Cell(list(c.paras)) for c in row] for row in table.rows], page=table.page)
 
 
 def _is_page_furniture(para: Para) -> bool:

@@ -83,6 +83,7 @@ SKIP_TAGS = frozenset(
 HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 MAX_DEPTH = 200  # deeper than any real document; past it a subtree is read as plain text
 _WS = re.compile(r"\s+")
+_TAG = re.compile(r"<[^<>]*>")
 _DASH_BULLETS = re.compile(r"(?:^|\s)[-\u2022*\u2013]\s+(?=\S)")
 
 
@@ -101,6 +102,9 @@ def read_decoded_html(text: str, warning: str | None) -> Layout:
         raise MinutesError("the HTML could not be read (it has no content a parser recognises)") from exc
     layout.blocks = _Walker().blocks(root)
     if not any(isinstance(b, Table) or b.text for b in layout.blocks):
+        if _TAG.sub("", markup).strip():
+            # libxml2 drops what lies deeper than 255 elements
+            raise MinutesError("the HTML is nested too deeply (or too malformed) to read")
         raise MinutesError("the HTML has no readable text")
     return layout
 

@@ -13,7 +13,6 @@ import re
 from ..errors import MinutesError
 from ..layout import Block, Cell, Layout, Para, Table
 
-_INVISIBLE = dict.fromkeys(map(ord, "\u200b\u200c\u200d\u2060\ufeff\u00ad"), None)
 _INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
 _CONTROLS = re.compile("[\x00-\x08\x0e-\x1f\x7f-\x9f]")
 _SPACES = re.compile(r"[ \t\u00a0\u2000-\u200a\u202f\u205f\u3000]+")
@@ -37,7 +36,7 @@ def decode(data: bytes) -> tuple[str, str | None]:
     controls = len(_CONTROLS.findall(sample))
     if "\x00" in sample or controls > len(sample) * 0.02 + 2:
         raise MinutesError("the file is not a text document (it contains binary data)")
-    return text.replace("\r\n", "\n").replace("\r", "\n").translate(_INVISIBLE), warning
+    return _INVISIBLE_RE.sub("", text.replace("\r\n", "\n").replace("\r", "\n")), warning
 
 
 def clean_text(text: str) -> str:
@@ -221,8 +220,9 @@ _LABEL_LINE = re.compile(
 
 def _is_caps_heading(s: str) -> bool:
     """'ITEM 3 MATTERS ARISING', 'NEW ACTIONS': a short line in capitals is a heading of its own."""
-    letters = [c for c in s if c.isalpha()]
-    return len(letters) >= 6 and len(s) <= 90 and all(c.isupper() for c in letters) and " " in s.strip()
+    if len(s) > 90 or not s.isupper() or " " not in s.strip():
+        return False  # str.isupper is one C call; most lines leave here
+    return sum(c.isalpha() for c in s) >= 6
 
 
 _GAP = re.compile(r"\S(?:\S| (?! ))*")
@@ -317,7 +317,10 @@ def _make_para(raw: str, *, heading: int = 0, list_item: bool = False) -> Para:
 
 
 _INLINE_MD = [
-    (re.compile(r"!?\[([^\]]*)\]\([^)]*\)"), r"\1"),  # images and links keep their text
+    (
+        re.compile(r"!?\[([^\[\]\n]*)\]\([^()\n]*\)"),
+        r"\1",
+    ),  # images and links keep their text (linear: no nesting)
     (re.compile(r"(\*\*|__)(.+?)\1"), r"\2"),
     (re.compile(r"(?<![\w*])\*(?!\s)([^*\n]+?)\*(?![\w*])"), r"\1"),
     (re.compile(r"`([^`]*)`"), r"\1"),
