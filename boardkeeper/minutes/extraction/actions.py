@@ -81,7 +81,6 @@ _DECISION = re.compile(
     r"resolution\s*#?\d*|decision:|motion\s+(?:passed|carried)|unanimously\s+agreed|was\s+approved|approved\s+unanimously)",
     re.I,
 )
-_LAST_WORD = re.compile(r"([\w'\u2019]+)\W*$")
 _ROLE_NOUNS = frozenset(("clerk", "chair", "chairman", "chairperson", "secretary", "treasurer"))
 _DECISION_WORDS = ("agreed", "resolv", "decided", "decision", "motion", "approved")
 _ANAPHOR = re.compile(r"\b(this|that|it|so|these)\.?$", re.I)
@@ -309,7 +308,8 @@ def _prose_in(text: str, previous: str, section: Section, d: Directory) -> list[
             ):
                 hits.append((subj, f"{m.group('verb')}: {what}"))
                 last_subject = subj
-        has_pronoun = last_subject and any(p in lower for p in ("she ", "he ", "they "))
+        padded = f" {lower} "
+        has_pronoun = last_subject and any(p in padded for p in (" she ", " he ", " they "))
         for m in _PRONOUN.finditer(sentence) if has_pronoun else ():
             if last_subject and not _NOT_VERBS.match(m.group("what")):
                 hits.append((last_subject, m.group("what").strip()))
@@ -345,8 +345,9 @@ def _modal_clauses(sentence: str, d: Directory) -> list[tuple[str, str]]:
     pos = 0
     while (m := _MODAL_AT.search(sentence, pos)) is not None:
         pos = m.start() + 1
-        before = _LAST_WORD.search(sentence, max(0, m.start() - 30), m.start())
-        if not before or not (before.group(1)[:1].isupper() or before.group(1).casefold() in _ROLE_NOUNS):
+        words = sentence[max(0, m.start() - 30) : m.start()].split()
+        last = words[-1].rsplit("-", 1)[-1].strip(".,;:()\"'") if words else ""
+        if not (last[:1].isupper() or last.casefold() in _ROLE_NOUNS):
             continue  # a subject ends in a capitalised word or a role ('the clerk'); most modals have neither
         sm = _SUBJECT_BEFORE.search(sentence, max(0, m.start() - 150), m.start())
         if not sm:
@@ -366,11 +367,22 @@ def _note_position(sentence: str, start: int) -> bool:
     return not before or before.endswith(("-", "–", ","))
 
 
+_THE = re.compile(r"^(?:the|The)\s+")
+
+
 def _clean_subject(subject: str) -> str:
-    return re.sub(r"^(?:the|The)\s+", "", subject)
+    return _THE.sub("", subject)
 
 
 def _is_owner(subject: str, d: Directory) -> bool:
+    """Whether a subject names an owner: asked again and again for the same words, so remembered."""
+    known = d.owner_cache.get(subject)
+    if known is None:
+        known = d.owner_cache[subject] = _names_owner(subject, d)
+    return known
+
+
+def _names_owner(subject: str, d: Directory) -> bool:
     s = _clean_subject(subject.strip())
     if d.lookup(s):
         return True

@@ -21,10 +21,12 @@ class Directory:
     warnings: list[str] = field(default_factory=list)
     _warned: set[str] = field(default_factory=set)
     _cache: dict[str, Person | None] = field(default_factory=dict)
+    owner_cache: dict[str, bool] = field(default_factory=dict)  # for callers that judge subjects
 
     def add(self, person: Person) -> None:
         self.people.append(person)
         self._cache.clear()
+        self.owner_cache.clear()
 
     def initials(self) -> dict[str, Person]:
         return {p.initials: p for p in self.people if p.initials}
@@ -51,6 +53,7 @@ class Directory:
             if len(cands) == 1:
                 cands[0].initials = t  # the document uses these initials for this person
                 self._cache.clear()
+                self.owner_cache.clear()
                 return cands[0]
             return None
         words = key.split()

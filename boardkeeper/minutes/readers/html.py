@@ -192,12 +192,19 @@ class _Walker:
         out.append(Para(text, bold=bold))
 
     def _para(self, el: etree._Element, tag: str) -> Para:
-        text = clean_text(_inline_text(el))
+        text = clean_text(el.text or "") if len(el) == 0 else clean_text(_inline_text(el))
+        bold = underline = False
+        if text and len(el) == 0:
+            bold, underline = _is_bold(el), _is_underline(el)  # no children: the element's own style decides
+        elif text:
+            letters = len(text.replace(" ", ""))
+            bold = _styled_text(el, _is_bold) >= letters
+            underline = _styled_text(el, _is_underline) >= letters
         return Para(
             text,
             heading=HEADINGS.get(tag, 0),
-            bold=bool(text) and _styled_text(el, _is_bold) >= len(text.replace(" ", "")),
-            underline=bool(text) and _styled_text(el, _is_underline) >= len(text.replace(" ", "")),
+            bold=bold,
+            underline=underline,
             list_item=tag in ("li", "dt", "dd"),
         )
 

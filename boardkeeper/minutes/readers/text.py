@@ -182,13 +182,14 @@ def _read_lines(lines: list[str], *, markdown: bool) -> list[Block]:
             i += 1
             continue
         hard_break = raw.endswith("\\") or raw.endswith("  ")
+        emphasis = _is_whole_emphasis(stripped)
         starts_block = (
             bool(_BULLET.match(line))
             or bool(_NUMBERED.match(line.replace("\\.", ".")))
             or bool(_LABEL_LINE.match(stripped))
             or _is_caps_heading(stripped)
         )
-        if starts_block or _is_whole_emphasis(stripped) or stripped.startswith(">"):
+        if starts_block or emphasis or stripped.startswith(">"):
             flush()
             para_list = bool(_BULLET.match(line)) and not _NUMBERED.match(line.replace("\\.", "."))
         elif (
@@ -200,12 +201,7 @@ def _read_lines(lines: list[str], *, markdown: bool) -> list[Block]:
             flush()
         para.append(stripped.rstrip("\\").strip())
         prev_indent = len(raw) - len(raw.lstrip())
-        if (
-            hard_break
-            or _is_whole_emphasis(stripped)
-            or _is_heading_line(stripped)
-            or _is_caps_heading(stripped)
-        ):
+        if hard_break or emphasis or _is_heading_line(stripped) or _is_caps_heading(stripped):
             flush()
         i += 1
     flush()
@@ -235,6 +231,8 @@ def _segments(line: str) -> list[tuple[int, str]]:
 
 def _aligned_columns(line: str) -> int:
     """How many columns a space-aligned line has (pdftotext -layout tables, typed tables)."""
+    if "  " not in line.strip():
+        return 0  # no run of spaces inside the line: no columns
     segs = _segments(line)
     if len(segs) < 3 or any(len(t) > 60 for _, t in segs):
         return 0
