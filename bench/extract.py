@@ -295,6 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("paths", nargs="*", type=Path, help="more corpus directories or documents")
     parser.add_argument("--min-seconds", type=float, default=2.0, help="timed run per format (default 2)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON too")
+    parser.add_argument(
+        "--no-fixtures", action="store_true", help="measure only the paths given, not tests/fixtures"
+    )
     parser.add_argument("--worker", metavar="FORMAT", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
 
@@ -302,7 +305,7 @@ def main(argv: list[str] | None = None) -> int:
         print(json.dumps(worker(args.worker, [str(p) for p in args.paths], args.min_seconds)))
         return 0
 
-    files = collect([*DEFAULT_DIRS, *args.paths])
+    files = collect([*([] if args.no_fixtures else DEFAULT_DIRS), *args.paths])
     groups, rejected = group_by_format(files)
     info = machine()
     print(f"boardkeeper extract benchmark, {time.strftime('%Y-%m-%d %H:%M %Z')}")

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import functools
 import re
 from dataclasses import dataclass, field
 
@@ -102,12 +101,10 @@ _ROLE_GENDER = re.compile(r"(man|woman|person)$")
 _NAME_PARTS = re.compile(r"[\s-]+")
 
 
-@functools.lru_cache(maxsize=4096)
 def _name_words(name: str) -> list[str]:
     return name.casefold().split()
 
 
-@functools.lru_cache(maxsize=4096)
 def _name_initials(name: str) -> str:
     return "".join(w[0] for w in _NAME_PARTS.split(name) if w and w[0].isalpha()).upper()
 

@@ -8,6 +8,7 @@ and attendance tables with a Yes/No column.
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable
 
@@ -88,12 +89,34 @@ _LABEL_MATCHERS = [
     )
     for pattern, kind in LABELS
 ]
+_LABEL_WORDS = (
+    "attend",
+    "present",
+    "apolog",
+    "regret",
+    "absent",
+    "guest",
+    "observ",
+    "officer",
+    "staff",
+    "member",
+    "participant",
+    "roll",
+    "chair",
+    "scribe",
+    "minute",
+    "clerk",
+    "secretar",
+)
 _LEADING_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[a-z]\)|[ivx]+\))\s+", re.I)
 _AGENDA_VERB = re.compile(r"^to\s+(?:consider|receive|note|record)\s+", re.I)
 
 
 def label_of(text: str) -> tuple[Attendance | str, str, str] | None:
     """(kind, label, rest) when text opens with an attendance label ('Present:', 'Apologies', '2.1.1 Voting Members Present')."""
+    head = text[:90].lower()
+    if not any(w in head for w in _LABEL_WORDS):
+        return None  # the label patterns are slow alternations; most paragraphs have none of their words
     t = _LEADING_NUMBER.sub("", text.strip())
     t = _AGENDA_VERB.sub("", t.strip("*_ "))
     for matcher, kind in _LABEL_MATCHERS:
@@ -109,6 +132,9 @@ _AND = re.compile(r",?\s+(?:and|&)\s+(?=(?:Cllr|Mr|Mrs|Ms|Dr|[A-Z]))")
 
 def _split_top(text: str, seps: str, *, on_and: bool = False) -> list[str]:
     """Split on separator characters (and optionally ' and ' / ' & ') outside parentheses."""
+    if "(" not in text and "[" not in text:  # nothing nested: one regex split does it
+        pattern = _split_pattern(seps, on_and)
+        return [p.strip() for p in pattern.split(text) if p and p.strip()]
     depth_at: list[int] = []
     depth = 0
     for ch in text:
@@ -128,6 +154,12 @@ def _split_top(text: str, seps: str, *, on_and: bool = False) -> list[str]:
         start = max(start, b)
     parts.append(text[start:])
     return [p.strip() for p in parts if p.strip()]
+
+
+@functools.lru_cache(maxsize=16)
+def _split_pattern(seps: str, on_and: bool) -> re.Pattern[str]:
+    alternatives = [re.escape(c) for c in seps] + ([_AND.pattern] if on_and else [])
+    return re.compile("|".join(f"(?:{a})" for a in alternatives))
 
 
 def split_people(text: str) -> list[str]:
