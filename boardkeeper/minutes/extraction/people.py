@@ -186,6 +186,7 @@ _NAME_ENDS = re.compile(
 )
 
 
+@functools.lru_cache(maxsize=2048)
 def _leading_name(chunk: str) -> str | None:
     """The name a chunk starts with, without honorifics ('Mrs Claire Cann - Chair' -> 'Claire Cann')."""
     s = chunk.strip().strip("*_").strip()
@@ -442,6 +443,9 @@ def people_from_blocks(blocks: list[Para | Table]) -> tuple[list[Person], list[t
     table whose first column holds the labels ('Present:' | name | role, then rows with an
     empty first cell for the next people under the same label).
     """
+    # Within a document the same chunks are judged many times; the cache starts empty for each
+    # document so that what it saves is real (a benchmark repeating one document gains nothing).
+    _leading_name.cache_clear()
     people: list[Person] = []
     roles: list[tuple[str, str]] = []
     run: list[Para] = []
