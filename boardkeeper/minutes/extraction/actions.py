@@ -81,6 +81,23 @@ _DECISION = re.compile(
     r"resolution\s*#?\d*|decision:|motion\s+(?:passed|carried)|unanimously\s+agreed|was\s+approved|approved\s+unanimously)",
     re.I,
 )
+_COMMITMENT_CUES = (
+    " to ",
+    "-to ",
+    "will",
+    "would",
+    "agreed",
+    "offered",
+    "undertook",
+    "volunteered",
+    "promised",
+    "intend",
+    "plan",
+    "going",
+    "asked",
+    "do list",
+    "to-do",
+)
 _ROLE_NOUNS = frozenset(("clerk", "chair", "chairman", "chairperson", "secretary", "treasurer"))
 _DECISION_WORDS = ("agreed", "resolv", "decided", "decision", "motion", "approved")
 _ANAPHOR = re.compile(r"\b(this|that|it|so|these)\.?$", re.I)
@@ -286,14 +303,16 @@ def _prose_in(text: str, previous: str, section: Section, d: Directory) -> list[
     sentences = _SENTENCE.split(text)
     last_subject: str | None = None
     for n, sentence in enumerate(sentences):
-        lead = _LEAD_SUBJECT.match(sentence)
+        lead = _LEAD_SUBJECT.match(sentence) if sentence[:1].isupper() else None
         if lead and _is_owner(lead.group("subj"), d):
             last_subject = lead.group("subj")
+        lower = sentence.lower()
+        if not any(cue in lower for cue in _COMMITMENT_CUES):
+            continue  # no modal, no 'asked', no to-do list: nothing to find, and the patterns are dear
         hits: list[tuple[str, str]] = []
         for subj, what in _modal_clauses(sentence, d):
             hits.append((subj, what))
             last_subject = subj
-        lower = sentence.lower()
         for m in _ASKED.finditer(sentence) if "asked" in lower else ():
             if _is_owner(m.group("subj"), d):
                 hits.append((m.group("subj"), m.group("what").strip()))
