@@ -338,19 +338,24 @@ def _prose_in(text: str, previous: str, section: Section, d: Directory) -> list[
         for subj, what in hits:
             quote = sentence.strip()
             whole = len(quote) <= len(subj) + len(what) + 20  # the commitment is the whole sentence
-            if whole and (_ANAPHOR.search(what) or _SHORT_WHAT.match(what)):
-                before = sentences[n - 1] if n > 0 else previous
-                quote = f"{before.strip()} {quote}".strip()
+            text = what
+            if _ANAPHOR.search(what) or _SHORT_WHAT.match(what):
+                # 'ECS agreed to do this', 'KC to action': what is meant stands around it
+                if whole:
+                    before = sentences[n - 1] if n > 0 else previous
+                    quote = f"{before.strip()} {quote}".strip()
+                text = quote
             action = Action(
                 item=section.number,
-                text=what,
+                text=text,
                 owners=d.resolve(_clean_subject(subj)),
                 origin="prose",
                 owner_text=subj,
                 quote=quote,
                 section=_section_name(section),
             )
-            found.append((action, sentence.strip()))
+            # a restatement is judged on the commitment, or on its own sentence where it says 'this' or 'it'
+            found.append((action, sentence.strip() if _ANAPHOR.search(what) else what))
     return found
 
 
@@ -456,14 +461,14 @@ def _words(s: str) -> set[str]:
     return {_STEM.sub("", w) for w in re.findall(r"[a-z0-9]+", s.casefold()) if w not in _STOP and len(w) > 1}
 
 
-def _restates(prose: Action, sentence: str, explicit: list[Action], d: Directory) -> bool:
+def _restates(prose: Action, basis: str, explicit: list[Action], d: Directory) -> bool:
     """A prose sentence that says again what an action of the same item says.
 
     It restates when it shares two content words with the action, or one where the owners agree
     (the same person, or a person of the team that owns the action).
     """
     # 'KM has agreed to complete it': what 'it' is stands in the rest of the sentence
-    mine = _words(sentence if _ANAPHOR.search(prose.text) else prose.text)
+    mine = _words(basis)
     for a in explicit:
         theirs = _words(a.text)
         shared = len(mine & theirs)
