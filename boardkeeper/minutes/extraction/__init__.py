@@ -53,7 +53,7 @@ def extract_layout(layout: Layout, source: Source) -> Minutes:
         body = [Section(None, "", blocks=list(cut.preamble))]
     elif cut.items and cut.preamble:
         body = [Section(None, "", blocks=[b for b in cut.preamble if isinstance(b, Table)]), *body]
-    explicit = explicit_actions(body, directory)
+    explicit = explicit_actions(body, directory, minutes_table=cut.strategy == "minutes-table")
     prose = prose_actions(body, directory, explicit)
     found_decisions = decisions(body)
     items = [

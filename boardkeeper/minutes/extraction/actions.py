@@ -12,8 +12,16 @@ from .owners import Directory
 from .tables import columns, is_action_table
 
 _MARKER = re.compile(r"^\W{0,3}actions?\W{0,3}\s*(?:\((?P<owner>[^()]{1,40})\)\s*)?(?::|-|–|—)\s*(.*)$", re.I)
-_TRAILING_MARKER = re.compile(r"^(.*?)\s*[-–—]?\s*\*{0,2}\bACTION\b\*{0,2}:?\s*(\(.*\))?\s*$")
-_BARE_MARKER = re.compile(r"^\W{0,3}ACTION\W{0,3}\s*(?::\s*(.*))?$")
+_TRAILING_MARKER = re.compile(
+    r"^(?P<body>.*?)\s*[-–—]?\s*\*{0,2}\bACTION\b\*{0,2}\s*(?::|-|–)?\s*(?P<owner>\(?[^().]{0,40}\)?)?\s*$"
+)
+_OWNER_LINE = re.compile(
+    r"^\W{0,3}(?:action(?:ed)?\s+by|(?-i:ACTION)|action)\W{0,3}\s*(?::|-|–)?\s*(?P<owner>[^.]{0,40}?)\W{0,3}$", re.I
+)
+_AP_MARKER = re.compile(r"^AP\s*:\s*(\S.*)$")
+_ACTIONS_LABEL = re.compile(
+    r"^\W*(?:new\s+|agreed\s+)?actions?(?:\s+(?:agreed|arising|points?|list|log|summary|required))?\W*$", re.I
+)
 _OWNER_LEAD = re.compile(
     r"^(?:owner\s+)?(?P<owner>(?:[Tt]he\s+)?(?:(?:parish|town)\s+)?(?:clerk|chair(?:man|person)?|secretary|treasurer)"
     r"|(?:[Aa]ll\s+)?(?:trustees|governors|members|partners|agencies|staff|directors|officers|councillors)"
@@ -103,19 +111,26 @@ _DECISION_WORDS = ("agreed", "resolv", "decided", "decision", "motion", "approve
 _ANAPHOR = re.compile(r"\b(this|that|it|so|these)\.?$", re.I)
 
 
-def explicit_actions(sections: list[Section], d: Directory) -> list[Action]:
+def explicit_actions(sections: list[Section], d: Directory, *, minutes_table: bool = False) -> list[Action]:
     out: list[Action] = []
     table_index: dict[str, Action] = {}  # action-table rows by number and by text: carried forward once
     for section in sections:
         for acts, owners in section.column_actions:
             out.extend(_column_actions(section, acts, owners, d))
         prev: Para | None = None
+        listed = False  # inside a list headed 'Actions'
         for block in section.blocks:
             if isinstance(block, Table):
                 out.extend(_table_actions(block, section, d, table_index))
                 prev = None
                 continue
-            action = _marker_action(block, prev, section, d)
+            if _ACTIONS_LABEL.match(block.text):
+                # minutes with an action column keep their actions there; their 'Actions' lists are updates
+                listed = not section.column_actions and not minutes_table
+                prev = block
+                continue
+            listed = listed and block.list_item
+            action = _marker_action(block, prev, section, d, listed)
             if action:
                 out.append(action)
             prev = block
@@ -210,24 +225,49 @@ def _norm(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", s.casefold()).strip()
 
 
-def _marker_action(para: Para, prev: Para | None, section: Section, d: Directory) -> Action | None:
+def _marker_action(para: Para, prev: Para | None, section: Section, d: Directory, listed: bool) -> Action | None:
+    """The action a paragraph marks, in the ways minutes mark them.
+
+    1. an owner line after the task: 'Action by: Clerk', 'ACTION: (Who?)', 'ACTION' alone;
+    2. a marker first: 'Action: PH to share ...', 'ACTION (SK): circulate ...', 'AP: Tobias – send ...';
+    3. a marker last: '... confirm receipt by 17 May. ACTION: MT', 'Book the room. **ACTION**';
+    4. a marker after a sentence inside a paragraph: '... in 2009. Action: Poster to be displayed.';
+    5. an entry of a list headed 'Actions' (`listed`).
+    """
     text = para.text.strip()
-    bare = _BARE_MARKER.match(text)
-    if bare and prev is not None and prev.text:
-        # 'ACTION: (Who?)' on its own line: the action is the line before
-        return _marker(prev.text, bare.group(1), f"{prev.text} {text}", section, d)
+    owner_line = _OWNER_LINE.match(text)
+    if owner_line and prev is not None and prev.text and _owner_only(owner_line.group("owner") or "", d):
+        return _marker(prev.text, owner_line.group("owner") or None, f"{prev.text} {text}", section, d)
     m = _MARKER.match(text)
     if m and m.group(2).strip():
-        # 'ACTION (SK): circulate ...' names its owner before the colon
         return _marker(m.group(2).strip(), m.group("owner"), text, section, d)
+    ap = _AP_MARKER.match(text)
+    if ap and not d.lookup("AP"):  # 'AP' is an action point unless someone has those initials
+        return _marker(ap.group(1).strip(), None, text, section, d)
     if "ACTION" in text:
         t = _TRAILING_MARKER.match(text)
-        if t and t.group(1).strip() and len(t.group(1)) > 3:
-            return _marker(t.group(1).strip(" -–"), t.group(2), text, section, d)
+        if t and len(t.group("body").strip(" -–.")) > 3 and _owner_only(t.group("owner") or "", d):
+            body = _SENTENCE.split(t.group("body").strip(" -–"))[-1]
+            return _marker(body, t.group("owner"), text, section, d)
     inline = _INLINE_MARKER.search(text)
     if inline:
-        return _marker(inline.group("body").strip(), None, text, section, d)
+        body = inline.group("body").strip()
+        if _owner_only(body, d) and not _lead_owner(body, d):
+            # '... confirm receipt by 17 May. Action: MT': the task is the sentence before
+            before = _SENTENCE.split(text[: inline.start()].strip())[-1]
+            return _marker(before, body, text, section, d)
+        return _marker(body, None, text, section, d)
+    if listed and para.list_item:
+        return _marker(text, None, text, section, d)
     return None
+
+
+def _owner_only(s: str, d: Directory) -> bool:
+    """Whether a marker's remainder names only who ('MT', '(Who?)', 'Clerk'), not what."""
+    s = s.strip(" .*_")
+    if not s or re.fullmatch(r"\(?\s*who\??\s*\)?", s, re.I):
+        return True
+    return len(s) <= 40 and " to " not in f" {s} " and _names_someone(s.strip("()"), d)
 
 
 def _marker(body: str, owner_hint: str | None, quote: str, section: Section, d: Directory) -> Action:
@@ -291,7 +331,12 @@ def prose_actions(sections: list[Section], d: Directory, explicit: list[Action])
         for block in section.blocks:
             if not isinstance(block, Para):
                 continue
-            if not (_MARKER.match(block.text) or "ACTION" in block.text or _INLINE_MARKER.search(block.text)):
+            if not (
+                _MARKER.match(block.text)
+                or "ACTION" in block.text
+                or _INLINE_MARKER.search(block.text)
+                or _OWNER_LINE.match(block.text)
+            ):
                 out.extend(_prose_in(block.text, previous, section, d))
             previous = block.text
     return [a for a, sentence in out if not _restates(a, sentence, explicit, d)]

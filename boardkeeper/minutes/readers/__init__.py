@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import re
+
 from ..errors import MinutesError
-from ..layout import Layout
+from ..layout import Layout, Para
 
 MAX_BYTES = 50 * 1024 * 1024  # minutes are rarely over 5 MB; 50 MB leaves room for embedded images
 
@@ -65,6 +67,10 @@ def read(data: bytes) -> Layout:
         raise MinutesError(
             f"the file is {len(data) / 1048576:.0f} MB; the limit is {MAX_BYTES // 1048576} MB"
         )
+    return _typed_bullets(_read(data))
+
+
+def _read(data: bytes) -> Layout:
     kind, decoded = _sniff(data)
     # Heavy parsers are imported only when a document of their kind arrives.
     if kind == "pdf":
@@ -83,3 +89,18 @@ def read(data: bytes) -> Layout:
     from .text import read_decoded_text
 
     return read_decoded_text(*decoded, markdown=kind == "markdown")
+
+
+_BULLET_CHARS = re.compile(r"^[\u00b7\u2022\u25aa\u25cf\u25e6\u2023\u2043\u25a0\uf0b7\uf0a7o\u2013-]\s+(?=\S)")
+
+
+def _typed_bullets(layout: Layout) -> Layout:
+    """A paragraph that starts with a typed bullet ('· Sam P to write ...') is a list entry, in every format."""
+    for block in layout.blocks:
+        paras = [block] if isinstance(block, Para) else [p for row in block.rows for c in row for p in c.paras]
+        for para in paras:
+            m = _BULLET_CHARS.match(para.text)
+            if m and (para.text[0] not in "o-\u2013" or len(para.text) > 3):
+                para.text = para.text[m.end() :]
+                para.list_item = True
+    return layout

@@ -84,6 +84,7 @@ HEADINGS = {"h1": 1, "h2": 2, "h3": 3, "h4": 4, "h5": 5, "h6": 6}
 MAX_DEPTH = 200  # deeper than any real document; past it a subtree is read as plain text
 _WS = re.compile(r"\s+")
 _TAG = re.compile(r"<[^<>]*>")
+_DOWNLEVEL = re.compile(r"<!\[(?:if\s[^\]]*|endif)\]>", re.I)
 _DASH_BULLETS = re.compile(r"(?:^|\s)[-\u2022*\u2013]\s+(?=\S)")
 
 
@@ -95,7 +96,9 @@ def read_decoded_html(text: str, warning: str | None) -> Layout:
     layout = Layout(format="html")
     if warning:
         layout.warnings.append(warning)
-    markup = unwrap_template(text)
+    # Word's 'Web Page' export wraps list numbers in <![if !supportLists]>...<![endif]>, which
+    # libxml2 reads as the start of a comment that swallows the heading after it
+    markup = _DOWNLEVEL.sub("", unwrap_template(text))
     try:
         root = lxml_html.document_fromstring(markup)
     except (etree.ParserError, ValueError) as exc:
