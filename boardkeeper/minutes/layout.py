@@ -20,6 +20,7 @@ class Para:
     bold: bool = False  # the whole paragraph is bold / strong
     underline: bool = False  # the whole paragraph is underlined
     list_item: bool = False  # a bullet or numbered list entry
+    quoted: bool = False  # quoted from elsewhere ('> 5. AOB' in a reply to an email)
     page: int | None = None  # 1-based page, where the format has pages
 
 

@@ -80,6 +80,24 @@ def extract_layout(layout: Layout, source: Source) -> Minutes:
     )
 
 
+_HONORIFIC_WORDS = {
+    "Mr",
+    "Mrs",
+    "Ms",
+    "Miss",
+    "Mx",
+    "Dr",
+    "Cllr",
+    "Prof",
+    "Revd",
+    "Rev",
+    "Sir",
+    "Dame",
+    "Lord",
+    "Lady",
+}
+
+
 def _fuller_names(people: list[Person], texts: list[str]) -> None:
     """'M Storey' in the attendance, 'Martin Storey' in the text: the document's fullest form is the name."""
     for person in people:
@@ -88,7 +106,7 @@ def _fuller_names(people: list[Person], texts: list[str]) -> None:
             continue
         initial, surname = parts[0][0], parts[1]
         pattern = re.compile(rf"\b({initial}[a-z]+)\s+{re.escape(surname)}\b")
-        firsts = {m.group(1) for text in texts for m in pattern.finditer(text)}
+        firsts = {m.group(1) for text in texts for m in pattern.finditer(text)} - _HONORIFIC_WORDS
         if len(firsts) == 1:
             person.name = f"{firsts.pop()} {surname}"
 

@@ -16,7 +16,8 @@ _TRAILING_MARKER = re.compile(
     r"^(?P<body>.*?)\s*[-–—]?\s*\*{0,2}\bACTION\b\*{0,2}\s*(?::|-|–)?\s*(?P<owner>\(?[^().]{0,40}\)?)?\s*$"
 )
 _OWNER_LINE = re.compile(
-    r"^\W{0,3}(?:action(?:ed)?\s+by|(?-i:ACTION)|action)\W{0,3}\s*(?::|-|–)?\s*(?P<owner>[^.]{0,40}?)\W{0,3}$", re.I
+    r"^\W{0,3}(?:action(?:ed)?\s+by|(?-i:ACTION)|action)\W{0,3}\s*(?::|-|–)?\s*(?P<owner>[^.]{0,40}?)\W{0,3}$",
+    re.I,
 )
 _AP_MARKER = re.compile(r"^AP\s*:\s*(\S.*)$")
 _ACTIONS_LABEL = re.compile(
@@ -225,7 +226,9 @@ def _norm(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", s.casefold()).strip()
 
 
-def _marker_action(para: Para, prev: Para | None, section: Section, d: Directory, listed: bool) -> Action | None:
+def _marker_action(
+    para: Para, prev: Para | None, section: Section, d: Directory, listed: bool
+) -> Action | None:
     """The action a paragraph marks, in the ways minutes mark them.
 
     1. an owner line after the task: 'Action by: Clerk', 'ACTION: (Who?)', 'ACTION' alone;

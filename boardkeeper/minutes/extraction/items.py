@@ -82,12 +82,25 @@ def _from_minutes_table(blocks: list[Block], index: int) -> Sections:
     disc = cols.discussion
     items: list[Section] = []
     trailing: list[Block] = []
+    header_rows: list[list[Cell]] = []  # 'Present' | names ... rows before the first item
     for row in table.rows[1:]:
         filled = [c for c in row if c.text]
         if len(filled) == 1 and (len(row) == 1 or len({c.text for c in row if c.text}) == 1):
             trailing.extend(filled[0].paras)  # a row across the table ('Date of next meeting: ...')
             continue
         if len(row) <= disc:
+            continue
+        if not items and row[0].text and label_of(row[0].text):
+            header_rows.append(row)
+            continue
+        first = [p.text for p in row[0].paras if p.text]
+        if cols.number == 0 and len(first) >= 2 and re.fullmatch(r"\d{1,2}[a-z]?\.?", first[0]):
+            # 'Agenda item' cell holding the number and the title on lines of their own
+            number = first[0].rstrip(".")
+            section = Section(number, " ".join(first[1:]), heading=row[0].paras[1])
+            section.blocks.extend(p for p in row[disc].paras if p.text)
+            _column_actions_of(section, row, cols)
+            items.append(section)
             continue
         number = row[0].text.strip().rstrip(".").strip() if cols.number == 0 else None
         paras = [p for p in row[disc].paras if p.text]
@@ -113,6 +126,8 @@ def _from_minutes_table(blocks: list[Block], index: int) -> Sections:
         _column_actions_of(section, row, cols)
         items.append(section)
     preamble = list(blocks[:index])
+    if header_rows:
+        preamble.append(Table(header_rows))
     after = trailing + list(blocks[index + 1 :])
     if items:
         items[-1].blocks.extend(after)
@@ -129,8 +144,14 @@ _FAMILIES: list[tuple[str, re.Pattern[str]]] = [
         ),
     ),
     ("number", _NUMBERED),
-    ("ref", re.compile(r"^\s*(?P<n>\d{2,4}/\d{1,4})\.?\s*[:\-\u2013]?\s+(?P<rest>\S.*)$")),
+    # '1)' numbers points inside an item as often as items: only as a heading or in bold
+    ("paren", re.compile(r"^\s*(?P<n>\d{1,2})\)\s+(?P<rest>\S.*)$")),
+    (
+        "ref",
+        re.compile(r"^\s*(?:minute\s+)?(?P<n>\d{2,4}/\d{1,4})\.?\s*[:\-\u2013]?\s+(?P<rest>\S.*)$", re.I),
+    ),
     ("letter", re.compile(r"^\s*\(?(?P<n>[a-z])[.)]\s+(?P<rest>\S.*)$")),
+    ("capital", re.compile(r"^\s*(?P<n>[A-Z])[.)]\s+(?P<rest>\S.*)$")),
 ]
 
 
@@ -158,8 +179,8 @@ def _numbered_headings(blocks: list[Block]) -> list[tuple[int, str | None, str, 
 
 
 def _value(family: str, number: str) -> float:
-    if family == "letter":
-        return float(ord(number) - ord("a") + 1)
+    if family in ("letter", "capital"):
+        return float(ord(number.lower()) - ord("a") + 1)
     if family == "ref":
         return float(number.split("/")[1])
     parts = number.split(".")
@@ -174,7 +195,7 @@ def _headings_of(
     last = -1.0
     headings_seen = 0
     for i, block in enumerate(blocks):
-        if not isinstance(block, Para) or not block.text:
+        if not isinstance(block, Para) or not block.text or block.quoted:
             continue
         text = block.text.replace("\\.", ".")
         m = pattern.match(text)
@@ -187,6 +208,8 @@ def _headings_of(
             continue
         number, rest = m.group("n"), m.group("rest")
         if block.list_item and not block.heading:
+            continue
+        if family == "paren" and not (block.heading or block.bold):
             continue
         if family == "number" and "." in number and not block.heading:
             continue  # '2.1 Participants' is a sub-item unless it is styled as a heading
@@ -286,13 +309,17 @@ def _styled_headings(blocks: list[Block]) -> list[tuple[int, str | None, str, st
         return found
     # where some headings are underlined, only bold-and-underlined paragraphs are headings
     any_underline = any(p.underline for _, p in paras)
+    groups: dict[bool, list[tuple[int, str | None, str, str]]] = {False: [], True: []}
     for i, b in paras:
-        if i <= header_end:
+        if i <= header_end or b.quoted:
             continue
         styled = (b.bold and b.underline) if any_underline else b.bold
-        if styled and not b.list_item and len(b.text) <= 100 and not b.text.endswith("."):
+        if styled and len(b.text) <= 100 and not b.text.endswith("."):
             title, tail = _title_and_rest(b.text)
-            found.append((i, None, title, tail))
+            groups[b.list_item].append((i, None, title, tail))
+    # bold list entries (Word 'List Number' headings) and bold plain lines are two styles: the
+    # more numerous one is the item headings, the other sub-headings inside them
+    found = max(groups.values(), key=len)
     return found if len(found) >= 3 else []
 
 

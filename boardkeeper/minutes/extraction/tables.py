@@ -106,7 +106,7 @@ OWNER_WORDS = re.compile(
 )
 STATUS_WORDS = re.compile(r"\b(status|progress|update|rag|outcome)\b")
 DUE_WORDS = re.compile(r"\b(due|deadline|by when|target date|when|date)\b")
-NUMBER_WORDS = re.compile(r"^(no|number|ref|item|#|id)$")
+NUMBER_WORDS = re.compile(r"^(no|number|ref|item|#|id|agenda item|item no|min|minute)$")
 DISCUSSION_WORDS = re.compile(r"\b(discussion|minutes|notes|summary|comments)\b")
 
 
@@ -135,6 +135,8 @@ def columns(header: list[Cell]) -> Columns:
             cols.item = i
         elif DISCUSSION_WORDS.search(k) and cols.discussion < 0:
             cols.discussion = i
+        elif ACTION_WORDS.search(k) and OWNER_WORDS.search(k) and cols.action < 0:
+            cols.action = i  # 'Action / Lead': the owner is written in the action ('Update the log (KP)')
         elif OWNER_WORDS.search(k) and cols.owner < 0:
             cols.owner = i
         elif ACTION_WORDS.search(k) and cols.action < 0:

@@ -91,13 +91,17 @@ def _read(data: bytes) -> Layout:
     return read_decoded_text(*decoded, markdown=kind == "markdown")
 
 
-_BULLET_CHARS = re.compile(r"^[\u00b7\u2022\u25aa\u25cf\u25e6\u2023\u2043\u25a0\uf0b7\uf0a7o\u2013-]\s+(?=\S)")
+_BULLET_CHARS = re.compile(
+    r"^[\u00b7\u2022\u25aa\u25cf\u25e6\u2023\u2043\u25a0\uf0b7\uf0a7o\u2013-]\s+(?=\S)"
+)
 
 
 def _typed_bullets(layout: Layout) -> Layout:
     """A paragraph that starts with a typed bullet ('· Sam P to write ...') is a list entry, in every format."""
     for block in layout.blocks:
-        paras = [block] if isinstance(block, Para) else [p for row in block.rows for c in row for p in c.paras]
+        paras = (
+            [block] if isinstance(block, Para) else [p for row in block.rows for c in row for p in c.paras]
+        )
         for para in paras:
             m = _BULLET_CHARS.match(para.text)
             if m and (para.text[0] not in "o-\u2013" or len(para.text) > 3):

@@ -150,7 +150,10 @@ def _read_lines(lines: list[str], *, markdown: bool) -> list[Block]:
     def flush() -> None:
         nonlocal para, para_list
         if para:
-            blocks.append(_make_para(" ".join(para), list_item=para_list))
+            joined = " ".join(para)
+            block = _make_para(joined, list_item=para_list)
+            block.quoted = joined.startswith(">")
+            blocks.append(block)
         para, para_list = [], False
 
     i = 0
@@ -191,7 +194,10 @@ def _read_lines(lines: list[str], *, markdown: bool) -> list[Block]:
         )
         if starts_block or emphasis or stripped.startswith(">"):
             flush()
-            para_list = bool(_BULLET.match(line)) and not _NUMBERED.match(line.replace("\\.", "."))
+            numbered = bool(_NUMBERED.match(line))  # an escaped '1\\.' is not a list
+            para_list = (bool(_BULLET.match(line)) and not numbered) or (
+                markdown and numbered and _in_numbered_run(lines, i)
+            )
         elif (
             para
             and not markdown
@@ -281,6 +287,12 @@ def _ends_line(previous: str, width: int) -> bool:
     if not width:
         return True
     return len(previous) < width * 0.6
+
+
+def _in_numbered_run(lines: list[str], i: int) -> bool:
+    """'1. ... / 2. ... / 3. ...' on consecutive lines is a markdown list, not a run of headings."""
+    near = [lines[j] for j in (i - 1, i + 1) if 0 <= j < len(lines)]
+    return any(_NUMBERED.match(n) for n in near)
 
 
 def _continues(previous: str, indent: int, line: str) -> bool:
