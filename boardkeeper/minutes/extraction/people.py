@@ -18,7 +18,7 @@ from ..model import Attendance, Person
 LABELS: list[tuple[re.Pattern[str], Attendance | str]] = [
     (
         re.compile(
-            r"(?:[\w-]+\s+){0,2}in\s+attendance|also\s+present|present\s+at\s+the\s+invitation[\w ]*?(?=\s+(?:was|were)\b|:|$)|observ\w*|guests?|officers?\s+present|staff\s+present",
+            r"(?:[\w-]+\s+){0,2}in\s+attendance|also\s+(?:present|attending|joining|on\s+the\s+call)|present\s+at\s+the\s+invitation[\w ]*?(?=\s+(?:was|were)\b|:|$)|observ\w*|guests?|officers?\s+present|staff\s+present",
             re.I,
         ),
         "in_attendance",
@@ -47,10 +47,13 @@ LABELS: list[tuple[re.Pattern[str], Attendance | str]] = [
     ),
 ]
 HONORIFICS = re.compile(
-    r"^(?:(?:cllr|councillor|mr|mrs|ms|miss|mx|dr|prof|professor|rev|revd|sir|dame|lady|lord)\.?\s+)+", re.I
+    r"^(?:(?:cllr|councillor|mr|mrs|ms|miss|mx|dr|prof|professor|rev|revd|sir|dame|lady|lord|the\s+hon|rt\s+hon)\.?\s+)+",
+    re.I,
 )
 ROLE_PREFIX = re.compile(
-    r"^((?:county|borough|district|parish|city|town)\s+councillor|councillor|pcso|pc|ds|di|dci|supt|chief\s+inspector|inspector|sergeant|clerk|chair(?:man)?)\s+(?=[A-Z])",
+    r"^((?:county|borough|district|parish|city|town)\s+(?:councillor|cllr)\.?|councillor|pcso|pc|dc|ds|di|dci|dsupt|"
+    r"(?:det(?:ective)?\.?\s+)?(?:ch(?:ief)?\.?\s+)?(?:supt|superintendent|insp|inspector|sgt|sergeant|constable)\.?|"
+    r"clerk|chair(?:man)?)\s+(?=[A-Z])",
     re.I,
 )
 ROLE_WORDS = re.compile(
@@ -58,18 +61,25 @@ ROLE_WORDS = re.compile(
     r"representative|adviser|advisor|designated|deputy|nurse|doctor|superintendent|inspector|scribe|coordinator|"
     r"executive|president|commissioner|pcso|partner|consultant|administrator|analyst|assistant|principal|"
     r"safeguarding\s+lead|governor|trustee|liaison|leader|pharmacist|headteacher|worker|practitioner|mayor|solicitor|"
-    r"midwife|matron|therapist|paediatrician|psychologist|receptionist|caseworker)\b",
+    r"midwife|matron|therapist|paediatrician|psychologist|receptionist|caseworker|author|reviewer|named|gp|"
+    r"guardian|scrutineer|controller|auditor|observer|minutes|notes)\b",
     re.I,
 )
 ORG_WORDS = re.compile(
     r"\b(council|police|constabulary|trust|nhs|ccg|icb|group|ltd|limited|inc|plc|gmbh|ag|corporation|university|"
     r"college|school|academy|foundation|service|services|partnership|board|department|agency|authority|"
-    r"commissioning|hospital|safeguarding|team|association|society|company|office)\b",
+    r"commissioning|hospital|safeguarding|team|association|society|company|office|fire|rescue|housing|homes|"
+    r"probation|unit|healthwatch|ambulance|hospice|charity|network|alliance|forum|centre|center|practice|surgery|"
+    r"pharmacy|commission|directorate|division|ministry|court|prison|church|diocese|federation|consortium|"
+    r"collaborative|care|health)\b",
     re.I,
 )
 INITIALS = re.compile(r"^[A-Z][A-Za-z]{0,2}[A-Z]?$")
+_UP = "A-Z\u00c0-\u00d6\u00d8-\u00de\u0100-\u017f"  # capitals, accented ones too ('Wójcik', 'Łukasz')
+_LETTER = "a-zA-Z\u00c0-\u00d6\u00d8-\u00f6\u00f8-\u017f"
 NAME_TOKEN = re.compile(
-    r"^(?:[A-Z][a-zA-Z'\u2019]+(?:-[A-Z]?[a-zA-Z'\u2019]+)*|[A-Z]\.?(?:[A-Z]\.?)*|(?:de|van|von|der|le|la|du|da|di|st\.?|mc|mac|o')|[A-Z][a-z]+[A-Z][a-z]+)$"
+    rf"^(?:[{_UP}][{_LETTER}'\u2019]+(?:-[{_UP}]?[{_LETTER}'\u2019]+)*|[{_UP}]\.?(?:[{_UP}]\.?)*|"
+    rf"(?:de|van|von|der|le|la|du|da|di|st\.?|mc|mac|o')|[{_UP}][a-z]+[{_UP}][a-z]+)$"
 )
 NOT_NAMES = re.compile(
     r"\b(members?\s+of\s+the\s+public|none|nil|n/a|tbc|all|apologies|present|meeting|minutes|agenda|item|the|"
@@ -330,22 +340,36 @@ def people_from_text(text: str, attendance: Attendance, *, one_per_line: bool = 
     return out
 
 
+_ATTENDANCE_VALUES: dict[str, Attendance] = {
+    "yes": "present",
+    "y": "present",
+    "x": "present",
+    "\u2713": "present",
+    "\u2714": "present",
+    "present": "present",
+    "attended": "present",
+    "no": "absent",
+    "n": "absent",
+    "absent": "absent",
+    "dna": "absent",
+    "apologies": "apologies",
+    "apols": "apologies",
+    "apol": "apologies",
+    "a": "apologies",
+    "sent apologies": "apologies",
+}
+
+
 def attendance_table(table: Table) -> list[Person] | None:
     """A table with a Yes/No attendance column and a name column."""
     if len(table.rows) < 3:
         return None
     header = [c.text.casefold() for c in table.rows[0]]
-    flag = next((i for i, h in enumerate(header) if re.search(r"present|attend", h)), -1)
+    flag = next((i for i, h in enumerate(header) if re.search(r"present|attend|apolog", h)), -1)
     if flag < 0:
         return None
     values = [r[flag].text.strip().casefold() for r in table.rows[1:] if len(r) > flag]
-    if (
-        sum(
-            v in ("yes", "no", "y", "n", "x", "\u2713", "\u2714", "present", "absent", "apologies")
-            for v in values
-        )
-        < len(values) * 0.7
-    ):
+    if sum(v in _ATTENDANCE_VALUES for v in values) < len(values) * 0.7:
         return None
     name_col = next((i for i in range(len(header)) if i != flag), -1)
     people: list[Person] = []
@@ -353,11 +377,7 @@ def attendance_table(table: Table) -> list[Person] | None:
         if len(row) <= max(flag, name_col):
             continue
         v = row[flag].text.strip().casefold()
-        att: Attendance = (
-            "present"
-            if v in ("yes", "y", "x", "\u2713", "\u2714", "present")
-            else ("apologies" if v == "apologies" else "absent")
-        )
+        att: Attendance = _ATTENDANCE_VALUES.get(v, "absent")
         p = parse_person(row[name_col].text, att)
         if not p:
             continue
