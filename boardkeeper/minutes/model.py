@@ -36,6 +36,7 @@ class Person:
     organisation: str | None = None
     role: str | None = None
     deputy_for: str | None = None
+    aliases: list[str] = field(default_factory=list)  # other names the minutes use ('@DevR')
 
 
 @dataclass(slots=True)

@@ -16,7 +16,8 @@ from .people import merge_people, people_from_blocks
 from .tables import merge_tables
 
 _NEXT_MEETING = re.compile(
-    r"\bnext\s+(?:\w+\s+){0,2}meeting|\bdate\s+of\s+(?:the\s+)?next\b|\bnext\s+meets?\b", re.I
+    r"\bnext\s+(?:\w+\s+){0,2}(?:meeting|call|session|catch-up)|\bdate\s+of\s+(?:the\s+)?next\b|\bnext\s+meets?\b",
+    re.I,
 )
 _DATE_LABEL = re.compile(r"^\W*(?:meeting\s+)?date\b", re.I)
 _OTHER_DAY = re.compile(

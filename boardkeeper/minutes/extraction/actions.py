@@ -19,6 +19,7 @@ _OWNER_LINE = re.compile(
     r"^\W{0,3}(?:action(?:ed)?\s+by|(?-i:ACTION)|action)\W{0,3}\s*(?::|-|–)?\s*(?P<owner>[^.]{0,40}?)\W{0,3}$",
     re.I,
 )
+_TASK = re.compile(r"^\[(?P<box>[ xX]?)\]\s+(?P<body>\S.*)$")
 _AP_MARKER = re.compile(r"^AP\s*:\s*(\S.*)$")
 _ACTIONS_LABEL = re.compile(
     r"^\W*(?:new\s+|agreed\s+)?actions?(?:\s+(?:agreed|arising|points?|list|log|summary|required))?\W*$", re.I
@@ -26,6 +27,7 @@ _ACTIONS_LABEL = re.compile(
 _OWNER_LEAD = re.compile(
     r"^(?:owner\s+)?(?P<owner>(?:[Tt]he\s+)?(?:(?:parish|town)\s+)?(?:clerk|chair(?:man|person)?|secretary|treasurer)"
     r"|(?:[Aa]ll\s+)?(?:trustees|governors|members|partners|agencies|staff|directors|officers|councillors)"
+    r"|@[\w.-]+(?:\s+(?:&|and)\s+@[\w.-]+)*"
     r"|(?:[Tt]he\s+)?[A-Z][\w'\u2019.-]*(?:\s+(?:&|and)\s+[A-Z][\w.-]*|\s+[A-Z][\w'\u2019.-]*){0,3})"
     r"\s+(?:to|will|shall|should|must|arrange|arranges|agreed\s+to)\b",
 )
@@ -122,7 +124,9 @@ def explicit_actions(sections: list[Section], d: Directory, *, minutes_table: bo
         listed = False  # inside a list headed 'Actions'
         for block in section.blocks:
             if isinstance(block, Table):
-                out.extend(_table_actions(block, section, d, table_index))
+                # a log under its own 'Actions' heading after the last item belongs to no one item
+                labelled = prev is not None and bool(_ACTIONS_LABEL.match(prev.text))
+                out.extend(_table_actions(block, section, d, table_index, labelled=labelled))
                 prev = None
                 continue
             if _ACTIONS_LABEL.match(block.text):
@@ -157,7 +161,9 @@ def _column_actions(section: Section, acts: list[Para], owners: list[Para], d: D
             owner_text = " & ".join(owner_texts)
         else:
             owner_text = owner_texts[min(n, len(owner_texts) - 1)] if owner_texts else ""
-        names = d.resolve(owner_text) if owner_text else d.resolve(_lead_owner(text, d))
+        if not owner_text:
+            owner_text = _lead_owner(text, d) or _trailing_owner(text, d) or ""
+        names = d.resolve(owner_text) if owner_text else []
         out.append(
             Action(
                 item=section.number,
@@ -172,7 +178,9 @@ def _column_actions(section: Section, acts: list[Para], owners: list[Para], d: D
     return out
 
 
-def _table_actions(table: Table, section: Section, d: Directory, index: dict[str, Action]) -> list[Action]:
+def _table_actions(
+    table: Table, section: Section, d: Directory, index: dict[str, Action], *, labelled: bool = False
+) -> list[Action]:
     out: list[Action] = []
     if is_action_table(table):
         cols = columns(table.rows[0])
@@ -193,7 +201,7 @@ def _table_actions(table: Table, section: Section, d: Directory, index: dict[str
             due_text = _cell(row, cols.due) or None
             out.append(
                 Action(
-                    item=_cell(row, cols.item).rstrip(".") or section.number,
+                    item=_cell(row, cols.item).rstrip(".") or (None if labelled else section.number),
                     text=text,
                     owners=names,
                     origin="action_table",
@@ -260,6 +268,12 @@ def _marker_action(
             before = _SENTENCE.split(text[: inline.start()].strip())[-1]
             return _marker(before, body, text, section, d)
         return _marker(body, None, text, section, d)
+    task = _TASK.match(text) if para.list_item else None
+    if task:
+        # a markdown task list: '- [ ] @AliT to put up posters', '- [x] ... – done'
+        action = _marker(task.group("body"), None, text, section, d)
+        action.status = "done" if task.group("box").strip() else "open"
+        return action
     if listed and para.list_item:
         return _marker(text, None, text, section, d)
     return None
@@ -287,7 +301,7 @@ def _marker(body: str, owner_hint: str | None, quote: str, section: Section, d: 
     elif owner_hint and owner_hint.strip("() ").strip():
         owner_text = owner_hint.strip("() ")
     else:
-        owner_text = _lead_owner(body, d)
+        owner_text = _lead_owner(body, d) or _trailing_owner(body, d)
         dash = _OWNER_DASH.match(body) if owner_text is None else None
         if dash and _names_someone(dash.group("owner"), d):
             owner_text = dash.group("owner")  # 'Communications Team – publicise the shortages'
@@ -310,6 +324,17 @@ def _lead_owner(text: str, d: Directory) -> str | None:
         return None
     owner = m.group("owner").strip()
     return owner if _names_someone(owner, d) else None
+
+
+_TRAILING_PAREN = re.compile(r"\((?P<owner>[^()]{1,40})\)\s*\.?\s*$")
+
+
+def _trailing_owner(text: str, d: Directory) -> str | None:
+    """'Update the risk register (NS)', 'Secure chronologies (All)': the owner in brackets at the end."""
+    m = _TRAILING_PAREN.search(text)
+    if m and (_names_someone(m.group("owner"), d) or m.group("owner").casefold() in ("all", "everyone")):
+        return m.group("owner")
+    return None
 
 
 def _names_someone(owner: str, d: Directory) -> bool:

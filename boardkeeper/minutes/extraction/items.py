@@ -96,8 +96,7 @@ def _from_minutes_table(blocks: list[Block], index: int) -> Sections:
         first = [p.text for p in row[0].paras if p.text]
         if cols.number == 0 and len(first) >= 2 and re.fullmatch(r"\d{1,2}[a-z]?\.?", first[0]):
             # 'Agenda item' cell holding the number and the title on lines of their own
-            number = first[0].rstrip(".")
-            section = Section(number, " ".join(first[1:]), heading=row[0].paras[1])
+            section = Section(first[0].rstrip("."), " ".join(first[1:]), heading=row[0].paras[1])
             section.blocks.extend(p for p in row[disc].paras if p.text)
             _column_actions_of(section, row, cols)
             items.append(section)

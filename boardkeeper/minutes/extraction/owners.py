@@ -45,8 +45,15 @@ class Directory:
             return by_initials[t]
         key = t.casefold()
         for p in self.people:
-            if p.name.casefold() == key:
+            if p.name.casefold() == key or any(
+                a.casefold().lstrip("@") == key.lstrip("@") for a in p.aliases
+            ):
                 return p
+        if t.isupper() and 2 <= len(t) <= 4:
+            # 'CEO' for the Chief Executive Officer
+            by_role = [p for p in self.people if p.role and _acronym(p.role) == t]
+            if len(by_role) == 1:
+                return by_role[0]
         if INITIALS_TOKEN.match(t):
             cands = [p for p in self.people if not p.initials and _name_initials(p.name) == t.upper()]
             if len(cands) == 1:
@@ -99,6 +106,10 @@ class Directory:
 _ROLE_QUALIFIER = re.compile(r"^(parish|town|the)\s+")
 _ROLE_GENDER = re.compile(r"(man|woman|person)$")
 _NAME_PARTS = re.compile(r"[\s-]+")
+
+
+def _acronym(role: str) -> str:
+    return "".join(w[0] for w in re.findall(r"[A-Za-z]+", role.split(",")[0]) if w[0].isupper())
 
 
 def _name_words(name: str) -> list[str]:

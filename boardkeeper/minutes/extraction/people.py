@@ -288,6 +288,8 @@ def _is_role(detail: str) -> bool:
     words = re.findall(r"[A-Za-z]+", detail)
     if not words:
         return False
+    if len(words) > 2 and ROLE_WORDS.fullmatch(words[0]) and words[1].lower() in ("of", "for"):
+        return True  # 'Director of Property Services', 'Head of Service'
     if ROLE_WORDS.fullmatch(words[-1]):
         return True
     if ORG_WORDS.fullmatch(words[-1]):
@@ -300,6 +302,9 @@ def _apply_details(person: Person, details: list[str]) -> None:
     flat: list[str] = []
     for d in details:
         d = d.strip(" .-–—")
+        if re.fullmatch(r"@[\w.-]+", d):
+            person.aliases.append(d)  # a chat handle the minutes use for this person
+            continue
         deputy = _DEPUTY.search(d)
         if deputy and _leading_name("Mr " + deputy.group("who")):
             # 'deputising for John Brown': who they stood in for, not a role

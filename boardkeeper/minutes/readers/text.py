@@ -205,7 +205,9 @@ def _read_lines(lines: list[str], *, markdown: bool) -> list[Block]:
             and not _continues(para[-1], prev_indent, raw)
         ):
             flush()
-        para.append(stripped.rstrip("\\").strip())
+        line_text = stripped.rstrip("\\").strip()
+        # a wide gap inside a line parts two columns ('Zara Pemberton      Panel Administrator')
+        para.append(line_text if markdown else _COLUMN_GAP.sub(", ", line_text))
         prev_indent = len(raw) - len(raw.lstrip())
         if hard_break or emphasis or _is_heading_line(stripped) or _is_caps_heading(stripped):
             flush()
@@ -227,6 +229,7 @@ def _is_caps_heading(s: str) -> bool:
     return sum(c.isalpha() for c in s) >= 6
 
 
+_COLUMN_GAP = re.compile(r"(?<=[^\s:,;|])\s{4,}(?=\S)")
 _GAP = re.compile(r"\S(?:\S| (?! ))*")
 
 
