@@ -22,7 +22,9 @@ _OWNER_LINE = re.compile(
 _TASK = re.compile(r"^\[(?P<box>[ xX]?)\]\s+(?P<body>\S.*)$")
 _AP_MARKER = re.compile(r"^AP\s*:\s*(\S.*)$")
 _ACTIONS_LABEL = re.compile(
-    r"^\W*(?:new\s+|agreed\s+)?actions?(?:\s+(?:agreed|arising|points?|list|log|summary|required))?\W*$", re.I
+    r"^\W*(?:new\s+|agreed\s+)?actions?(?:\s+(?:agreed|arising|points?|list|log|summary|required))?"
+    r"\s*(?:\([^()]{0,40}\))?\W*$",
+    re.I,
 )
 _OWNER_LEAD = re.compile(
     r"^(?:owner\s+)?(?P<owner>(?:[Tt]he\s+)?(?:(?:parish|town)\s+)?(?:clerk|chair(?:man|person)?|secretary|treasurer)"
@@ -60,10 +62,14 @@ _LEAD_SUBJECT = re.compile(rf"^{_SUBJECT}\s+[a-z]")
 _ASKED = re.compile(rf"\basked\s+{_SUBJECT}\s+to\s+(?P<what>[a-z][^.;]*)")
 _PASSIVE = re.compile(r"\s+will\s+be\s+(?P<verb>[a-z]+ed)\s+by\s+(?P<subj>[A-Z][\w&-]*(?:\s+[A-Z][\w-]*)?)")
 _PRONOUN = re.compile(
-    rf"(?:\bthat\s+|^)(?P<pron>[Ss]he|[Hh]e|[Tt]hey)\s+(?P<modal>{_MODAL})\s+(?P<what>[a-z][^.;]*)"
+    rf"(?:\bthat\s+|^|\b(?:said|says|advised|confirmed|stated|reported|explained|indicated|added|agreed)\s+)"
+    rf"(?P<pron>[Ss]he|[Hh]e|[Tt]hey)\s+(?P<modal>{_MODAL})\s+(?P<what>[a-z][^.;]*)"
 )
+_CONTRACTION = re.compile(r"\b(?P<p>[Hh]e|[Ss]he|[Tt]hey)['\u2019](?P<c>d|ll)\b")
+_LEADING_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+")
+_ADVERB = re.compile(r"^(?:also|then|now|still|further|personally|shortly|first|again)\s+")
 _TODO = re.compile(r"\bon\s+(?P<subj>[A-Z][\w-]*)['\u2019]s\s+to\s*-?\s*do\s+list", re.I)
-_NOT_VERBS = re.compile(r"^(?:be|have|had|like|not|also|need|say|ensure\s+that)\b")
+_NOT_VERBS = re.compile(r"^(?:be|have|had|like|not|need|say|ensure\s+that)\b")
 _SHORT_WHAT = re.compile(
     r"^(?:action|do\s+(?:this|that|so|it)|look\s+at\s+this|follow\s+up|investigate|progress)\.?$", re.I
 )
@@ -376,6 +382,12 @@ def _prose_in(text: str, previous: str, section: Section, d: Directory) -> list[
     sentences = _SENTENCE.split(text)
     last_subject: str | None = None
     for n, sentence in enumerate(sentences):
+        # '5.4 Harriet Quinlan will write ...', "he'd look into ...": the number and the contraction aside
+        sentence = _LEADING_NUMBER.sub("", sentence)
+        if "'" in sentence or "\u2019" in sentence:
+            sentence = _CONTRACTION.sub(
+                lambda m: m.group("p") + (" would" if m.group("c") == "d" else " will"), sentence
+            )
         lead = _LEAD_SUBJECT.match(sentence) if sentence[:1].isupper() else None
         if lead and _is_owner(lead.group("subj"), d):
             last_subject = lead.group("subj")
@@ -403,8 +415,9 @@ def _prose_in(text: str, previous: str, section: Section, d: Directory) -> list[
         padded = f" {lower} "
         has_pronoun = last_subject and any(p in padded for p in (" she ", " he ", " they "))
         for m in _PRONOUN.finditer(sentence) if has_pronoun else ():
-            if last_subject and not _NOT_VERBS.match(m.group("what")):
-                hits.append((last_subject, m.group("what").strip()))
+            what = _ADVERB.sub("", m.group("what").strip())
+            if last_subject and not _NOT_VERBS.match(what):
+                hits.append((last_subject, what))
         for m in _TODO.finditer(sentence) if "do list" in lower or "to-do" in lower else ():
             if _is_owner(m.group("subj"), d):
                 hits.append((m.group("subj"), sentence.strip()))
@@ -449,7 +462,7 @@ def _modal_clauses(sentence: str, d: Directory) -> list[tuple[str, str]]:
         sm = _SUBJECT_BEFORE.search(sentence, max(0, m.start() - 150), m.start())
         if not sm:
             continue
-        subj, what = sm.group("subj"), m.group("what").strip()
+        subj, what = sm.group("subj"), _ADVERB.sub("", m.group("what").strip())
         if _NOT_VERBS.match(what) or not _is_owner(subj, d):
             continue
         if m.group("modal").strip() == "to" and not _note_position(sentence, sm.start()):
