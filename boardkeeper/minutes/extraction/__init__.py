@@ -19,6 +19,7 @@ _NEXT_MEETING = re.compile(
     r"\bnext\s+(?:\w+\s+){0,2}(?:meeting|call|session|catch-up)|\bdate\s+of\s+(?:the\s+)?next\b|\bnext\s+meets?\b",
     re.I,
 )
+_HELD_ON = re.compile(r"\b(?:held|took\s+place)\s+(?:on|at)\b", re.I)
 _DATE_LABEL = re.compile(r"^\W*(?:meeting\s+)?date\b", re.I)
 _OTHER_DAY = re.compile(
     r"\b(updated|version|circulated|published|issued|printed|approved\s+on|draft)\b", re.I
@@ -143,8 +144,10 @@ def _meeting(cut: Sections) -> Meeting:
         header.append(cut.items[0].title)
     meeting.title = _title(cut, header, front)
     # a line labelled 'Date:' first, then any header line that is not about another day
+    # 'meeting held on 30 November 2023' names the day itself; a 'Date:' field may be a cover sheet's
+    held = [line for line in header if _HELD_ON.search(line)]
     labelled = [line for line in header if _DATE_LABEL.match(line)]
-    for line in labelled + header:
+    for line in held + labelled + header:
         if _NEXT_MEETING.search(line) or _PREVIOUS.search(line) or _OTHER_DAY.search(line):
             continue
         d = first_date(line)

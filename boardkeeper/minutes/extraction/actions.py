@@ -49,7 +49,8 @@ _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
 _MODAL = (
     r"(?:has\s+|have\s+)?(?:agreed|offered|undertook|volunteered|promised|intends?|plans?|is\s+going|are\s+going)\s+to"
     r"|agreed\s+(?:that\s+)?(?:she|he|they)\s+would"
-    r"|will(?!\s+be\b)|would(?!\s+(?:be|like|have)\b)|(?<!\w)to(?=\s+[a-z]+)"
+    r"|will(?!\s+be\b|\s+have\s+(?:been|had)\b)|would(?!\s+(?:be|like)\b|\s+have\s+(?:been|liked|wanted|had)\b)"
+    r"|(?<!\w)to(?=\s+[a-z]+)"
 )
 _NAME = r"(?:[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*){0,2}|the\s+(?:parish\s+)?(?:clerk|chair(?:man|person)?|secretary|treasurer))"
 _SUBJECT = rf"(?P<subj>(?:[Tt]he\s+)?{_NAME}(?:\s*,\s*(?:the\s+)?{_NAME})*(?:\s+(?:&|and)\s+(?:Cllr\s+)?(?:the\s+)?{_NAME})?)"
@@ -69,7 +70,7 @@ _CONTRACTION = re.compile(r"\b(?P<p>[Hh]e|[Ss]he|[Tt]hey)['\u2019](?P<c>d|ll)\b"
 _LEADING_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+")
 _ADVERB = re.compile(r"^(?:also|then|now|still|further|personally|shortly|first|again)\s+")
 _TODO = re.compile(r"\bon\s+(?P<subj>[A-Z][\w-]*)['\u2019]s\s+to\s*-?\s*do\s+list", re.I)
-_NOT_VERBS = re.compile(r"^(?:be|have|had|like|not|need|say|ensure\s+that)\b")
+_NOT_VERBS = re.compile(r"^(?:be|had|like|not|need|say|ensure\s+that|have\s+(?:been|had|liked))\b")
 _SHORT_WHAT = re.compile(
     r"^(?:action|do\s+(?:this|that|so|it)|look\s+at\s+this|follow\s+up|investigate|progress)\.?$", re.I
 )
@@ -556,7 +557,7 @@ def _restates(prose: Action, basis: str, explicit: list[Action], d: Directory) -
     # 'KM has agreed to complete it': what 'it' is stands in the rest of the sentence
     mine = _words(basis)
     for a in explicit:
-        theirs = _words(a.text)
+        theirs = _words(a.text) - _words(a.owner_text or "")  # 'CC to arrange ...': CC is who, not what
         shared = len(mine & theirs)
         ratio = shared / max(1, min(len(mine), len(theirs)))
         if a.item is None and a.section is None and prose.item is not None:
@@ -568,7 +569,7 @@ def _restates(prose: Action, basis: str, explicit: list[Action], d: Directory) -
             continue
         if shared >= 2 and ratio >= 0.3:
             return True
-        if shared >= 1 and _owners_agree(prose.owners, a.owners, d):
+        if shared >= 1 and ratio >= 0.3 and _owners_agree(prose.owners, a.owners, d):
             return True
     return False
 

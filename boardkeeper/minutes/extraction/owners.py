@@ -8,7 +8,11 @@ from dataclasses import dataclass, field
 from ..model import Person
 
 _NOBODY = re.compile(r"^\W*(\?+|who\??|tbc|tbd|n/?a|none|unassigned|unknown|-+)\W*$", re.I)
-_TITLES = re.compile(r"^(?:(?:the|cllr|councillor|mr|mrs|ms|miss|dr|prof|owner)\.?\s+)+", re.I)
+_TITLES = re.compile(
+    r"^(?:(?:the|cllr|councillor|mr|mrs|ms|miss|mx|dr|prof|revd|rev|owner|pc|dc|ds|di|dci|pcso|insp|inspector|sgt|"
+    r"sergeant|supt|det|superintendent)\.?\s+)+",
+    re.I,
+)
 INITIALS_TOKEN = re.compile(r"^[A-Z][A-Za-z]?[A-Z][a-z]?$|^[A-Z]{2,4}$")
 
 
@@ -84,7 +88,13 @@ class Directory:
         whole = self.lookup(text)
         if whole:
             return [whole.name]
-        parts = [p for p in re.split(r"\s*(?:&|,|;|/|\band\b|\+)\s*", text) if p.strip()]
+        parts: list[str] = []
+        for part in re.split(r"\s*(?:,|;|/|\band\b|\+)\s*", text):
+            # '&' joins two owners ('TG & BM') or lies inside one ('Chair of Audit & Risk Committee')
+            if "&" in part and not self.lookup(part):
+                parts.extend(p for p in re.split(r"\s*&\s*", part) if p.strip())
+            elif part.strip():
+                parts.append(part)
         owners: list[str] = []
         for part in parts:
             person = self.lookup(part)
