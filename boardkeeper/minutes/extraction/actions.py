@@ -39,7 +39,7 @@ _TEAM = re.compile(
     re.I,
 )
 _SLASHES = re.compile(r"\s+/\s+")
-_OWNER_DASH = re.compile(r"^(?P<owner>[A-Z][^\u2013\u2014:]{1,40}?)\s+[-\u2013\u2014]\s+(?P<rest>\S.*)$")
+_OWNER_DASH = re.compile(r"^(?P<owner>[A-Z][^\u2013\u2014:]{1,80}?)\s+[-\u2013\u2014]\s+(?P<rest>\S.*)$")
 _INLINE_MARKER = re.compile(r"(?<=[.!?])\s+\**actions?\**\s*:\s*(?P<body>\S.*)$", re.I)
 _OWNER_PREFIX = re.compile(
     r"^owner\s+(?P<owner>[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3})\s*[-–—,:]?\s*(?P<rest>.*)$"
