@@ -11,18 +11,32 @@ $(VENV)/.installed: pyproject.toml
 	$(PY) -m pip install --quiet -e '.[dev]'
 	touch $@
 
-setup: $(VENV)/.installed
+# GOV.UK Frontend and htmx from the npm registry, copied where Django serves static files (not committed)
+VENDOR := boardkeeper/static/vendor
+$(VENDOR)/.installed: package.json
+	npm install --no-audit --no-fund --silent
+	mkdir -p $(VENDOR)
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	touch $@
 
+setup: $(VENV)/.installed $(VENDOR)/.installed
+
+# The demo: SQLite in ./data, the sample minutes imported, sign-ins printed, served on 127.0.0.1:8000
 demo: setup
-	$(VENV)/bin/boardkeeper extract $(SAMPLE)
+	$(VENV)/bin/boardkeeper migrate --verbosity 0
+	$(VENV)/bin/boardkeeper demo
+	$(VENV)/bin/boardkeeper runserver --insecure 127.0.0.1:8000
 
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
 	$(VENV)/bin/mypy
 
+# The whole suite on SQLite, then the web tests again on PostgreSQL (DATABASE_URL overrides the default)
+PG_URL ?= postgres://root@127.0.0.1:5432/test
 test: lint
 	$(PY) -m pytest
+	DATABASE_URL=$(PG_URL) $(PY) -m pytest tests/web -m "not browser"
 
 bench: setup
 	$(PY) bench/extract.py

@@ -1,23 +1,42 @@
-"""The `boardkeeper` command."""
+"""The `boardkeeper` command: `extract` and `import`, and every Django management command."""
 
 from __future__ import annotations
 
 import argparse
+import os
 import sys
+
+USAGE = """boardkeeper extract FILE [--json]                       read minutes and print their structure
+boardkeeper import FILE --partnership NAME --board NAME  import minutes into the record (no preview)
+boardkeeper COMMAND ...                                  any Django management command (migrate, runserver,
+                                                         demo, db_worker, createsuperuser, ...)"""
 
 
 def main(argv: list[str] | None = None) -> int:
-    parser = argparse.ArgumentParser(prog="boardkeeper", description=__doc__)
-    sub = parser.add_subparsers(dest="command", required=True)
-    ex = sub.add_parser("extract", help="read a minutes document and print its structure")
-    ex.add_argument("file")
-    ex.add_argument("--json", action="store_true", help="print the JSON contract instead of a table")
-    args = parser.parse_args(argv)
-    if args.command == "extract":
-        from .minutes.cli import extract_command
+    argv = list(sys.argv[1:] if argv is None else argv)
+    if not argv or argv[0] in ("-h", "--help"):
+        print(USAGE)
+        return 0
+    if argv[0] == "extract":
+        parser = argparse.ArgumentParser(prog="boardkeeper extract", description="Read a minutes document.")
+        parser.add_argument("file")
+        parser.add_argument("--json", action="store_true", help="print the JSON contract instead of a table")
+        args = parser.parse_args(argv[1:])
+        from .minutes.cli import extract_command  # the engine alone: no Django
 
         return extract_command(args.file, as_json=args.json)
-    return 2
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boardkeeper.settings")
+    if argv[0] == "import":
+        import django
+
+        django.setup()
+        from .meetings.cli import import_command
+
+        return import_command(argv[1:])
+    from django.core.management import execute_from_command_line
+
+    execute_from_command_line(["boardkeeper", *argv])
+    return 0
 
 
 if __name__ == "__main__":

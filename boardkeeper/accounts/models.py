@@ -1,0 +1,35 @@
+"""Who may see and change a partnership's records."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+
+from boardkeeper.directory.models import Partnership
+
+
+class PartnershipRole(models.Model):
+    """A user's role in one partnership. Without one, the partnership does not exist for them."""
+
+    class Role(models.TextChoices):
+        BUSINESS_TEAM = "business_team", "Business team"  # imports and edits the record
+        MEMBER = "member", "Board member"  # views, and updates their own actions
+        VIEWER = "viewer", "Viewer"  # views
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="partnership_roles"
+    )
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="roles")
+    role = models.CharField(max_length=20, choices=Role.choices)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "partnership"], name="partnership_role_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user} – {self.get_role_display()} of {self.partnership}"
+
+    @property
+    def can_edit(self) -> bool:
+        return self.role == self.Role.BUSINESS_TEAM

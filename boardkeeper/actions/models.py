@@ -1,0 +1,65 @@
+"""The action log and the forward plan."""
+
+from __future__ import annotations
+
+from django.db import models
+
+from boardkeeper.directory.models import Board, Person, Team
+from boardkeeper.meetings.models import AgendaItem, Meeting
+
+
+class Action(models.Model):
+    class Status(models.TextChoices):
+        OPEN = "open", "Open"
+        IN_PROGRESS = "in_progress", "In progress"
+        DONE = "done", "Done"
+        DROPPED = "dropped", "Dropped"
+        CARRIED_FORWARD = "carried_forward", "Carried forward"
+
+    class Origin(models.TextChoices):
+        ACTION_COLUMN = "action_column", "Action column"
+        ACTION_MARKER = "action_marker", "Action marker"
+        ACTION_TABLE = "action_table", "Action table"
+        PROSE = "prose", "Commitment in the discussion"
+        MANUAL = "manual", "Entered by hand"
+
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="actions")
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="actions")
+    item = models.ForeignKey(
+        AgendaItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="actions"
+    )
+    position = models.PositiveIntegerField(default=0)
+    text = models.TextField()
+    owner_people = models.ManyToManyField(Person, blank=True, related_name="actions")
+    owner_teams = models.ManyToManyField(Team, blank=True, related_name="actions")
+    owner_text = models.CharField(max_length=300, blank=True)  # as the minutes write it
+    due_date = models.DateField(null=True, blank=True)
+    due_meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    due_text = models.CharField(max_length=200, blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.OPEN)
+    origin = models.CharField(max_length=20, choices=Origin.choices)
+    quote = models.TextField(blank=True)
+    version = models.PositiveIntegerField(default=1)  # for refusing stale edits
+
+    class Meta:
+        ordering = ["meeting__date", "position"]
+        indexes = [models.Index(fields=["board", "status"])]
+
+    def __str__(self) -> str:
+        return self.text[:80]
+
+
+class ForwardPlanEntry(models.Model):
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="forward_plan")
+    topic = models.CharField(max_length=300)
+    target_meeting = models.ForeignKey(
+        Meeting, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    target_month = models.DateField(null=True, blank=True)  # the first of the month
+    owner_text = models.CharField(max_length=300, blank=True)
+    source_action = models.ForeignKey(Action, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["target_month", "topic"]

@@ -1,0 +1,121 @@
+"""Partnerships and the people, organisations, teams and boards they are made of."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.db import models
+from django.db.models.functions import Lower
+
+
+class Partnership(models.Model):
+    name = models.CharField(max_length=200, unique=True)
+    slug = models.SlugField(max_length=80, unique=True)
+
+    class Meta:
+        ordering = ["name"]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Organisation(models.Model):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="organisations")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [
+            models.UniqueConstraint(Lower("name"), "partnership", name="organisation_unique_name"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Person(models.Model):
+    """Someone who attends boards or owns actions; maybe a user of Boardkeeper too."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="people")
+    full_name = models.CharField(max_length=200)
+    organisation = models.ForeignKey(Organisation, null=True, blank=True, on_delete=models.SET_NULL)
+    job_title = models.CharField(max_length=200, blank=True)
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="person"
+    )
+
+    class Meta:
+        ordering = ["full_name"]
+        indexes = [models.Index(fields=["partnership", "full_name"])]
+
+    def __str__(self) -> str:
+        return self.full_name
+
+    @property
+    def initials(self) -> str:
+        """The initials the minutes use for this person, if any were learned."""
+        alias = next((a for a in self.aliases.all() if a.kind == PersonAlias.Kind.INITIALS), None)
+        return alias.alias if alias else ""
+
+
+class PersonAlias(models.Model):
+    """Initials and other spellings a person is known by in minutes ('PH', 'JCo', 'Pete')."""
+
+    class Kind(models.TextChoices):
+        INITIALS = "initials", "Initials"
+        NAME = "name", "Other spelling"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="aliases")
+    alias = models.CharField(max_length=200)
+    kind = models.CharField(max_length=20, choices=Kind.choices)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "alias"], name="person_alias_unique")]
+
+    def __str__(self) -> str:
+        return self.alias
+
+
+class Team(models.Model):
+    """An owner that is not a person: 'Warwickshire Safeguarding Team', 'Communications Team'."""
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="teams")
+    name = models.CharField(max_length=200)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(Lower("name"), "partnership", name="team_unique_name")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Board(models.Model):
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="boards")
+    name = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=80)
+
+    class Meta:
+        ordering = ["name"]
+        constraints = [models.UniqueConstraint(fields=["partnership", "slug"], name="board_unique_slug")]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Membership(models.Model):
+    class Role(models.TextChoices):
+        CHAIR = "chair", "Chair"
+        MEMBER = "member", "Member"
+        BUSINESS_MANAGER = "business_manager", "Business manager"
+        MINUTE_TAKER = "minute_taker", "Minute taker"
+        ADVISER = "adviser", "Adviser"
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="memberships")
+    board = models.ForeignKey(Board, on_delete=models.CASCADE, related_name="memberships")
+    role = models.CharField(max_length=30, choices=Role.choices, default=Role.MEMBER)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["person", "board"], name="membership_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.person} on {self.board} ({self.get_role_display()})"

@@ -1,0 +1,329 @@
+"""Importing minutes: read in the background, previewed, then written in one transaction."""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.contrib.auth.models import User
+from django.core.files.base import ContentFile
+from django.db import IntegrityError, transaction
+
+from boardkeeper.actions.models import Action, ForwardPlanEntry
+from boardkeeper.directory.models import Board, Partnership, Person, PersonAlias, Team
+from boardkeeper.directory.services import Match, directory_of, organisation_named, person_match
+from boardkeeper.meetings.models import (
+    AgendaItem,
+    Attendance,
+    CaseMention,
+    Decision,
+    Meeting,
+    PendingImport,
+    SourceDocument,
+)
+from boardkeeper.minutes import MinutesError, extract
+
+
+class ImportRefused(Exception):
+    """An import that cannot go ahead, with a message for the person importing."""
+
+
+@dataclass
+class PersonPreview:
+    index: int
+    name: str
+    initials: str | None
+    organisation: str | None
+    role: str | None
+    attendance: str
+    match: Match
+
+
+@dataclass
+class ActionPreview:
+    index: int
+    item: str | None
+    text: str
+    owners: list[str]
+    owner_text: str | None
+    quote: str | None
+    origin: str
+
+
+@dataclass
+class Preview:
+    pending: PendingImport
+    minutes: dict[str, Any]
+    people: list[PersonPreview] = field(default_factory=list)
+    actions: list[ActionPreview] = field(default_factory=list)
+    owner_choices: list[tuple[str, str]] = field(default_factory=list)  # (value, label)
+    duplicate_of: Meeting | None = None
+
+
+def existing_import(*, partnership: Partnership, sha256: str) -> Meeting | None:
+    doc = (
+        SourceDocument.objects.filter(partnership=partnership, sha256=sha256)
+        .select_related("meeting")
+        .first()
+    )
+    return doc.meeting if doc else None
+
+
+def import_upload(*, board: Board, user: User, name: str, data: bytes) -> PendingImport:
+    """Keep an uploaded file for import and read it (in the background where a worker is configured)."""
+    if not data:
+        raise ImportRefused("The file is empty.")
+    if len(data) > settings.MAX_UPLOAD_BYTES:
+        raise ImportRefused(f"The file is larger than {settings.MAX_UPLOAD_BYTES // 1048576} MB.")
+    pending = PendingImport.objects.create(
+        board=board, uploaded_by=user, name=name[:255], sha256=hashlib.sha256(data).hexdigest(), data=data
+    )
+    from boardkeeper.meetings.tasks import read_pending_import
+
+    read_pending_import.enqueue(str(pending.pk))
+    return pending
+
+
+def import_read(*, pending_id: str) -> None:
+    """Read a pending import's file with the minutes engine; record the result or the reason it failed."""
+    pending = PendingImport.objects.get(pk=pending_id)
+    try:
+        minutes = extract(bytes(pending.data), pending.name)
+    except MinutesError as exc:
+        PendingImport.objects.filter(pk=pending.pk).update(status=PendingImport.Status.FAILED, error=str(exc))
+        return
+    PendingImport.objects.filter(pk=pending.pk).update(
+        status=PendingImport.Status.READY, extracted=minutes.to_json(), error=""
+    )
+
+
+def import_preview(*, pending: PendingImport) -> Preview:
+    """What the import would write: each person matched or new, each action with its owners."""
+    partnership = pending.board.partnership
+    minutes = pending.extracted or {}
+    preview = Preview(pending=pending, minutes=minutes)
+    preview.duplicate_of = existing_import(partnership=partnership, sha256=pending.sha256)
+    people = directory_of(partnership)
+    for i, p in enumerate(minutes.get("people", [])):
+        match = person_match(
+            people, name=p["name"], initials=p.get("initials"), organisation=p.get("organisation")
+        )
+        preview.people.append(
+            PersonPreview(
+                i, p["name"], p.get("initials"), p.get("organisation"), p.get("role"), p["attendance"], match
+            )
+        )
+    for i, a in enumerate(minutes.get("actions", [])):
+        preview.actions.append(
+            ActionPreview(
+                i, a.get("item"), a["text"], a["owners"], a.get("owner_text"), a.get("quote"), a["origin"]
+            )
+        )
+    names = {p.name for p in preview.people}
+    teams = sorted({o for a in preview.actions for o in a.owners if o not in names})
+    preview.owner_choices = (
+        [("", "As the minutes say")]
+        + [(f"person:{p.name}", p.name) for p in preview.people]
+        + [(f"team:{t}", f"{t} (team)") for t in teams]
+        + [("none", "No owner")]
+    )
+    return preview
+
+
+@dataclass
+class ImportResult:
+    meeting: Meeting
+    people_created: int
+    people_matched: int
+    actions: int
+    already_imported: bool = False
+
+
+def import_confirm(
+    *,
+    pending: PendingImport,
+    user: User,
+    owner_overrides: dict[int, str] | None = None,
+    meeting_date: dt.date | None = None,
+    commitments: set[int] | None = None,
+) -> ImportResult:
+    """Write the previewed minutes as the board's record, all or nothing.
+
+    1. refuse bytes already imported for this partnership (the existing meeting is returned);
+    2. match or create each person, learning their initials;
+    3. create the meeting, attendance, items, decisions, case mentions and actions;
+    4. keep the source file with its hash.
+    """
+    board = pending.board
+    partnership = board.partnership
+    minutes = pending.extracted
+    if pending.status != PendingImport.Status.READY or minutes is None:
+        raise ImportRefused("These minutes have not been read yet, or could not be read.")
+    existing = existing_import(partnership=partnership, sha256=pending.sha256)
+    if existing is not None:
+        return ImportResult(existing, 0, 0, 0, already_imported=True)
+    date_text = minutes["meeting"].get("date")
+    date = meeting_date or (dt.date.fromisoformat(date_text) if date_text else None)
+    if date is None:
+        raise ImportRefused(
+            "The minutes do not say when the meeting was held: enter the date to import them."
+        )
+    clash = Meeting.objects.filter(board=pending.board, date=date).first()
+    if clash is not None:
+        raise ImportRefused(
+            f"{pending.board.name} already has a meeting on {date:%-d %B %Y}; these minutes were not imported again."
+        )
+    overrides = owner_overrides or {}
+    try:
+        with transaction.atomic():
+            result = _write(pending, minutes, date, overrides, commitments or set(), user)
+            PendingImport.objects.filter(pk=pending.pk).update(
+                status=PendingImport.Status.IMPORTED, meeting=result.meeting, data=b""
+            )
+    except IntegrityError:
+        # the same file confirmed twice at once: the first one won
+        existing = existing_import(partnership=partnership, sha256=pending.sha256)
+        if existing is None:
+            raise
+        return ImportResult(existing, 0, 0, 0, already_imported=True)
+    return result
+
+
+def _write(
+    pending: PendingImport,
+    minutes: dict[str, Any],
+    date: dt.date,
+    overrides: dict[int, str],
+    commitments: set[int],
+    user: User,
+) -> ImportResult:
+    board = pending.board
+    partnership = board.partnership
+    meeting_json = minutes["meeting"]
+    meeting = Meeting.objects.create(
+        board=board,
+        date=date,
+        title=(meeting_json.get("title") or "")[:300],
+        location=(meeting_json.get("location") or "")[:300],
+        status=Meeting.Status.MINUTES_DRAFT,
+    )
+    directory = directory_of(partnership)
+    by_name: dict[str, Person] = {}
+    created = matched = 0
+    for p in minutes.get("people", []):
+        match = person_match(
+            directory, name=p["name"], initials=p.get("initials"), organisation=p.get("organisation")
+        )
+        person = match.person
+        if person is None:
+            person = Person.objects.create(
+                partnership=partnership,
+                full_name=p["name"][:200],
+                organisation=organisation_named(partnership, p.get("organisation")),
+                job_title=(p.get("role") or "")[:200],
+            )
+            directory.append(person)
+            created += 1
+        else:
+            matched += 1
+        for alias, kind in [(p.get("initials"), PersonAlias.Kind.INITIALS)] + [
+            (a, PersonAlias.Kind.NAME) for a in p.get("aliases", [])
+        ]:
+            if alias:
+                PersonAlias.objects.get_or_create(person=person, alias=alias[:200], defaults={"kind": kind})
+        by_name[p["name"]] = person
+        status = "deputy" if p.get("deputy_for") else p["attendance"]
+        if status in dict(Attendance.Status.choices):
+            Attendance.objects.get_or_create(
+                meeting=meeting,
+                person=person,
+                defaults={"status": status, "role": (p.get("role") or "")[:200]},
+            )
+    items: dict[str | None, AgendaItem] = {}
+    for position, it in enumerate(minutes.get("items", []), start=1):
+        item = AgendaItem.objects.create(
+            meeting=meeting,
+            position=position,
+            number=(it.get("number") or "")[:20],
+            title=it["title"][:500],
+            discussion=it.get("discussion", ""),
+        )
+        items.setdefault(it.get("number"), item)
+        Decision.objects.bulk_create(Decision(item=item, text=text) for text in it.get("decisions", []))
+        CaseMention.objects.bulk_create(
+            CaseMention(item=item, pseudonym=c[:100]) for c in it.get("case_mentions", [])
+        )
+    actions = 0
+    for position, a in enumerate(minutes.get("actions", [])):
+        if a["origin"] == "prose" and position not in commitments:
+            continue  # a commitment found in the discussion joins the log only when the person importing says so
+        action = Action.objects.create(
+            board=board,
+            meeting=meeting,
+            item=items.get(a.get("item")),
+            position=position,
+            text=a["text"],
+            owner_text=(a.get("owner_text") or "")[:300],
+            due_date=dt.date.fromisoformat(a["due"]) if a.get("due") else None,
+            due_text=(a.get("due_text") or "")[:200],
+            status=Action.Status.DONE
+            if (a.get("status") or "").lower() in ("done", "complete", "completed")
+            else Action.Status.OPEN,
+            origin=a["origin"],
+            quote=a.get("quote") or "",
+        )
+        owners = [overrides[position]] if position in overrides else [f"name:{o}" for o in a["owners"]]
+        for owner in owners:
+            _add_owner(action, owner, by_name, partnership)
+        if "forward plan" in a["text"].casefold():
+            ForwardPlanEntry.objects.create(
+                board=board, topic=a["text"][:300], owner_text=a.get("owner_text") or "", source_action=action
+            )
+        actions += 1
+    data = bytes(pending.data)
+    doc = SourceDocument(
+        partnership=partnership,
+        meeting=meeting,
+        name=pending.name,
+        sha256=pending.sha256,
+        format=minutes["source"]["format"],
+        size=len(data),
+        imported_by=user,
+    )
+    doc.file.save(pending.sha256, ContentFile(data), save=False)
+    doc.save()
+    return ImportResult(meeting, created, matched, actions)
+
+
+def _add_owner(action: Action, owner: str, by_name: dict[str, Person], partnership: Partnership) -> None:
+    """An owner as 'person:Name', 'team:Name', 'name:whatever the minutes say' or 'none'."""
+    kind, _, value = owner.partition(":")
+    if kind == "none" or not value:
+        return
+    if kind in ("person", "name") and value in by_name:
+        action.owner_people.add(by_name[value])
+        return
+    team = Team.objects.filter(partnership=partnership, name__iexact=value).first()
+    if team is None:
+        team = Team.objects.create(partnership=partnership, name=value[:200])
+    action.owner_teams.add(team)
+
+
+def import_file(*, board: Board, user: User, name: str, data: bytes) -> ImportResult:
+    """Import without a preview (the command line): read now, then confirm as read."""
+    existing = existing_import(partnership=board.partnership, sha256=hashlib.sha256(data).hexdigest())
+    if existing is not None:
+        return ImportResult(existing, 0, 0, 0, already_imported=True)
+    pending = PendingImport.objects.create(
+        board=board, uploaded_by=user, name=name[:255], sha256=hashlib.sha256(data).hexdigest(), data=data
+    )
+    import_read(pending_id=str(pending.pk))
+    pending.refresh_from_db()
+    if pending.status == PendingImport.Status.FAILED:
+        error = pending.error
+        pending.delete()
+        raise ImportRefused(error)
+    return import_confirm(pending=pending, user=user)

@@ -1,0 +1,192 @@
+"""Pages of the record: partnerships, boards, meetings, people, and importing minutes."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.db.models import Count, Prefetch
+from django.http import FileResponse, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+
+from boardkeeper.accounts.permissions import (
+    get_board_for_user,
+    get_document_for_user,
+    get_meeting_for_user,
+    get_partnership_for_user,
+    get_pending_import_for_user,
+    get_person_for_user,
+    partnerships_for_user,
+    signed_in_user,
+)
+from boardkeeper.actions.models import Action
+from boardkeeper.directory.models import Membership
+from boardkeeper.meetings import services
+from boardkeeper.meetings.forms import ConfirmForm, UploadForm
+from boardkeeper.meetings.models import AgendaItem, Attendance, Meeting, PendingImport
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    roles = partnerships_for_user(request)
+    if len(roles) == 1:
+        return redirect("partnership", slug=roles[0].partnership.slug)
+    return render(request, "meetings/home.html", {"roles": roles})
+
+
+def partnership(request: HttpRequest, slug: str) -> HttpResponse:
+    access = get_partnership_for_user(request, slug)
+    boards = access.partnership.boards.annotate(meeting_count=Count("meetings")).order_by("name")
+    recent = (
+        Meeting.objects.filter(board__partnership=access.partnership)
+        .select_related("board")
+        .order_by("-date")[:10]
+    )
+    return render(
+        request, "meetings/partnership.html", {"access": access, "boards": boards, "recent": recent}
+    )
+
+
+def board(request: HttpRequest, slug: str, board_slug: str) -> HttpResponse:
+    board, access = get_board_for_user(request, slug, board_slug)
+    meetings = board.meetings.annotate(
+        action_count=Count("actions", distinct=True), item_count=Count("items", distinct=True)
+    ).order_by("-date")
+    return render(request, "meetings/board.html", {"access": access, "board": board, "meetings": meetings})
+
+
+def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting, access = get_meeting_for_user(request, meeting_id)
+    attendance = meeting.attendance.select_related("person__organisation").order_by(
+        "status", "person__full_name"
+    )
+    actions = (
+        Action.objects.filter(meeting=meeting)
+        .select_related("item")
+        .prefetch_related("owner_people", "owner_teams")
+    )
+    items = (
+        AgendaItem.objects.filter(meeting=meeting)
+        .prefetch_related("decisions", "case_mentions", Prefetch("actions", queryset=actions))
+        .order_by("position")
+    )
+    return render(
+        request,
+        "meetings/meeting.html",
+        {
+            "access": access,
+            "meeting": meeting,
+            "attendance": attendance,
+            "items": items,
+            "actions": actions,
+            "source": getattr(meeting, "source", None),
+        },
+    )
+
+
+def person(request: HttpRequest, person_id: int) -> HttpResponse:
+    person, access = get_person_for_user(request, person_id)
+    memberships = Membership.objects.filter(person=person).select_related("board")
+    actions = (
+        Action.objects.filter(owner_people=person)
+        .select_related("meeting__board", "item")
+        .order_by("-meeting__date", "position")
+    )
+    attended = (
+        Attendance.objects.filter(person=person)
+        .select_related("meeting__board")
+        .order_by("-meeting__date")[:20]
+    )
+    return render(
+        request,
+        "meetings/person.html",
+        {
+            "access": access,
+            "person": person,
+            "memberships": memberships,
+            "actions": actions,
+            "attended": attended,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def import_upload(request: HttpRequest, slug: str, board_slug: str) -> HttpResponse:
+    board, access = get_board_for_user(request, slug, board_slug)
+    access.require_edit()
+    form = UploadForm(request.POST or None, request.FILES or None)
+    if request.method == "POST" and form.is_valid():
+        upload = form.cleaned_data["file"]
+        try:
+            pending = services.import_upload(
+                board=board, user=signed_in_user(request), name=upload.name, data=upload.read()
+            )
+        except services.ImportRefused as exc:
+            form.add_error("file", str(exc))
+        else:
+            return redirect("import_preview", pending_id=pending.pk)
+    return render(request, "meetings/import_upload.html", {"access": access, "board": board, "form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def import_preview(request: HttpRequest, pending_id: str) -> HttpResponse:
+    pending, access = get_pending_import_for_user(request, pending_id)
+    if pending.status == PendingImport.Status.IMPORTED and pending.meeting_id:
+        return redirect("meeting", meeting_id=pending.meeting_id)
+    if pending.status != PendingImport.Status.READY:
+        template = (
+            "meetings/_import_status.html"
+            if request.headers.get("HX-Request")
+            else "meetings/import_status.html"
+        )
+        return render(request, template, {"access": access, "pending": pending, "board": pending.board})
+    preview = services.import_preview(pending=pending)
+    form = ConfirmForm(
+        request.POST or None,
+        actions=len(preview.actions),
+        commitments=[a.index for a in preview.actions if a.origin == "prose"],
+        owner_choices=preview.owner_choices,
+        initial={"meeting_date": preview.minutes["meeting"].get("date")},
+    )
+    if request.method == "POST" and form.is_valid():
+        try:
+            result = services.import_confirm(
+                pending=pending,
+                user=signed_in_user(request),
+                owner_overrides=form.owner_overrides(),
+                meeting_date=form.cleaned_data.get("meeting_date"),
+                commitments=form.commitments(),
+            )
+        except services.ImportRefused as exc:
+            form.add_error(None, str(exc))
+        else:
+            if result.already_imported:
+                messages.info(request, "These minutes were already imported.")
+            else:
+                messages.success(
+                    request,
+                    f"Imported: {result.actions} actions; {result.people_matched} people recognised, "
+                    f"{result.people_created} added to the directory.",
+                )
+            return redirect("meeting", meeting_id=result.meeting.pk)
+    rows = [
+        (a, form[f"owner_{a.index}"], form[f"add_{a.index}"] if a.origin == "prose" else None)
+        for a in preview.actions
+    ]
+    return render(
+        request,
+        "meetings/import_preview.html",
+        {
+            "access": access,
+            "pending": pending,
+            "board": pending.board,
+            "preview": preview,
+            "form": form,
+            "rows": rows,
+        },
+    )
+
+
+def document(request: HttpRequest, document_id: int) -> FileResponse:
+    doc, _access = get_document_for_user(request, document_id)
+    response = FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.name)
+    response["X-Content-Type-Options"] = "nosniff"
+    return response

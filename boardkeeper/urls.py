@@ -1,0 +1,21 @@
+from django.contrib.auth import views as auth_views
+from django.urls import path
+
+from boardkeeper.meetings import views
+
+urlpatterns = [
+    path("", views.home, name="home"),
+    path(
+        "accounts/login/",
+        auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True),
+        name="login",
+    ),
+    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("p/<slug:slug>/", views.partnership, name="partnership"),
+    path("p/<slug:slug>/<slug:board_slug>/", views.board, name="board"),
+    path("p/<slug:slug>/<slug:board_slug>/import/", views.import_upload, name="import_upload"),
+    path("imports/<uuid:pending_id>/", views.import_preview, name="import_preview"),
+    path("meetings/<int:meeting_id>/", views.meeting, name="meeting"),
+    path("people/<int:person_id>/", views.person, name="person"),
+    path("documents/<int:document_id>/", views.document, name="document"),
+]

@@ -1,0 +1,43 @@
+"""Fixtures of the web tests: a small named cast, built once per test."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+from cast import PASSWORD, Cast
+from django.contrib.auth.models import User
+
+from boardkeeper.accounts.models import PartnershipRole
+from boardkeeper.directory.models import Board, Partnership
+
+
+@pytest.fixture(autouse=True)
+def _media(settings: Any, tmp_path: Path) -> None:
+    settings.MEDIA_ROOT = tmp_path / "uploads"
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    warks = Partnership.objects.create(name="Warwickshire Safeguarding", slug="warwickshire")
+    other = Partnership.objects.create(name="Elsewhere Safeguarding", slug="elsewhere")
+    board = Board.objects.create(partnership=warks, name="Executive Board", slug="executive-board")
+    other_board = Board.objects.create(partnership=other, name="Executive Board", slug="executive-board")
+
+    def user(name: str, partnership: Partnership, role: str) -> User:
+        u = User.objects.create_user(name, password=PASSWORD)
+        PartnershipRole.objects.create(user=u, partnership=partnership, role=role)
+        return u
+
+    return Cast(
+        partnership=warks,
+        board=board,
+        manager=user("amrita", warks, PartnershipRole.Role.BUSINESS_TEAM),
+        member=user("pete", warks, PartnershipRole.Role.MEMBER),
+        viewer=user("victor", warks, PartnershipRole.Role.VIEWER),
+        outsider=user("olga", other, PartnershipRole.Role.BUSINESS_TEAM),
+        other_partnership=other,
+        other_board=other_board,
+    )

@@ -1,0 +1,81 @@
+"""The import service: minutes become the record in one transaction, once."""
+
+from __future__ import annotations
+
+import pytest
+from cast import FIXTURES, SEED_DOCX, Cast
+
+from boardkeeper.actions.models import Action
+from boardkeeper.directory.models import Person, PersonAlias
+from boardkeeper.meetings import services
+from boardkeeper.meetings.models import Meeting, PendingImport, SourceDocument
+
+
+def test_it_imports_the_seed_minutes_into_the_record(cast: Cast) -> None:
+    result = services.import_file(
+        board=cast.board, user=cast.manager, name=SEED_DOCX.name, data=SEED_DOCX.read_bytes()
+    )
+    meeting = result.meeting
+    assert str(meeting.date) == "2022-02-23"
+    assert meeting.items.count() == 11
+    assert meeting.attendance.count() == 8
+    actions = Action.objects.filter(meeting=meeting).order_by("position")
+    assert (
+        actions.count() == 8
+    )  # the explicit actions; commitments in the discussion wait for a person's say-so
+    pete = Person.objects.get(full_name="Pete Hill")
+    assert list(pete.actions.values_list("text", flat=True)) == ["PH to share examples of incidents"]
+    assert PersonAlias.objects.filter(person=pete, alias="PH", kind="initials").exists()
+    team_actions = Action.objects.filter(owner_teams__name="Warwickshire Safeguarding Team")
+    assert team_actions.count() == 3
+    doc = SourceDocument.objects.get(meeting=meeting)
+    assert doc.file.read() == SEED_DOCX.read_bytes()
+    assert {c.pseudonym for c in meeting.items.get(number="4").case_mentions.all()} == {
+        "Family M",
+        "Prada & Jordan",
+        "Charlie",
+    }
+
+
+def test_importing_the_same_bytes_again_changes_nothing(cast: Cast) -> None:
+    data = SEED_DOCX.read_bytes()
+    first = services.import_file(board=cast.board, user=cast.manager, name="a.docx", data=data)
+    counts = (Meeting.objects.count(), Person.objects.count(), Action.objects.count())
+    again = services.import_file(board=cast.board, user=cast.manager, name="renamed.docx", data=data)
+    assert again.already_imported and again.meeting == first.meeting
+    assert (Meeting.objects.count(), Person.objects.count(), Action.objects.count()) == counts
+
+
+def test_another_rendition_of_a_meeting_already_held_is_refused(cast: Cast) -> None:
+    services.import_file(board=cast.board, user=cast.manager, name="a.docx", data=SEED_DOCX.read_bytes())
+    pdf = FIXTURES / "warwickshire-executive-board-2022-02-23.pdf"
+    with pytest.raises(services.ImportRefused, match="already has a meeting on 23 February 2022"):
+        services.import_file(board=cast.board, user=cast.manager, name=pdf.name, data=pdf.read_bytes())
+    assert Meeting.objects.count() == 1
+
+
+def test_a_file_that_cannot_be_read_writes_nothing(cast: Cast) -> None:
+    with pytest.raises(services.ImportRefused, match="empty"):
+        services.import_upload(board=cast.board, user=cast.manager, name="x.pdf", data=b"")
+    with pytest.raises(services.ImportRefused, match=r"damaged|not a"):
+        services.import_file(board=cast.board, user=cast.manager, name="x.docx", data=b"PK\x03\x04broken zip")
+    assert Meeting.objects.count() == 0 and Person.objects.count() == 0
+    assert PendingImport.objects.count() == 0
+
+
+def test_a_second_meeting_recognises_the_same_people(cast: Cast) -> None:
+    services.import_file(board=cast.board, user=cast.manager, name="a.docx", data=SEED_DOCX.read_bytes())
+    people = Person.objects.count()
+    later = (
+        b"Warwickshire Safeguarding Executive Board\n\nDate: 11 March 2022\n\n"
+        b"Present: Elaine Coleridge-Smith (Independent Chair), P Hill (Warwickshire Police), "
+        b"Jackie Channell, JC (Coventry & Warwickshire Clinical Commissioning Group), Sam New (Healthwatch)\n\n"
+        b"1. Welcome\n\nThe chair welcomed members.\n\n2. Actions\n\nAction: PH to report on custody delays.\n\n"
+        b"3. Any other business\n\nNone.\n"
+    )
+    result = services.import_file(board=cast.board, user=cast.manager, name="march.txt", data=later)
+    assert result.people_matched == 3 and result.people_created == 1
+    assert Person.objects.count() == people + 1
+    assert Person.objects.filter(full_name__in=["Pete Hill", "P Hill"]).count() == 1
+    action = Action.objects.get(meeting=result.meeting)
+    assert [p.full_name for p in action.owner_people.all()] == ["Pete Hill"]
