@@ -88,6 +88,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     actions = (
         Action.objects.filter(owner_people=person)
         .select_related("meeting__board", "item")
+        .prefetch_related("owner_people", "owner_teams")
         .order_by("-meeting__date", "position")
     )
     attended = (
