@@ -13,7 +13,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from boardkeeper.actions.models import Action, ForwardPlanEntry
-from boardkeeper.directory.models import Board, Partnership, Person, PersonAlias, Team
+from boardkeeper.directory.models import Board, Membership, Partnership, Person, PersonAlias, Team
 from boardkeeper.directory.services import Match, directory_of, organisation_named, person_match
 from boardkeeper.meetings.models import (
     AgendaItem,
@@ -235,6 +235,11 @@ def _write(
             if alias:
                 PersonAlias.objects.get_or_create(person=person, alias=alias[:200], defaults={"kind": kind})
         by_name[p["name"]] = person
+        if p["attendance"] in ("present", "in_attendance"):
+            # whoever attends a board belongs to it; the role the minutes give says how
+            Membership.objects.get_or_create(
+                person=person, board=board, defaults={"role": _membership_role(p)}
+            )
         status = "deputy" if p.get("deputy_for") else p["attendance"]
         if status in dict(Attendance.Status.choices):
             Attendance.objects.get_or_create(
@@ -296,6 +301,17 @@ def _write(
     doc.file.save(pending.sha256, ContentFile(data), save=False)
     doc.save()
     return ImportResult(meeting, created, matched, actions)
+
+
+def _membership_role(p: dict[str, Any]) -> str:
+    role = (p.get("role") or "").casefold()
+    if "minute" in role:
+        return Membership.Role.MINUTE_TAKER
+    if "business manager" in role:
+        return Membership.Role.BUSINESS_MANAGER
+    if "chair" in role and "vice" not in role:
+        return Membership.Role.CHAIR
+    return Membership.Role.MEMBER if p["attendance"] == "present" else Membership.Role.ADVISER
 
 
 def _add_owner(action: Action, owner: str, by_name: dict[str, Person], partnership: Partnership) -> None:

@@ -6,7 +6,7 @@ import pytest
 from cast import FIXTURES, SEED_DOCX, Cast
 
 from boardkeeper.actions.models import Action
-from boardkeeper.directory.models import Person, PersonAlias
+from boardkeeper.directory.models import Membership, Person, PersonAlias
 from boardkeeper.meetings import services
 from boardkeeper.meetings.models import Meeting, PendingImport, SourceDocument
 
@@ -26,6 +26,10 @@ def test_it_imports_the_seed_minutes_into_the_record(cast: Cast) -> None:
     pete = Person.objects.get(full_name="Pete Hill")
     assert list(pete.actions.values_list("text", flat=True)) == ["PH to share examples of incidents"]
     assert PersonAlias.objects.filter(person=pete, alias="PH", kind="initials").exists()
+    roles = dict(Membership.objects.filter(board=cast.board).values_list("person__full_name", "role"))
+    assert roles["Elaine Coleridge-Smith"] == "chair" and roles["Pete Hill"] == "member"
+    assert roles["Amrita Sharma"] == "business_manager" and roles["Kiran Mahal"] == "minute_taker"
+    assert "Nigel Minns" not in roles  # sent apologies
     team_actions = Action.objects.filter(owner_teams__name="Warwickshire Safeguarding Team")
     assert team_actions.count() == 3
     doc = SourceDocument.objects.get(meeting=meeting)
