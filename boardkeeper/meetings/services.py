@@ -342,4 +342,8 @@ def import_file(*, board: Board, user: User, name: str, data: bytes) -> ImportRe
         error = pending.error
         pending.delete()
         raise ImportRefused(error)
-    return import_confirm(pending=pending, user=user)
+    try:
+        return import_confirm(pending=pending, user=user)
+    except ImportRefused:
+        pending.delete()  # nothing of a refused import stays behind, the file least of all
+        raise

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from django.contrib import messages
-from django.db.models import Count, Prefetch
+from django.db.models import Case, Count, Value, When
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.views.decorators.http import require_http_methods
 
 from boardkeeper.accounts.permissions import (
@@ -23,6 +24,15 @@ from boardkeeper.directory.models import Membership
 from boardkeeper.meetings import services
 from boardkeeper.meetings.forms import ConfirmForm, UploadForm
 from boardkeeper.meetings.models import AgendaItem, Attendance, Meeting, PendingImport
+
+# those present first, then in attendance and deputies, then apologies and absences
+_ATTENDANCE_ORDER = Case(
+    *(
+        When(status=s, then=Value(n))
+        for n, s in enumerate(["present", "in_attendance", "deputy", "apologies", "absent"])
+    ),
+    default=Value(9),
+)
 
 
 def home(request: HttpRequest) -> HttpResponse:
@@ -56,7 +66,7 @@ def board(request: HttpRequest, slug: str, board_slug: str) -> HttpResponse:
 def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting, access = get_meeting_for_user(request, meeting_id)
     attendance = meeting.attendance.select_related("person__organisation").order_by(
-        "status", "person__full_name"
+        _ATTENDANCE_ORDER, "person__full_name"
     )
     actions = (
         Action.objects.filter(meeting=meeting)
@@ -65,7 +75,7 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     )
     items = (
         AgendaItem.objects.filter(meeting=meeting)
-        .prefetch_related("decisions", "case_mentions", Prefetch("actions", queryset=actions))
+        .prefetch_related("decisions", "case_mentions")
         .order_by("position")
     )
     return render(
@@ -130,6 +140,11 @@ def import_upload(request: HttpRequest, slug: str, board_slug: str) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def import_preview(request: HttpRequest, pending_id: str) -> HttpResponse:
     pending, access = get_pending_import_for_user(request, pending_id)
+    if request.headers.get("HX-Request") and pending.status != PendingImport.Status.READING:
+        # the status poll: once read, the whole page moves on to the preview (or its error)
+        response = HttpResponse(status=204)
+        response["HX-Redirect"] = reverse("import_preview", args=[pending.pk])
+        return response
     if pending.status == PendingImport.Status.IMPORTED and pending.meeting_id:
         return redirect("meeting", meeting_id=pending.meeting_id)
     if pending.status != PendingImport.Status.READY:
