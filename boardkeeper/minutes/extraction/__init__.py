@@ -22,7 +22,8 @@ _NEXT_MEETING = re.compile(
 _HELD_ON = re.compile(r"\b(?:held|took\s+place)\s+(?:on|at)\b", re.I)
 _DATE_LABEL = re.compile(r"^\W*(?:meeting\s+)?date\b", re.I)
 _OTHER_DAY = re.compile(
-    r"\b(updated|version|circulated|published|issued|printed|approved\s+on|draft)\b", re.I
+    r"\b(updated|version|circulated|published|issued|printed|approved\s+on|draft)\b|^\W*(sent|received)\s*:",
+    re.I,
 )
 _PREVIOUS = re.compile(r"\b(previous|last|prior)\s+meeting\b", re.I)
 _ATTENDANCE_ITEM = re.compile(r"apolog|attend|present|roll\s*call|participants|welcome", re.I)
@@ -145,7 +146,7 @@ def _meeting(cut: Sections) -> Meeting:
     meeting.title = _title(cut, header, front)
     # a line labelled 'Date:' first, then any header line that is not about another day
     # 'meeting held on 30 November 2023' names the day itself; a 'Date:' field may be a cover sheet's
-    held = [line for line in header if _HELD_ON.search(line)]
+    held = [line for line in header if _HELD_ON.search(line) and not re.match(r"^\s*\d", line)]
     labelled = [line for line in header if _DATE_LABEL.match(line)]
     for line in held + labelled + header:
         if _NEXT_MEETING.search(line) or _PREVIOUS.search(line) or _OTHER_DAY.search(line):

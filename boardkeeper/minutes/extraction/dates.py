@@ -37,6 +37,8 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"\b{_WEEKDAY}{_DAY}(?:\s+of)?\s+{_MONTH},?\s+{_YEAR}\b", re.I), "dmy"),
     (re.compile(rf"\b{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I), "mdy"),
     (re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)?\d\d)\b"), "numeric"),
+    # '23 Apr 24': a short year after a month's name
+    (re.compile(rf"\b{_WEEKDAY}{_DAY}(?:\s+of)?\s+{_MONTH},?\s+(\d\d)\b(?![\d:.])", re.I), "dmy2"),
 ]
 _NO_YEAR = re.compile(rf"\b{_WEEKDAY}{_DAY}(?:\s+of)?\s+{_MONTH}\b(?!,?\s+(?:19|20)\d\d)", re.I)
 
@@ -84,6 +86,12 @@ def _to_date(groups: tuple[str | None, ...], kind: str) -> dt.date | None:
             y, mo, d = (int(g or 0) for g in groups)
         elif kind == "dmy":
             d, mo, y = int(groups[0] or 0), MONTHS[(groups[1] or "").lower().rstrip(".")], int(groups[2] or 0)
+        elif kind == "dmy2":
+            d, mo, y = (
+                int(groups[0] or 0),
+                MONTHS[(groups[1] or "").lower().rstrip(".")],
+                2000 + int(groups[2] or 0),
+            )
         elif kind == "mdy":
             mo, d, y = MONTHS[(groups[0] or "").lower().rstrip(".")], int(groups[1] or 0), int(groups[2] or 0)
         else:  # numeric dates in English minutes are day first

@@ -147,8 +147,12 @@ _FAMILIES: list[tuple[str, re.Pattern[str]]] = [
     ("paren", re.compile(r"^\s*(?P<n>\d{1,2})\)\s+(?P<rest>\S.*)$")),
     (
         "ref",
-        re.compile(r"^\s*(?:minute\s+)?(?P<n>\d{2,4}/\d{1,4})\.?\s*[:\-\u2013]?\s+(?P<rest>\S.*)$", re.I),
+        re.compile(
+            r"^\s*(?:minute\s+|[A-Z]{2,5}\s+)?(?P<n>\d{2,4}/\d{1,4})\.?\s*[:\-\u2013]?\s+(?P<rest>\S.*)$",
+            re.I,
+        ),
     ),
+    ("roman", re.compile(r"^\s*(?P<n>[IVX]{1,5})[.)]\s+(?P<rest>\S.*)$")),
     ("letter", re.compile(r"^\s*\(?(?P<n>[a-z])[.)]\s+(?P<rest>\S.*)$")),
     ("capital", re.compile(r"^\s*(?P<n>[A-Z])[.)]\s+(?P<rest>\S.*)$")),
 ]
@@ -182,8 +186,18 @@ def _value(family: str, number: str) -> float:
         return float(ord(number.lower()) - ord("a") + 1)
     if family == "ref":
         return float(number.split("/")[1])
+    if family == "roman":
+        return float(_roman(number))
     parts = number.split(".")
     return float(".".join(parts[:2]))
+
+
+def _roman(numeral: str) -> int:
+    values = {"I": 1, "V": 5, "X": 10}
+    total = 0
+    for a, b in zip(numeral, numeral[1:] + " ", strict=True):
+        total += -values[a] if values.get(b, 0) > values[a] else values[a]
+    return total
 
 
 def _headings_of(

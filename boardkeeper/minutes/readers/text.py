@@ -207,7 +207,10 @@ def _read_lines(lines: list[str], *, markdown: bool) -> list[Block]:
             flush()
         line_text = stripped.rstrip("\\").strip()
         # a wide gap inside a line parts two columns ('Zara Pemberton      Panel Administrator')
-        para.append(line_text if markdown else _COLUMN_GAP.sub(", ", line_text))
+        if not markdown:
+            line_text = _NUMBER_GAP.sub(r"\1 ", line_text)  # '1.    Welcome': the number's gap is no column
+            line_text = _COLUMN_GAP.sub(", ", line_text)
+        para.append(line_text)
         prev_indent = len(raw) - len(raw.lstrip())
         if hard_break or emphasis or _is_heading_line(stripped) or _is_caps_heading(stripped):
             flush()
@@ -229,6 +232,7 @@ def _is_caps_heading(s: str) -> bool:
     return sum(c.isalpha() for c in s) >= 6
 
 
+_NUMBER_GAP = re.compile(r"^((?:item\s+|minute\s+)?\(?[\dA-Za-z]{1,3}(?:[./]\d{1,4})*[.):]?)\s{2,}", re.I)
 _COLUMN_GAP = re.compile(r"(?<=[^\s:,;|])\s{4,}(?=\S)")
 _GAP = re.compile(r"\S(?:\S| (?! ))*")
 
