@@ -18,7 +18,7 @@ from ..model import Attendance, Person
 LABELS: list[tuple[re.Pattern[str], Attendance | str]] = [
     (
         re.compile(
-            r"(?:[\w-]+\s+){0,2}in\s+attendance|also\s+(?:present|attending|joining|on\s+the\s+call)|present\s+at\s+the\s+invitation[\w ]*?(?=\s+(?:was|were)\b|:|$)|observ\w*|guests?|officers?\s+present|staff\s+present",
+            r"(?:[\w-]+\s+){0,2}in\s+attendance|also\s+(?:present|attending|joining|on\s+the\s+call)|present\s+at\s+the\s+invitation[\w ]*?(?=\s+(?:was|were)\b|:|$)|observ\w*|guests?|officers?(?:\s+present)?|staff\s+present|notes|minutes\s+taken\s+by",
             re.I,
         ),
         "in_attendance",
@@ -47,7 +47,7 @@ LABELS: list[tuple[re.Pattern[str], Attendance | str]] = [
     ),
 ]
 HONORIFICS = re.compile(
-    r"^(?:(?:cllr|councillor|mr|mrs|ms|miss|mx|dr|prof|professor|rev|revd|sir|dame|lady|lord|the\s+hon|rt\s+hon)\.?\s+)+",
+    r"^(?:(?:cllrs?|councillors?|mr|mrs|ms|miss|mx|dr|prof|professor|rev|revd|sir|dame|lady|lord|the\s+hon|rt\s+hon)\.?\s+)+",
     re.I,
 )
 ROLE_PREFIX = re.compile(
@@ -228,6 +228,7 @@ def _leading_name(chunk: str) -> str | None:
     if len(tokens) >= 2 and (
         all(ORG_WORDS.search(t) or ROLE_WORDS.search(t) for t in tokens[1:])
         or ORG_WORDS.fullmatch(tokens[-1])
+        or ROLE_WORDS.fullmatch(tokens[-1])
     ):
         return None  # an organisation: 'Warwickshire Police', 'Coventry Clinical Commissioning Group'
     if all(t.isupper() and len(t) > 1 for t in tokens):
@@ -235,8 +236,18 @@ def _leading_name(chunk: str) -> str | None:
     return name
 
 
+_INITIALS_FIRST = re.compile(r"^(?P<initials>[A-Z][A-Za-z]{1,3})\s*[\u2013\u2014:-]\s+(?P<rest>[A-Z].*)$")
+
+
 def parse_person(chunk: str, attendance: Attendance) -> Person | None:
     raw = chunk.strip().strip("*_").strip()
+    first = _INITIALS_FIRST.match(raw)
+    if first and INITIALS.match(first.group("initials")):
+        # 'CW – Claire Wetherby, Safeguarding Reviews Manager': the initials come first
+        person = parse_person(first.group("rest"), attendance)
+        if person and _initials_fit(first.group("initials"), person.name):
+            person.initials = person.initials or first.group("initials")
+            return person
     role: str | None = None
     body = HONORIFICS.sub("", raw)
     rp = ROLE_PREFIX.match(body)
@@ -330,6 +341,11 @@ def _apply_details(person: Person, details: list[str]) -> None:
 
 def people_from_text(text: str, attendance: Attendance, *, one_per_line: bool = False) -> list[Person]:
     """People in text; on a line of its own, commas separate a person's details unless every part is a name."""
+    first = _INITIALS_FIRST.match(text.strip())
+    if first and INITIALS.match(first.group("initials")):
+        # 'CW – Claire Wetherby, Reviews Manager' reads as 'Claire Wetherby (CW), Reviews Manager'
+        name, sep, rest = first.group("rest").partition(",")
+        text = f"{name} ({first.group('initials')}){sep}{rest}"
     chunks = split_people(text)
     listed = bool(re.search(r"\)\s*;?\s+[A-Z]", text)) or len(_split_top(text, ";")) > 1
     if one_per_line and len(chunks) > 1 and not listed:
@@ -503,14 +519,24 @@ def _table_people(
 ) -> Attendance | None:
     header = [c.text.strip().casefold() for c in table.rows[0]] if table.rows else []
     name_col = next((i for i, h in enumerate(header) if h in ("name", "names", "member", "attendee")), -1)
-    if name_col >= 0 and state is not None:
+    initials_col = next((i for i, h in enumerate(header) if h in ("initials", "init")), -1)
+    if name_col >= 0:
+        # 'Name | Initials | Organisation | Role', with rows such as 'In attendance' parting the people
+        current: Attendance = state or "present"
         for row in table.rows[1:]:
+            filled = [c for c in row if c.text]
+            if len(filled) == 1 and (section := label_of(filled[0].text)) and section[0] != "role":
+                current = section[0]  # type: ignore[assignment]
+                continue
             if len(row) > name_col and row[name_col].text:
-                p = parse_person(row[name_col].text, state)
+                p = parse_person(row[name_col].text, current)
                 if p:
-                    _apply_details(p, [c.text for i, c in enumerate(row) if i != name_col and c.text])
+                    skip = {name_col, initials_col}
+                    if 0 <= initials_col < len(row) and INITIALS.match(row[initials_col].text.strip()):
+                        p.initials = row[initials_col].text.strip()
+                    _apply_details(p, [c.text for i, c in enumerate(row) if i not in skip and c.text])
                     people.append(p)
-        return state
+        return current
     for row in table.rows:
         if len(row) < 2:
             continue

@@ -146,6 +146,7 @@ def _read_lines(lines: list[str], *, markdown: bool) -> list[Block]:
     para_list = False
     width = _wrap_width(lines)
     prev_indent = 0
+    entry_per_line = False
 
     def flush() -> None:
         nonlocal para, para_list
@@ -162,6 +163,7 @@ def _read_lines(lines: list[str], *, markdown: bool) -> list[Block]:
         line = raw.rstrip()
         stripped = line.strip()
         if not stripped or _KRAMDOWN_ATTR.match(stripped) or stripped in ("---", "***", "___"):
+            entry_per_line = False  # 'Attendees:' then one name a line, until a blank line
             flush()
             i += 1
             continue
@@ -185,6 +187,9 @@ def _read_lines(lines: list[str], *, markdown: bool) -> list[Block]:
             i += 1
             continue
         hard_break = raw.endswith("\\") or raw.endswith("  ")
+        if not markdown and _COLUMN_GAP.search(_NUMBER_GAP.sub(r"\1 ", stripped)):
+            flush()  # a line laid out in columns is a row of its own, never part of a sentence
+            hard_break = True
         emphasis = _is_whole_emphasis(stripped)
         starts_block = (
             bool(_BULLET.match(line))
@@ -200,8 +205,7 @@ def _read_lines(lines: list[str], *, markdown: bool) -> list[Block]:
             )
         elif (
             para
-            and not markdown
-            and _ends_line(para[-1], width)
+            and (entry_per_line or (not markdown and _ends_line(para[-1], width)))
             and not _continues(para[-1], prev_indent, raw)
         ):
             flush()
@@ -211,6 +215,7 @@ def _read_lines(lines: list[str], *, markdown: bool) -> list[Block]:
             line_text = _NUMBER_GAP.sub(r"\1 ", line_text)  # '1.    Welcome': the number's gap is no column
             line_text = _COLUMN_GAP.sub(", ", line_text)
         para.append(line_text)
+        entry_per_line = entry_per_line or bool(_LABEL_ALONE.match(stripped))
         prev_indent = len(raw) - len(raw.lstrip())
         if hard_break or emphasis or _is_heading_line(stripped) or _is_caps_heading(stripped):
             flush()
@@ -232,6 +237,7 @@ def _is_caps_heading(s: str) -> bool:
     return sum(c.isalpha() for c in s) >= 6
 
 
+_LABEL_ALONE = re.compile(r"^(?:\*\*)?[A-Z][A-Za-z ()']{2,40}:(?:\*\*)?$")
 _NUMBER_GAP = re.compile(r"^((?:item\s+|minute\s+)?\(?[\dA-Za-z]{1,3}(?:[./]\d{1,4})*[.):]?)\s{2,}", re.I)
 _COLUMN_GAP = re.compile(r"(?<=[^\s:,;|])\s{4,}(?=\S)")
 _GAP = re.compile(r"\S(?:\S| (?! ))*")
