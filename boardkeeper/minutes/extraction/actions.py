@@ -22,7 +22,8 @@ _OWNER_LINE = re.compile(
 _TASK = re.compile(r"^\[(?P<box>[ xX]?)\]\s+(?P<body>\S.*)$")
 _AP_MARKER = re.compile(r"^AP\s*:\s*(\S.*)$")
 _ACTIONS_LABEL = re.compile(
-    r"^\W*(?:new\s+|agreed\s+)?actions?(?:\s+(?:agreed|arising|points?|list|log|summary|required))?"
+    r"^\W*(?:summary\s+of\s+actions|(?:new\s+|agreed\s+)?actions?"
+    r"(?:\s+(?:agreed|arising|points?|list|log|summary|required|from\s+this\s+meeting))?)"
     r"\s*(?:\([^()]{0,40}\))?\W*$",
     re.I,
 )
@@ -38,6 +39,7 @@ _TEAM = re.compile(
     r"agencies|staff|directors|officers|councillors)$",
     re.I,
 )
+_OWNER_COLON = re.compile(r"^(?P<owner>[A-Z][\w .'&/-]{0,40}?):\s+(?P<rest>\S.*)$")
 _SLASHES = re.compile(r"\s+/\s+")
 _OWNER_DASH = re.compile(r"^(?P<owner>[A-Z][^\u2013\u2014:]{1,80}?)\s+[-\u2013\u2014]\s+(?P<rest>\S.*)$")
 _INLINE_MARKER = re.compile(r"(?<=[.!?])\s+\**actions?\**\s*:\s*(?P<body>\S.*)$", re.I)
@@ -124,6 +126,7 @@ _ANAPHOR = re.compile(r"\b(this|that|it|so|these)\.?$", re.I)
 def explicit_actions(sections: list[Section], d: Directory, *, minutes_table: bool = False) -> list[Action]:
     out: list[Action] = []
     table_index: dict[str, Action] = {}  # action-table rows by number and by text: carried forward once
+    markers: list[Action] = []  # 'Action:' lines, which a closing summary table may list again
     for section in sections:
         for acts, owners in section.column_actions:
             out.extend(_column_actions(section, acts, owners, d))
@@ -133,7 +136,7 @@ def explicit_actions(sections: list[Section], d: Directory, *, minutes_table: bo
             if isinstance(block, Table):
                 # a log under its own 'Actions' heading after the last item belongs to no one item
                 labelled = prev is not None and bool(_ACTIONS_LABEL.match(prev.text))
-                out.extend(_table_actions(block, section, d, table_index, labelled=labelled))
+                out.extend(_table_actions(block, section, d, table_index, markers, labelled=labelled))
                 prev = None
                 continue
             if _ACTIONS_LABEL.match(block.text):
@@ -145,6 +148,7 @@ def explicit_actions(sections: list[Section], d: Directory, *, minutes_table: bo
             action = _marker_action(block, prev, section, d, listed)
             if action:
                 out.append(action)
+                markers.append(action)
             prev = block
     return out
 
@@ -186,7 +190,13 @@ def _column_actions(section: Section, acts: list[Para], owners: list[Para], d: D
 
 
 def _table_actions(
-    table: Table, section: Section, d: Directory, index: dict[str, Action], *, labelled: bool = False
+    table: Table,
+    section: Section,
+    d: Directory,
+    index: dict[str, Action],
+    markers: list[Action],
+    *,
+    labelled: bool = False,
 ) -> list[Action]:
     out: list[Action] = []
     if is_action_table(table):
@@ -199,7 +209,7 @@ def _table_actions(
             number = _cell(row, cols.number) or None
             status = _cell(row, cols.status) or None
             earlier = index.get(f"n:{number}") if number else None
-            earlier = earlier or index.get(f"t:{_norm(text)}")
+            earlier = earlier or index.get(f"t:{_norm(text)}") or _restated_marker(text, markers)
             names = d.resolve(owner_text)
             if earlier:
                 # carried forward: the later table's owners are the current assignment
@@ -231,6 +241,16 @@ def _table_actions(
             if m and m.group(1).strip():
                 out.append(_marker(m.group(1).strip(" -–"), m.group(2), c.text, section, d))
     return out
+
+
+def _restated_marker(text: str, markers: list[Action]) -> Action | None:
+    """A summary table's row that repeats an 'Action:' line of the minutes, without its owner."""
+    key = _norm(text)
+    for action in markers:
+        theirs = _norm(action.text)
+        if len(key) > 15 and (key in theirs or theirs in key):
+            return action
+    return None
 
 
 def _cell(row: list[Cell], i: int) -> str:
@@ -309,6 +329,9 @@ def _marker(body: str, owner_hint: str | None, quote: str, section: Section, d: 
         owner_text = owner_hint.strip("() ")
     else:
         owner_text = _lead_owner(body, d) or _trailing_owner(body, d)
+        colon = _OWNER_COLON.match(body) if owner_text is None else None
+        if colon and _names_someone(colon.group("owner"), d):
+            owner_text, text = colon.group("owner"), colon.group("rest")  # 'Dean: circulate the plan'
         dash = _OWNER_DASH.match(body) if owner_text is None else None
         if dash and _names_someone(dash.group("owner"), d):
             owner_text = dash.group("owner")  # 'Communications Team – publicise the shortages'
