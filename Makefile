@@ -46,3 +46,5 @@ bench: setup
 score: setup
 	-python3 ../shared/tools/score_extraction.py --cmd "$(VENV)/bin/boardkeeper extract --json" ../shared/corpus
 	python3 ../shared/tools/score_extraction.py --cmd "$(VENV)/bin/boardkeeper extract --json" tests/fixtures/synthetic
+	python3 ../shared/tools/score_extraction.py --cmd "$(VENV)/bin/boardkeeper extract --json" tests/fixtures/heldout
+	python3 ../shared/tools/score_extraction.py --cmd "$(VENV)/bin/boardkeeper extract --json" tests/fixtures/blind
