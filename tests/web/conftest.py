@@ -41,3 +41,15 @@ def cast(db: None) -> Cast:
         other_partnership=other,
         other_board=other_board,
     )
+
+
+@pytest.fixture(scope="session")
+def django_db_modify_db_settings(
+    django_db_modify_db_settings_parallel_suffix: None, tmp_path_factory: pytest.TempPathFactory
+) -> None:
+    """SQLite tests use a file, not memory: the live server's threads then each get a connection of their own."""
+    from django.conf import settings
+
+    db = settings.DATABASES["default"]
+    if str(db["ENGINE"]).endswith("sqlite3"):
+        db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")  # type: ignore[index]

@@ -1,0 +1,217 @@
+"""Who may open what: every URL in the URL configuration, for every kind of visitor.
+
+The URLs are read from the resolver, so a page added without a line here fails
+`test_every_url_in_the_configuration_is_covered` until it is given its place.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from cast import FIXTURES, SEED_DOCX, Cast
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import URLPattern, URLResolver, get_resolver, reverse
+
+from boardkeeper.actions.models import Action
+from boardkeeper.directory.models import Person
+from boardkeeper.meetings import services
+from boardkeeper.meetings.models import Meeting, PendingImport, SourceDocument
+
+SEED_TXT = FIXTURES / "warwickshire-executive-board-2022-02-23.txt"
+NOT_PAGES = {"login", "logout"}  # the sign-in and sign-out of django.contrib.auth, tested on their own
+
+
+def url_names(patterns: list[Any] | None = None, prefix: str = "") -> Iterator[str]:
+    """Every pattern's name, through includes; a pattern without a name counts by its route."""
+    for p in get_resolver().url_patterns if patterns is None else patterns:
+        if isinstance(p, URLResolver):
+            ns = f"{p.namespace}:" if p.namespace else ""
+            yield from url_names(p.url_patterns, prefix + ns)
+        elif isinstance(p, URLPattern):
+            yield prefix + p.name if p.name else f"<unnamed {p.pattern}>"
+
+
+@dataclass
+class Record:
+    """The cast's partnership with the seed minutes imported, and an upload waiting for its preview."""
+
+    cast: Cast
+    meeting: Meeting
+    person: Person
+    document: SourceDocument
+    pending: PendingImport
+
+
+@pytest.fixture
+def record(cast: Cast) -> Record:
+    result = services.import_file(
+        board=cast.board, user=cast.manager, name=SEED_DOCX.name, data=SEED_DOCX.read_bytes()
+    )
+    assert PendingImport.objects.filter(status="imported").exists()
+    pending = services.import_upload(
+        board=cast.board, user=cast.manager, name=SEED_TXT.name, data=SEED_TXT.read_bytes()
+    )
+    pending.refresh_from_db()
+    assert pending.status == PendingImport.Status.READY
+    return Record(
+        cast=cast,
+        meeting=result.meeting,
+        person=Person.objects.get(partnership=cast.partnership, full_name="Pete Hill"),
+        document=SourceDocument.objects.get(meeting=result.meeting),
+        pending=pending,
+    )
+
+
+@dataclass(frozen=True)
+class Page:
+    url: Callable[[Record], str]
+    post: Callable[[Record], dict[str, Any]] | None = None  # the form a POST sends, where the page takes one
+    partnership_scoped: bool = True  # shows this partnership's records (home does not: it lists yours)
+    editors_only: bool = False  # the business team's alone
+
+
+def upload_form(r: Record) -> dict[str, Any]:
+    return {"file": SimpleUploadedFile("minutes.docx", SEED_DOCX.read_bytes())}
+
+
+def confirm_form(r: Record) -> dict[str, Any]:
+    return {"meeting_date": "2022-02-23"}
+
+
+PAGES: dict[str, Page] = {
+    "home": Page(lambda r: reverse("home"), partnership_scoped=False),
+    "partnership": Page(lambda r: reverse("partnership", args=[r.cast.partnership.slug])),
+    "board": Page(lambda r: reverse("board", args=[r.cast.partnership.slug, r.cast.board.slug])),
+    "import_upload": Page(
+        lambda r: reverse("import_upload", args=[r.cast.partnership.slug, r.cast.board.slug]),
+        post=upload_form,
+        editors_only=True,
+    ),
+    "import_preview": Page(
+        lambda r: reverse("import_preview", args=[r.pending.pk]), post=confirm_form, editors_only=True
+    ),
+    "meeting": Page(lambda r: reverse("meeting", args=[r.meeting.pk])),
+    "person": Page(lambda r: reverse("person", args=[r.person.pk])),
+    "document": Page(lambda r: reverse("document", args=[r.document.pk])),
+}
+
+
+def signed_in(user: User) -> Client:
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def snapshot() -> tuple[int, ...]:
+    """What a refused request must not change."""
+    return (
+        PendingImport.objects.count(),
+        PendingImport.objects.filter(status="imported").count(),
+        Meeting.objects.count(),
+        Person.objects.count(),
+        Action.objects.count(),
+        SourceDocument.objects.count(),
+    )
+
+
+def test_every_url_in_the_configuration_is_covered() -> None:
+    names = list(url_names())
+    assert len(names) == len(set(names)), f"URL names used twice: {names}"
+    assert set(names) - NOT_PAGES == set(PAGES), (
+        "a URL was added or removed without updating PAGES in tests/web/test_permissions.py"
+    )
+    assert set(names) >= NOT_PAGES
+
+
+def test_anonymous_visitors_are_sent_to_the_login_page_from_every_url(record: Record, client: Client) -> None:
+    login = reverse("login")
+    logout = reverse("logout")
+    before = snapshot()
+    refused: list[str] = []
+    requests: list[tuple[str, str, dict[str, Any] | None]] = [("GET", logout, None), ("POST", logout, None)]
+    for page in PAGES.values():
+        url = page.url(record)
+        requests.append(("GET", url, None))
+        if page.post:
+            requests.append(("POST", url, page.post(record)))
+    for method, url, data in requests:
+        response = client.get(url) if method == "GET" else client.post(url, data or {})
+        if response.status_code != 302 or response["Location"] != f"{login}?next={url}":
+            refused.append(f"{method} {url}: {response.status_code} {response.get('Location')}")
+    assert refused == []
+    assert snapshot() == before
+    assert client.get(login).status_code == 200
+
+
+def test_members_of_another_partnership_find_nothing_at_its_urls(record: Record) -> None:
+    client = signed_in(record.cast.outsider)
+    before = snapshot()
+    wrong: list[str] = []
+    for name, page in PAGES.items():
+        if not page.partnership_scoped:
+            continue
+        url = page.url(record)
+        response = client.get(url)
+        if response.status_code != 404:
+            wrong.append(f"GET {name} {url}: {response.status_code}")
+        if page.post:
+            response = client.post(url, page.post(record))
+            if response.status_code != 404:
+                wrong.append(f"POST {name} {url}: {response.status_code}")
+    assert wrong == []
+    assert snapshot() == before
+    # the home page takes them to their own partnership, and says nothing of this one
+    home = client.get(reverse("home"), follow=True)
+    assert home.redirect_chain[-1][0] == reverse("partnership", args=[record.cast.other_partnership.slug])
+    assert "Warwickshire" not in home.content.decode()
+
+
+@pytest.mark.parametrize("who", ["viewer", "member"])
+def test_only_the_business_team_may_upload_and_confirm_imports(record: Record, who: str) -> None:
+    client = signed_in(getattr(record.cast, who))
+    before = snapshot()
+    wrong: list[str] = []
+    editors_only = {name: page for name, page in PAGES.items() if page.editors_only}
+    assert set(editors_only) == {"import_upload", "import_preview"}
+    for name, page in editors_only.items():
+        url = page.url(record)
+        assert page.post is not None
+        for method, response in [("GET", client.get(url)), ("POST", client.post(url, page.post(record)))]:
+            if response.status_code != 403:
+                wrong.append(f"{method} {name}: {response.status_code}")
+    assert wrong == []
+    assert snapshot() == before
+    record.pending.refresh_from_db()
+    assert record.pending.status == PendingImport.Status.READY
+
+
+@pytest.mark.parametrize("who", ["viewer", "member"])
+def test_viewers_and_members_can_read_every_page_of_the_record(record: Record, who: str) -> None:
+    client = signed_in(getattr(record.cast, who))
+    wrong = []
+    for name, page in PAGES.items():
+        if page.editors_only:
+            continue
+        response = client.get(page.url(record), follow=True)
+        if response.status_code != 200:
+            wrong.append(f"GET {name}: {response.status_code}")
+    assert wrong == []
+
+
+def test_the_business_team_can_open_every_page(record: Record) -> None:
+    client = signed_in(record.cast.manager)
+    wrong = []
+    for name, page in PAGES.items():
+        response = client.get(page.url(record), follow=True)
+        if response.status_code != 200:
+            wrong.append(f"GET {name}: {response.status_code}")
+        if name == "home":  # one partnership: straight to it
+            assert response.redirect_chain == [(PAGES["partnership"].url(record), 302)]
+        elif name in ("import_preview", "document"):
+            assert response.redirect_chain == []
+    assert wrong == []

@@ -1,0 +1,354 @@
+"""Importing minutes through the pages, as the business team does it, and reading the record after."""
+
+from __future__ import annotations
+
+import json
+from typing import Any
+
+import lxml.html
+import pytest
+from cast import FIXTURES, PASSWORD, SEED_DOCX, Cast
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import Client
+from django.urls import reverse
+
+from boardkeeper.accounts.models import PartnershipRole
+from boardkeeper.actions.models import Action
+from boardkeeper.directory.models import Person
+from boardkeeper.meetings.models import Meeting, PendingImport, SourceDocument
+from boardkeeper.minutes import MinutesError, extract
+
+EXPECTED = json.loads((FIXTURES / "warwickshire-executive-board-2022-02-23.expected.json").read_text())
+SEED_TXT = FIXTURES / "warwickshire-executive-board-2022-02-23.txt"
+BUDGET = "Seek update on budget shortfall sum from Finance"
+
+
+def text_of(response: Any) -> str:
+    """The page as a reader sees it: tags gone, entities decoded, white space collapsed."""
+    return " ".join(lxml.html.fromstring(response.content).text_content().split())
+
+
+def form_data(response: Any) -> dict[str, str]:
+    """What the page's main form sends as it stands: inputs, selected options and ticked boxes."""
+    page = lxml.html.fromstring(response.content)
+    form = page.xpath("//main//form[@method='post']")[0]
+    return {k: v for k, v in form.form_values()}
+
+
+def owner_field_for(response: Any, action_text: str) -> str:
+    page = lxml.html.fromstring(response.content)
+    rows = [tr for tr in page.xpath("//main//form//tr") if action_text in tr.text_content()]
+    assert len(rows) == 1, f"{action_text!r} is in {len(rows)} rows of the preview"
+    (select,) = rows[0].xpath(".//select")
+    return str(select.get("name"))
+
+
+@pytest.fixture
+def manager(cast: Cast) -> Client:
+    client = Client()
+    client.force_login(cast.manager)
+    return client
+
+
+def upload_url(cast: Cast) -> str:
+    return reverse("import_upload", args=[cast.partnership.slug, cast.board.slug])
+
+
+def upload(client: Client, cast: Cast, name: str, data: bytes, **kw: Any) -> Any:
+    return client.post(upload_url(cast), {"file": SimpleUploadedFile(name, data)}, **kw)
+
+
+def nothing_written() -> bool:
+    return not (
+        Meeting.objects.exists()
+        or Person.objects.exists()
+        or Action.objects.exists()
+        or SourceDocument.objects.exists()
+    )
+
+
+def import_seed(client: Client, cast: Cast) -> Meeting:
+    preview = upload(client, cast, SEED_DOCX.name, SEED_DOCX.read_bytes(), follow=True)
+    response = client.post(preview.request["PATH_INFO"], form_data(preview))
+    assert response.status_code == 302
+    return Meeting.objects.get()
+
+
+def test_the_upload_page_offers_a_file_field_to_the_business_team(cast: Cast, manager: Client) -> None:
+    response = manager.get(upload_url(cast))
+    assert response.status_code == 200
+    page = lxml.html.fromstring(response.content)
+    assert page.xpath("//form[@enctype='multipart/form-data']//input[@type='file'][@name='file']")
+    assert "csrfmiddlewaretoken" in form_data(response)
+
+
+def test_an_empty_file_is_refused_on_the_upload_page(cast: Cast, manager: Client) -> None:
+    response = upload(manager, cast, "minutes.docx", b"")
+    assert response.status_code == 200
+    assert "There is a problem" in text_of(response)
+    assert "The submitted file is empty." in text_of(response)
+    assert nothing_written() and not PendingImport.objects.exists()
+
+
+def test_no_file_chosen_is_refused_on_the_upload_page(cast: Cast, manager: Client) -> None:
+    response = manager.post(upload_url(cast), {"csrfmiddlewaretoken": "ignored-by-the-test-client"})
+    assert response.status_code == 200
+    assert "Choose the minutes file to import." in text_of(response)
+    assert nothing_written() and not PendingImport.objects.exists()
+
+
+def test_a_file_over_the_size_limit_is_refused_on_the_upload_page(
+    cast: Cast, manager: Client, settings: Any
+) -> None:
+    settings.MAX_UPLOAD_BYTES = 1024 * 1024
+    response = upload(manager, cast, "minutes.txt", b"x" * (1024 * 1024 + 1))
+    assert response.status_code == 200
+    assert "The file is larger than 1 MB." in text_of(response)
+    assert nothing_written() and not PendingImport.objects.exists()
+
+
+def test_a_corrupt_docx_is_refused_with_the_engines_reason(cast: Cast, manager: Client) -> None:
+    data = b"PK\x03\x04 not really a Word document"
+    with pytest.raises(MinutesError) as engine:
+        extract(data, "minutes.docx")
+    response = upload(manager, cast, "minutes.docx", data, follow=True)
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "These minutes could not be read" in page
+    assert f"minutes.docx: {engine.value}." in page
+    assert "Import another file" in page
+    assert nothing_written()
+    assert PendingImport.objects.get().status == PendingImport.Status.FAILED
+
+
+def test_uploading_the_seed_minutes_leads_to_a_preview_of_them(cast: Cast, manager: Client) -> None:
+    response = upload(manager, cast, SEED_DOCX.name, SEED_DOCX.read_bytes())
+    pending = PendingImport.objects.get()
+    assert response.status_code == 302
+    assert response["Location"] == reverse("import_preview", args=[pending.pk])
+    preview = manager.get(response["Location"])
+    assert preview.status_code == 200
+    page = text_of(preview)
+    assert "Check the minutes before you import them" in page
+    assert "Pete Hill (PH)" in page
+    assert "People (8)" in page
+    assert "Items (11)" in page
+    for item in EXPECTED["items"]:
+        assert item["title"] in page
+    for action in EXPECTED["actions"]:
+        assert action["text"] in page
+    assert "Actions and commitments (10)" in page  # the 8 listed, and 2 commitments found in the discussion
+    assert page.count("A commitment in the discussion: add it to the action log") == 2
+    assert form_data(preview)["meeting_date"] == "2022-02-23"
+    assert nothing_written()
+
+
+def test_the_preview_spells_out_each_persons_attendance(cast: Cast, manager: Client) -> None:
+    preview = upload(manager, cast, SEED_DOCX.name, SEED_DOCX.read_bytes(), follow=True)
+    page = lxml.html.fromstring(preview.content)
+    people = page.xpath("//main//form//table")[0]
+    (amrita,) = [tr for tr in people.xpath("./tbody/tr") if "Amrita Sharma" in tr.text_content()]
+    assert amrita.xpath("./td")[1].text_content().strip() == "In attendance"
+
+
+def test_confirming_the_preview_with_a_new_owner_writes_that_owner(cast: Cast, manager: Client) -> None:
+    preview = upload(manager, cast, SEED_DOCX.name, SEED_DOCX.read_bytes(), follow=True)
+    data = form_data(preview)
+    field = owner_field_for(preview, BUDGET)
+    assert data[field] == ""  # as the minutes say (Amrita Sharma), unless changed
+    data[field] = "person:Pete Hill"
+    response = manager.post(preview.request["PATH_INFO"], data, follow=True)
+    meeting = Meeting.objects.get()
+    assert response.redirect_chain == [(reverse("meeting", args=[meeting.pk]), 302)]
+    assert "Imported: 8 actions; 0 people recognised, 8 added to the directory." in text_of(response)
+    budget = Action.objects.get(meeting=meeting, text=BUDGET)
+    assert [p.full_name for p in budget.owner_people.all()] == ["Pete Hill"]
+    assert not budget.owner_teams.exists()
+    # the other actions keep the owners the minutes give
+    request = Action.objects.get(text__startswith="Request partnership funding")
+    assert [p.full_name for p in request.owner_people.all()] == ["Amrita Sharma"]
+    assert PendingImport.objects.get().status == PendingImport.Status.IMPORTED
+
+
+def test_ticking_a_commitment_adds_it_to_the_action_log(cast: Cast, manager: Client) -> None:
+    preview = upload(manager, cast, SEED_DOCX.name, SEED_DOCX.read_bytes(), follow=True)
+    data = form_data(preview)
+    page = lxml.html.fromstring(preview.content)
+    boxes = page.xpath("//main//form//input[@type='checkbox']")
+    assert len(boxes) == 2
+    data[boxes[0].get("name")] = "on"
+    manager.post(preview.request["PATH_INFO"], data)
+    assert Action.objects.count() == 9
+    assert Action.objects.filter(origin="prose").count() == 1
+
+
+def test_uploading_the_same_file_again_points_to_the_meeting_already_imported(
+    cast: Cast, manager: Client
+) -> None:
+    meeting = import_seed(manager, cast)
+    again = upload(manager, cast, "renamed.docx", SEED_DOCX.read_bytes(), follow=True)
+    assert again.status_code == 200
+    assert "These minutes are already imported" in text_of(again)
+    page = lxml.html.fromstring(again.content)
+    assert page.xpath(f"//main//a[@href='{reverse('meeting', args=[meeting.pk])}']")
+    assert not page.xpath("//main//form[@method='post']//select")  # nothing to confirm
+    assert Meeting.objects.count() == 1
+
+
+UNDATED = (
+    b"Warwickshire Safeguarding Executive Board\n\n"
+    b"Present: Sam New (Healthwatch), P Hill (Warwickshire Police)\n\n"
+    b"1. Welcome\n\nThe chair welcomed members.\n\n2. Actions\n\nAction: PH to report on custody delays.\n"
+)
+
+
+def test_minutes_without_a_date_are_imported_once_the_date_is_entered(cast: Cast, manager: Client) -> None:
+    preview = upload(manager, cast, "undated.txt", UNDATED, follow=True)
+    assert "no meeting date could be read" in text_of(preview)
+    data = form_data(preview)
+    assert data["meeting_date"] == ""
+    refused = manager.post(preview.request["PATH_INFO"], data)
+    assert refused.status_code == 200
+    assert "The minutes do not say when the meeting was held: enter the date to import them." in text_of(
+        refused
+    )
+    data["meeting_date"] = "30/02/2022"
+    assert "Enter a valid date." in text_of(manager.post(preview.request["PATH_INFO"], data))
+    assert nothing_written()
+    data["meeting_date"] = "11/03/2022"
+    response = manager.post(preview.request["PATH_INFO"], data)
+    meeting = Meeting.objects.get()
+    assert response["Location"] == reverse("meeting", args=[meeting.pk])
+    assert str(meeting.date) == "2022-03-11"
+
+
+def test_another_rendition_of_an_imported_meeting_is_refused_at_confirmation(
+    cast: Cast, manager: Client
+) -> None:
+    import_seed(manager, cast)
+    people = Person.objects.count()
+    preview = upload(manager, cast, SEED_TXT.name, SEED_TXT.read_bytes(), follow=True)
+    response = manager.post(preview.request["PATH_INFO"], form_data(preview))
+    assert response.status_code == 200
+    assert (
+        "Executive Board already has a meeting on 23 February 2022; these minutes were not imported again."
+        in text_of(response)
+    )
+    assert Meeting.objects.count() == 1 and Person.objects.count() == people
+
+
+def test_the_meeting_page_shows_the_actions_their_owners_and_the_source(cast: Cast, manager: Client) -> None:
+    meeting = import_seed(manager, cast)
+    response = manager.get(reverse("meeting", args=[meeting.pk]))
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "Meeting of Wednesday 23 February 2022" in page
+    assert "Actions (8)" in page
+    html = lxml.html.fromstring(response.content)
+    (actions_table,) = [
+        t for t in html.xpath("//main//table") if "Action" in t.xpath(".//th")[1].text_content()
+    ]
+    rows = {
+        tr.xpath("./td")[1].text_content().strip(): tr.xpath("./td")[2].text_content().strip()
+        for tr in actions_table.xpath("./tbody/tr")
+    }
+    assert len(rows) == 8
+    owners = {a["text"]: ", ".join(a["owners"]) for a in EXPECTED["actions"] if a["origin"] != "prose"}
+    assert {text.split("“")[0]: owner for text, owner in rows.items()} == owners
+    pete = Person.objects.get(full_name="Pete Hill")
+    assert html.xpath(f"//main//a[@href='{reverse('person', args=[pete.pk])}']")
+    document = SourceDocument.objects.get(meeting=meeting)
+    (link,) = html.xpath(f"//main//a[@href='{reverse('document', args=[document.pk])}']")
+    assert link.text_content() == SEED_DOCX.name
+
+
+def test_the_meeting_page_lists_those_present_first_and_apologies_last(cast: Cast, manager: Client) -> None:
+    meeting = import_seed(manager, cast)
+    response = manager.get(reverse("meeting", args=[meeting.pk]))
+    attendance = lxml.html.fromstring(response.content).xpath("//main//table")[0]
+    statuses = [tr.xpath("./td")[3].text_content().strip() for tr in attendance.xpath("./tbody/tr")]
+    assert statuses == ["Present"] * 5 + ["In attendance"] * 2 + ["Apologies"]
+
+
+def test_the_source_document_downloads_as_it_was_uploaded(cast: Cast, manager: Client) -> None:
+    meeting = import_seed(manager, cast)
+    document = SourceDocument.objects.get(meeting=meeting)
+    response = manager.get(reverse("document", args=[document.pk]))
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == SEED_DOCX.read_bytes()
+    assert response["Content-Disposition"] == f'attachment; filename="{SEED_DOCX.name}"'
+    assert response["X-Content-Type-Options"] == "nosniff"
+
+
+def test_the_board_page_offers_the_import_only_to_the_business_team(cast: Cast, manager: Client) -> None:
+    meeting = import_seed(manager, cast)
+    url = reverse("board", args=[cast.partnership.slug, cast.board.slug])
+    mine = manager.get(url)
+    assert "Import minutes" in text_of(mine)
+    assert f'href="{reverse("meeting", args=[meeting.pk])}"' in mine.content.decode()
+    viewer = Client()
+    viewer.force_login(cast.viewer)
+    theirs = viewer.get(url)
+    assert theirs.status_code == 200
+    assert "Import minutes" not in text_of(theirs)
+    assert upload_url(cast) not in theirs.content.decode()
+
+
+def test_a_meeting_entered_without_minutes_has_no_source_link(cast: Cast, manager: Client) -> None:
+    meeting = Meeting.objects.create(board=cast.board, date="2022-04-01")
+    response = manager.get(reverse("meeting", args=[meeting.pk]))
+    assert response.status_code == 200
+    assert "Imported from" not in text_of(response)
+    assert "No actions." in text_of(response)
+
+
+def test_home_lists_every_partnership_of_someone_in_two(cast: Cast, manager: Client) -> None:
+    PartnershipRole.objects.create(
+        user=cast.manager, partnership=cast.other_partnership, role=PartnershipRole.Role.VIEWER
+    )
+    response = manager.get(reverse("home"))
+    assert response.status_code == 200
+    page = text_of(response)
+    assert "Elsewhere Safeguarding (Viewer)" in page
+    assert "Warwickshire Safeguarding (Business team)" in page
+
+
+def test_home_tells_someone_in_no_partnership_whom_to_ask(db: None) -> None:
+    client = Client()
+    client.force_login(User.objects.create_user("newcomer"))
+    response = client.get(reverse("home"))
+    assert response.status_code == 200
+    assert "You are not a member of any partnership yet." in text_of(response)
+
+
+def test_a_post_without_a_csrf_token_is_refused(cast: Cast) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.manager)
+    assert client.get(upload_url(cast)).status_code == 200  # sets the CSRF cookie: still no token sent
+    response = upload(client, cast, SEED_DOCX.name, SEED_DOCX.read_bytes())
+    assert response.status_code == 403
+    assert not PendingImport.objects.exists() and nothing_written()
+
+
+def test_confirming_without_a_csrf_token_is_refused(cast: Cast, manager: Client) -> None:
+    preview = upload(manager, cast, SEED_DOCX.name, SEED_DOCX.read_bytes(), follow=True)
+    data = form_data(preview)
+    del data["csrfmiddlewaretoken"]
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(cast.manager)
+    response = client.post(preview.request["PATH_INFO"], data)
+    assert response.status_code == 403
+    assert nothing_written()
+    assert PendingImport.objects.get().status == PendingImport.Status.READY
+
+
+def test_signing_in_and_out(cast: Cast, client: Client) -> None:
+    response = client.post(reverse("login"), {"username": "amrita", "password": PASSWORD}, follow=True)
+    assert response.redirect_chain[-1][0] == reverse("partnership", args=[cast.partnership.slug])
+    assert "Sign out" in text_of(response)
+    response = client.post(reverse("logout"), follow=True)
+    assert response.redirect_chain[-1][0] == reverse("login")
+    assert client.get(reverse("home")).status_code == 302
+    wrong = client.post(reverse("login"), {"username": "amrita", "password": "wrong"})
+    assert wrong.status_code == 200 and "_auth_user_id" not in client.session
