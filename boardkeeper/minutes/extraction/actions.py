@@ -397,7 +397,9 @@ def prose_actions(sections: list[Section], d: Directory, explicit: list[Action])
             ):
                 out.extend(_prose_in(block.text, previous, section, d))
             previous = block.text
-    return [a for a, sentence in out if not _restates(a, sentence, explicit, d)]
+    # each action's words once: 'CC to arrange ...': CC is who, not what
+    listed = [(a, _words(a.text) - _words(a.owner_text or "")) for a in explicit]
+    return [a for a, sentence in out if not _restates(a, sentence, listed, d)]
 
 
 def _prose_in(text: str, previous: str, section: Section, d: Directory) -> list[tuple[Action, str]]:
@@ -571,7 +573,7 @@ def _words(s: str) -> set[str]:
     return {_STEM.sub("", w) for w in re.findall(r"[a-z0-9]+", s.casefold()) if w not in _STOP and len(w) > 1}
 
 
-def _restates(prose: Action, basis: str, explicit: list[Action], d: Directory) -> bool:
+def _restates(prose: Action, basis: str, explicit: list[tuple[Action, set[str]]], d: Directory) -> bool:
     """A prose sentence that says again what an action of the same item says.
 
     It restates when it shares two content words with the action, or one where the owners agree
@@ -579,8 +581,7 @@ def _restates(prose: Action, basis: str, explicit: list[Action], d: Directory) -
     """
     # 'KM has agreed to complete it': what 'it' is stands in the rest of the sentence
     mine = _words(basis)
-    for a in explicit:
-        theirs = _words(a.text) - _words(a.owner_text or "")  # 'CC to arrange ...': CC is who, not what
+    for a, theirs in explicit:
         shared = len(mine & theirs)
         ratio = shared / max(1, min(len(mine), len(theirs)))
         if a.item is None and a.section is None and prose.item is not None:

@@ -211,9 +211,9 @@ def _headings_of(
         if not isinstance(block, Para) or not block.text or block.quoted:
             continue
         text = block.text.replace("\\.", ".")
-        m = pattern.match(text)
+        m = pattern.match(text) if len(text) < 400 or family == "number" else None
         if not m:
-            g = _GLUED.match(text) if family == "number" else None
+            g = _GLUED.match(text) if family == "number" and text[-1:] not in ".:;" else None
             if g and found and int(g.group(2)) == int(last) + 1:
                 found.append((i, g.group(2), g.group(3).strip(), "glued:" + g.group(1)))
                 levels.append(0)

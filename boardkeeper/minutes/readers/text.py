@@ -187,7 +187,7 @@ def _read_lines(lines: list[str], *, markdown: bool) -> list[Block]:
             i += 1
             continue
         hard_break = raw.endswith("\\") or raw.endswith("  ")
-        if not markdown and _COLUMN_GAP.search(_NUMBER_GAP.sub(r"\1 ", stripped)):
+        if not markdown and "    " in stripped and _COLUMN_GAP.search(_NUMBER_GAP.sub(r"\1 ", stripped)):
             flush()  # a line laid out in columns is a row of its own, never part of a sentence
             hard_break = True
         emphasis = _is_whole_emphasis(stripped)
@@ -211,9 +211,9 @@ def _read_lines(lines: list[str], *, markdown: bool) -> list[Block]:
             flush()
         line_text = stripped.rstrip("\\").strip()
         # a wide gap inside a line parts two columns ('Zara Pemberton      Panel Administrator')
-        if not markdown:
-            line_text = _NUMBER_GAP.sub(r"\1 ", line_text)  # '1.    Welcome': the number's gap is no column
-            line_text = _COLUMN_GAP.sub(", ", line_text)
+        if not markdown and "  " in line_text:
+            # '1.    Welcome': the gap after a number is no column
+            line_text = _COLUMN_GAP.sub(", ", _NUMBER_GAP.sub(r"\1 ", line_text))
         para.append(line_text)
         entry_per_line = entry_per_line or bool(_LABEL_ALONE.match(stripped))
         prev_indent = len(raw) - len(raw.lstrip())
