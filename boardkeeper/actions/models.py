@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from django.conf import settings
 from django.db import models
 
 from boardkeeper.directory.models import Board, Person, Team
@@ -60,6 +61,55 @@ class ForwardPlanEntry(models.Model):
     target_month = models.DateField(null=True, blank=True)  # the first of the month
     owner_text = models.CharField(max_length=300, blank=True)
     source_action = models.ForeignKey(Action, null=True, blank=True, on_delete=models.SET_NULL)
+    # standing annual business (annual report, budget, scrutiny plan, threshold document) comes round again
+    recurs_annually = models.BooleanField(default=False)
 
     class Meta:
         ordering = ["target_month", "topic"]
+
+
+class ActionUpdate(models.Model):
+    """Progress on an action or a change of its status: who, when, what they said. Never edited."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE, related_name="updates")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    status_from = models.CharField(max_length=20, choices=Action.Status.choices)
+    status_to = models.CharField(max_length=20, choices=Action.Status.choices)
+    note = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+
+class AgendaEntry(models.Model):
+    """An item of a meeting's drafted agenda, before the meeting is held."""
+
+    class Kind(models.TextChoices):
+        STANDING = "standing", "Standing item"
+        ACTION_LOG = "action_log", "Minutes and action log"
+        FORWARD_PLAN = "forward_plan", "From the forward plan"
+        OTHER = "other", "Other"
+        AOB = "aob", "Any other business"
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="agenda")
+    position = models.PositiveIntegerField()
+    title = models.CharField(max_length=300)
+    presenter = models.CharField(max_length=200, blank=True)
+    papers = models.CharField(max_length=300, blank=True)
+    kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
+    source = models.ForeignKey(ForwardPlanEntry, null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["meeting", "position"]
+
+
+class CalendarFeed(models.Model):
+    """A private calendar address for one person: the token is the secret, and it can be revoked."""
+
+    person = models.ForeignKey(Person, on_delete=models.CASCADE, related_name="calendar_feeds")
+    token = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)

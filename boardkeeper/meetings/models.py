@@ -23,6 +23,7 @@ class Meeting(models.Model):
     location = models.CharField(max_length=300, blank=True)
     title = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
+    next_meeting_date = models.DateField(null=True, blank=True)  # as these minutes give it
 
     class Meta:
         ordering = ["-date"]

@@ -12,7 +12,7 @@ from django.contrib.auth.models import User
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
-from boardkeeper.actions.models import Action, ForwardPlanEntry
+from boardkeeper.actions.models import Action
 from boardkeeper.directory.models import Board, Membership, Partnership, Person, PersonAlias, Team
 from boardkeeper.directory.services import Match, directory_of, organisation_named, person_match
 from boardkeeper.meetings.models import (
@@ -171,7 +171,11 @@ def import_confirm(
         raise ImportRefused(
             "The minutes do not say when the meeting was held: enter the date to import them."
         )
-    clash = Meeting.objects.filter(board=pending.board, date=date).first()
+    clash = (
+        Meeting.objects.filter(board=pending.board, date=date)
+        .exclude(status=Meeting.Status.SCHEDULED)
+        .first()
+    )
     if clash is not None:
         raise ImportRefused(
             f"{pending.board.name} already has a meeting on {date:%-d %B %Y}; these minutes were not imported again."
@@ -203,13 +207,16 @@ def _write(
     board = pending.board
     partnership = board.partnership
     meeting_json = minutes["meeting"]
-    meeting = Meeting.objects.create(
-        board=board,
-        date=date,
-        title=(meeting_json.get("title") or "")[:300],
-        location=(meeting_json.get("location") or "")[:300],
-        status=Meeting.Status.MINUTES_DRAFT,
-    )
+    # a meeting scheduled from the last minutes ('next meeting: 11 March') now has minutes of its own
+    meeting = Meeting.objects.filter(
+        board=board, date=date, status=Meeting.Status.SCHEDULED
+    ).first() or Meeting(board=board, date=date)
+    meeting.title = (meeting_json.get("title") or "")[:300]
+    meeting.location = (meeting_json.get("location") or meeting.location or "")[:300]
+    next_date = meeting_json.get("next_meeting_date")
+    meeting.next_meeting_date = dt.date.fromisoformat(next_date) if next_date else None
+    meeting.status = Meeting.Status.MINUTES_DRAFT
+    meeting.save()
     directory = directory_of(partnership)
     by_name: dict[str, Person] = {}
     created = matched = 0
@@ -283,11 +290,10 @@ def _write(
         owners = [overrides[position]] if position in overrides else [f"name:{o}" for o in a["owners"]]
         for owner in owners:
             _add_owner(action, owner, by_name, partnership)
-        if "forward plan" in a["text"].casefold():
-            ForwardPlanEntry.objects.create(
-                board=board, topic=a["text"][:300], owner_text=a.get("owner_text") or "", source_action=action
-            )
         actions += 1
+    from boardkeeper.actions.services import forward_plan_from_meeting
+
+    forward_plan_from_meeting(meeting=meeting)
     data = bytes(pending.data)
     doc = SourceDocument(
         partnership=partnership,
