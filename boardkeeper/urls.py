@@ -1,5 +1,5 @@
 from django.contrib.auth import views as auth_views
-from django.urls import path
+from django.urls import include, path
 
 from boardkeeper.meetings import views
 
@@ -18,4 +18,6 @@ urlpatterns = [
     path("meetings/<int:meeting_id>/", views.meeting, name="meeting"),
     path("people/<int:person_id>/", views.person, name="person"),
     path("documents/<int:document_id>/", views.document, name="document"),
+    path("", include("boardkeeper.actions.urls")),
+    path("", include("boardkeeper.actions.plan_urls")),
 ]
