@@ -8,6 +8,8 @@ import sys
 
 USAGE = """boardkeeper extract FILE [--json]                       read minutes and print their structure
 boardkeeper import FILE --partnership NAME --board NAME  import minutes into the record (no preview)
+boardkeeper actions --partnership NAME [--board NAME] [--status STATUS] [--json]
+                                                         print the action log
 boardkeeper COMMAND ...                                  any Django management command (migrate, runserver,
                                                          demo, db_worker, createsuperuser, ...)"""
 
@@ -33,6 +35,13 @@ def main(argv: list[str] | None = None) -> int:
         from .meetings.cli import import_command
 
         return import_command(argv[1:])
+    if argv[0] == "actions":
+        import django
+
+        django.setup()
+        from .actions.cli import actions_command
+
+        return actions_command(argv[1:])
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["boardkeeper", *argv])

@@ -12,12 +12,13 @@ urlpatterns = [
     ),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("p/<slug:slug>/", views.partnership, name="partnership"),
+    # before the board page: '/p/<slug>/actions/' is the partnership's log, not a board called 'actions'
+    path("", include("boardkeeper.actions.urls")),
+    path("", include("boardkeeper.actions.plan_urls")),
     path("p/<slug:slug>/<slug:board_slug>/", views.board, name="board"),
     path("p/<slug:slug>/<slug:board_slug>/import/", views.import_upload, name="import_upload"),
     path("imports/<uuid:pending_id>/", views.import_preview, name="import_preview"),
     path("meetings/<int:meeting_id>/", views.meeting, name="meeting"),
     path("people/<int:person_id>/", views.person, name="person"),
     path("documents/<int:document_id>/", views.document, name="document"),
-    path("", include("boardkeeper.actions.urls")),
-    path("", include("boardkeeper.actions.plan_urls")),
 ]

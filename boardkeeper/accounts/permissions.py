@@ -11,6 +11,7 @@ from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from boardkeeper.accounts.models import PartnershipRole
+from boardkeeper.actions.models import Action, AgendaEntry, ForwardPlanEntry
 from boardkeeper.directory.models import Board, Partnership, Person
 from boardkeeper.meetings.models import Meeting, PendingImport, SourceDocument
 
@@ -89,3 +90,51 @@ def get_document_for_user(request: HttpRequest, document_id: int) -> tuple[Sourc
         SourceDocument.objects.select_related("partnership", "meeting"), pk=document_id
     )
     return document, _access(request, document.partnership_id)
+
+
+def get_action_for_user(request: HttpRequest, action_id: int) -> tuple[Action, Access]:
+    """An action with what its page shows: where it was raised, when it is due, and its owners."""
+    action = get_object_or_404(
+        Action.objects.select_related(
+            "board__partnership", "meeting__board", "item", "due_meeting"
+        ).prefetch_related("owner_people", "owner_teams"),
+        pk=action_id,
+    )
+    return action, _access(request, action.board.partnership_id)
+
+
+def may_update_action(access: Access, action: Action, user: User) -> bool:
+    """The business team updates any action; anyone else only one they own (through their Person)."""
+    return access.can_edit or any(p.user_id == user.pk for p in action.owner_people.all())
+
+
+def get_own_person_for_user(request: HttpRequest) -> tuple[Person, Access] | None:
+    """The Person the signed-in user's account is linked to, in a partnership they have a role in."""
+    person = Person.objects.select_related("partnership").filter(user=signed_in_user(request)).first()
+    if person is None:
+        return None
+    try:
+        return person, _access(request, person.partnership_id)
+    except Http404:
+        return None  # linked to someone in a partnership they no longer have a role in
+
+
+def get_forward_plan_entry_for_user(
+    request: HttpRequest, partnership_slug: str, board_slug: str, entry_id: int
+) -> tuple[ForwardPlanEntry, Access]:
+    """An entry of a board's forward plan, for the business team to change."""
+    board, access = get_board_for_user(request, partnership_slug, board_slug)
+    entry = get_object_or_404(ForwardPlanEntry.objects.select_related("board"), board=board, pk=entry_id)
+    access.require_edit()
+    return entry, access
+
+
+def get_agenda_entry_for_user(
+    request: HttpRequest, meeting_id: int, entry_id: int
+) -> tuple[AgendaEntry, Access]:
+    """An item of a meeting's drafted agenda, for the business team to change."""
+    meeting, access = get_meeting_for_user(request, meeting_id)
+    entry = get_object_or_404(AgendaEntry.objects.select_related("meeting"), meeting=meeting, pk=entry_id)
+    entry.meeting = meeting  # with its board and partnership, already read
+    access.require_edit()
+    return entry, access

@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from collections.abc import Iterable
+import secrets
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
+from django.db.models.functions import Coalesce
+from django.utils import timezone
 
-from boardkeeper.actions.models import Action, ActionUpdate, AgendaEntry, ForwardPlanEntry
+from boardkeeper.accounts.models import PartnershipRole
+from boardkeeper.actions.models import Action, ActionUpdate, AgendaEntry, CalendarFeed, ForwardPlanEntry
 from boardkeeper.directory.models import Board, Partnership, Person
 from boardkeeper.meetings.models import Meeting
 
@@ -187,3 +192,338 @@ def agenda_draft(*, meeting: Meeting) -> list[AgendaEntry]:
         AgendaEntry.objects.create(meeting=meeting, position=n, title=title[:300], kind=kind, source=source)
         for n, (title, kind, source) in enumerate(titles, start=1)
     ]
+
+
+# The forward plan by meeting and month, agendas as the business team edits them, calendar feeds ----------
+
+
+def action_log_sorted(
+    *,
+    partnership: Partnership,
+    board: Board | None = None,
+    owner: Person | None = None,
+    statuses: Iterable[str] = (),
+    raised_at: Meeting | None = None,
+    overdue_on: dt.date | None = None,
+    sort: str = "oldest",
+) -> QuerySet[Action]:
+    """`action_log` in an order the log page offers: 'oldest' raised first (anything unknown), 'newest',
+    or 'due' soonest first with the undated last."""
+    actions = action_log(
+        partnership=partnership,
+        board=board,
+        owner=owner,
+        statuses=statuses,
+        raised_at=raised_at,
+        overdue_on=overdue_on,
+    )
+    if sort == "newest":
+        return actions.order_by("-meeting__date", "-position", "-pk")
+    if sort == "due":
+        due = Coalesce("due_date", "due_meeting__date")
+        return actions.order_by(due.asc(nulls_last=True), "meeting__date", "position", "pk")
+    return actions
+
+
+def action_owner_names(action: Action) -> list[str]:
+    """People then teams, from prefetched owners; the words of the minutes when nobody was resolved."""
+    names = [p.full_name for p in action.owner_people.all()] + [t.name for t in action.owner_teams.all()]
+    return names or ([action.owner_text] if action.owner_text else [])
+
+
+def add_months(month: dt.date, n: int) -> dt.date:
+    """The first of the month `n` months after `month`'s."""
+    index = month.year * 12 + month.month - 1 + n
+    return dt.date(index // 12, index % 12 + 1, 1)
+
+
+@dataclass
+class PlanSlot:
+    """A scheduled meeting and what the plan holds for it, or a month without a meeting and its entries."""
+
+    month: dt.date
+    meeting: Meeting | None
+    entries: list[ForwardPlanEntry]
+
+
+@dataclass
+class ForwardPlan:
+    start: dt.date  # the first of the first month
+    end: dt.date  # the first of the month after the last
+    slots: list[PlanSlot]
+    earlier: list[ForwardPlanEntry]  # aimed at a month before `start`, never taken to a meeting
+    later: list[ForwardPlanEntry]
+    undated: list[ForwardPlanEntry]  # 'to a future meeting'
+
+    @property
+    def last(self) -> dt.date:
+        """The first of the plan's last month."""
+        return add_months(self.end, -1)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (any(s.entries for s in self.slots) or self.earlier or self.later or self.undated)
+
+    def rows(self) -> Iterator[tuple[str, Meeting | None, ForwardPlanEntry]]:
+        """Every entry once per place it appears, with where that is, in the page's order."""
+        for slot in self.slots:
+            when = f"Meeting {slot.meeting.date:%-d %B %Y}" if slot.meeting else f"{slot.month:%B %Y}"
+            for entry in slot.entries:
+                yield when, slot.meeting, entry
+        for label, entries in (
+            ("Earlier, not yet on an agenda", self.earlier),
+            ("Later", self.later),
+            ("A future meeting", self.undated),
+        ):
+            for entry in entries:
+                yield label, None, entry
+
+
+def forward_plan_start(*, board: Board, today: dt.date) -> dt.date:
+    """The plan's first month: this month, or the month of a scheduled meeting still waiting from before."""
+    first = (
+        Meeting.objects.filter(board=board, status=Meeting.Status.SCHEDULED, date__lt=today.replace(day=1))
+        .order_by("date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    return (first or today).replace(day=1)
+
+
+def forward_plan_year(*, board: Board, start: dt.date) -> ForwardPlan:
+    """Twelve months of the plan from `start`, in two queries.
+
+    1. Each scheduled meeting in the year gets what `forward_plan_for` gives it (the same rule, applied
+       here in Python so that a year of meetings costs no more queries than one).
+    2. A month without a meeting gets the entries aimed at that month (and annual ones of that month).
+    3. Entries aimed elsewhere are listed as earlier, later or undated; entries for a meeting already
+       held are that meeting's business and are not shown.
+    """
+    start = start.replace(day=1)
+    end = add_months(start, 12)
+    meetings = list(
+        Meeting.objects.filter(board=board, status=Meeting.Status.SCHEDULED, date__gte=start, date__lt=end)
+        .order_by("date", "time", "pk")
+        .only("pk", "date", "time", "board_id", "status")
+    )
+    entries = list(
+        ForwardPlanEntry.objects.filter(board=board)
+        .select_related("target_meeting", "source_action__meeting", "source_action__item")
+        .order_by("topic", "pk")
+    )
+
+    def for_meeting(entry: ForwardPlanEntry, meeting: Meeting) -> bool:  # forward_plan_for's rule
+        month = meeting.date.replace(day=1)
+        return (
+            entry.target_meeting_id == meeting.pk
+            or (entry.target_meeting_id is None and entry.target_month == month)
+            or (
+                entry.recurs_annually
+                and entry.target_month is not None
+                and entry.target_month.month == month.month
+            )
+        )
+
+    slots = [PlanSlot(m.date.replace(day=1), m, [e for e in entries if for_meeting(e, m)]) for m in meetings]
+    placed = {e.pk for slot in slots for e in slot.entries}
+    months_with_meetings = {slot.month for slot in slots}
+    earlier, later, undated = [], [], []
+    by_month: dict[dt.date, list[ForwardPlanEntry]] = {}
+    for entry in entries:
+        target = entry.target_meeting
+        if entry.recurs_annually and entry.target_month is not None:
+            month = dt.date(start.year, entry.target_month.month, 1)
+            month = month if month >= start else dt.date(start.year + 1, month.month, 1)
+            if month not in months_with_meetings:
+                by_month.setdefault(month, []).append(entry)
+            continue
+        if entry.pk in placed or (target is not None and target.status != Meeting.Status.SCHEDULED):
+            continue
+        when = target.date.replace(day=1) if target is not None else entry.target_month
+        if when is None:
+            undated.append(entry)
+        elif when < start:
+            earlier.append(entry)
+        elif when >= end:
+            later.append(entry)
+        else:
+            by_month.setdefault(when, []).append(entry)
+    slots += [PlanSlot(month, None, found) for month, found in by_month.items()]
+    slots.sort(key=lambda s: (s.meeting.date if s.meeting else s.month, s.meeting is None))
+    earlier.sort(key=lambda e: (e.target_month or start, e.topic))
+    later.sort(key=lambda e: (e.target_meeting.date if e.target_meeting else e.target_month or end, e.topic))
+    return ForwardPlan(start, end, slots, earlier, later, undated)
+
+
+@transaction.atomic
+def forward_plan_entry_add(
+    *,
+    board: Board,
+    topic: str,
+    owner_text: str = "",
+    target_meeting: Meeting | None = None,
+    target_month: dt.date | None = None,
+    recurs_annually: bool = False,
+) -> ForwardPlanEntry:
+    """An entry made by hand. Aimed at a meeting, it is aimed at that meeting's month too, so that an
+    annual entry comes round again in that month."""
+    if target_meeting is not None:
+        if target_meeting.board_id != board.pk:
+            raise ValueError("the meeting is another board's")
+        target_month = target_meeting.date.replace(day=1)
+    if recurs_annually and target_month is None:
+        raise ValueError("an entry that recurs every year needs a month")
+    return ForwardPlanEntry.objects.create(
+        board=board,
+        topic=topic.strip()[:300],
+        owner_text=owner_text.strip()[:300],
+        target_meeting=target_meeting,
+        target_month=target_month.replace(day=1) if target_month else None,
+        recurs_annually=recurs_annually,
+    )
+
+
+def forward_plan_entry_remove(*, entry: ForwardPlanEntry) -> None:
+    """Off the plan. Agenda items already drafted from it stay on their agendas."""
+    entry.delete()
+
+
+def next_meeting_suggestion(*, board: Board) -> dt.date | None:
+    """The next meeting date the latest held meeting's minutes give, unless it is scheduled already."""
+    latest = (
+        Meeting.objects.filter(board=board)
+        .exclude(status=Meeting.Status.SCHEDULED)
+        .order_by("-date")
+        .only("next_meeting_date")
+        .first()
+    )
+    date = latest.next_meeting_date if latest else None
+    if date is None or Meeting.objects.filter(board=board, date=date).exists():
+        return None
+    return date
+
+
+@transaction.atomic
+def agenda_for(*, meeting: Meeting) -> list[AgendaEntry]:
+    """A scheduled meeting's agenda, drafted on first sight (`agenda_draft`); one drafter at a time."""
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()  # two first views draft once
+    if meeting.status == Meeting.Status.SCHEDULED:
+        return agenda_draft(meeting=meeting)
+    return list(meeting.agenda.select_related("source").order_by("position"))
+
+
+def _lock_agenda(meeting_id: int) -> list[AgendaEntry]:
+    Meeting.objects.select_for_update().filter(pk=meeting_id).first()  # moves and removals one at a time
+    return list(AgendaEntry.objects.filter(meeting_id=meeting_id).order_by("position", "pk"))
+
+
+@transaction.atomic
+def agenda_entry_add(*, meeting: Meeting, title: str, presenter: str = "", papers: str = "") -> AgendaEntry:
+    """A new item, placed before 'Any other business' when that closes the agenda."""
+    agenda = _lock_agenda(meeting.pk)
+    at = len(agenda) - 1 if agenda and agenda[-1].kind == AgendaEntry.Kind.AOB else len(agenda)
+    entry = AgendaEntry.objects.create(
+        meeting=meeting,
+        position=at + 1,
+        title=title.strip()[:300],
+        presenter=presenter.strip()[:200],
+        papers=papers.strip()[:300],
+        kind=AgendaEntry.Kind.OTHER,
+    )
+    agenda.insert(at, entry)
+    _renumber(agenda)
+    return entry
+
+
+def _renumber(entries: list[AgendaEntry]) -> None:
+    """Positions 1, 2, 3... in the given order, writing only the rows whose number changes."""
+    changed = []
+    for n, entry in enumerate(entries, start=1):
+        if entry.position != n:
+            entry.position = n
+            changed.append(entry)
+    if changed:
+        AgendaEntry.objects.bulk_update(changed, ["position"])
+
+
+@transaction.atomic
+def agenda_entry_update(*, entry: AgendaEntry, title: str, presenter: str, papers: str) -> AgendaEntry:
+    entry.title, entry.presenter, entry.papers = (
+        title.strip()[:300],
+        presenter.strip()[:200],
+        papers.strip()[:300],
+    )
+    entry.save(update_fields=["title", "presenter", "papers"])
+    return entry
+
+
+@transaction.atomic
+def agenda_entry_move(*, entry: AgendaEntry, by: int) -> None:
+    """Up (-1) or down (+1) one place; at the top or the bottom, nothing moves."""
+    agenda = _lock_agenda(entry.meeting_id)
+    index = next((i for i, e in enumerate(agenda) if e.pk == entry.pk), None)
+    if index is None:
+        return  # removed meanwhile
+    target = index + (1 if by > 0 else -1)
+    if 0 <= target < len(agenda):
+        agenda[index], agenda[target] = agenda[target], agenda[index]
+    _renumber(agenda)
+
+
+@transaction.atomic
+def agenda_entry_remove(*, entry: AgendaEntry) -> None:
+    agenda = _lock_agenda(entry.meeting_id)
+    AgendaEntry.objects.filter(pk=entry.pk).delete()
+    _renumber([e for e in agenda if e.pk != entry.pk])
+
+
+def calendar_feed_for(*, person: Person) -> CalendarFeed | None:
+    return CalendarFeed.objects.filter(person=person, revoked_at=None).order_by("-created_at").first()
+
+
+@transaction.atomic
+def calendar_feed_create(*, person: Person) -> CalendarFeed:
+    """A new private address; the old one, if any, stops working."""
+    calendar_feed_revoke(person=person)
+    return CalendarFeed.objects.create(person=person, token=secrets.token_urlsafe(32))
+
+
+def calendar_feed_revoke(*, person: Person) -> int:
+    return CalendarFeed.objects.filter(person=person, revoked_at=None).update(revoked_at=timezone.now())
+
+
+_TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")  # secrets.token_urlsafe(32) gives 43 of these
+
+
+def calendar_feed_person(*, token: str) -> Person | None:
+    """Whose calendar a token opens: nobody's when it is unknown or revoked, or when its person is no
+    longer a signed-in user of their partnership."""
+    if not _TOKEN.fullmatch(token):
+        return None  # not one we issued (and a NUL byte would upset PostgreSQL)
+    feed = (
+        CalendarFeed.objects.filter(token=token, revoked_at=None, person__user__is_active=True)
+        .select_related("person__user")
+        .first()
+    )
+    if feed is None:
+        return None
+    person = feed.person
+    if not PartnershipRole.objects.filter(user=person.user, partnership_id=person.partnership_id).exists():
+        return None
+    return person
+
+
+def calendar_of(*, person: Person) -> tuple[QuerySet[Meeting], QuerySet[Action]]:
+    """The meetings of the person's boards, and their own open actions that have a deadline."""
+    meetings = (
+        Meeting.objects.filter(board__memberships__person=person, board__partnership_id=person.partnership_id)
+        .select_related("board")
+        .order_by("date", "pk")
+    )
+    actions = (
+        Action.objects.filter(owner_people=person, status__in=OPEN_STATUSES)
+        .filter(Q(due_date__isnull=False) | Q(due_meeting__isnull=False))
+        .select_related("meeting__board", "item", "due_meeting")
+        .order_by("pk")
+    )
+    return meetings, actions

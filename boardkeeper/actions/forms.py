@@ -1,0 +1,119 @@
+"""Forms of the action log: its filters (a GET form) and an action's update."""
+
+from __future__ import annotations
+
+from typing import Any, cast
+
+from django import forms
+from django.http import QueryDict
+
+from boardkeeper.actions.models import Action
+from boardkeeper.directory.models import Board, Partnership, Person
+from boardkeeper.meetings.models import Meeting
+
+SORTS = [
+    ("oldest", "Oldest first"),
+    ("newest", "Newest first"),
+    ("due", "Due soonest first"),
+]
+
+
+class LogFilterForm(forms.Form):
+    """What the log shows. Choices are read once here (two queries) and cleaned by lookup, not by query."""
+
+    owner = forms.ChoiceField(label="Owner", required=False)
+    status = forms.MultipleChoiceField(label="Status", choices=Action.Status.choices, required=False)
+    raised = forms.ChoiceField(label="Raised at", required=False)
+    overdue = forms.BooleanField(label="Overdue only", required=False)
+    sort = forms.ChoiceField(label="Sort by", choices=SORTS, required=False)
+
+    def __init__(self, data: Any, *, partnership: Partnership, board: Board | None = None):
+        super().__init__(data)
+        people = Person.objects.filter(partnership=partnership).select_related("organisation")
+        meetings = Meeting.objects.filter(board__partnership=partnership).select_related("board")
+        if board is not None:
+            meetings = meetings.filter(board=board)
+        self.people = {str(p.pk): p for p in people.order_by("full_name", "pk")}
+        self.meetings = {str(m.pk): m for m in meetings.order_by("-date", "board__name")}
+        owner, raised = (
+            cast(forms.ChoiceField, self.fields["owner"]),
+            cast(forms.ChoiceField, self.fields["raised"]),
+        )
+        owner.choices = [("", "Anyone")] + [
+            (pk, f"{p.full_name} ({p.organisation.name})" if p.organisation else p.full_name)
+            for pk, p in self.people.items()
+        ]
+        raised.choices = [("", "Any meeting")] + [
+            (pk, f"{m.date:%-d %B %Y}" if board is not None else f"{m.board.name}, {m.date:%-d %B %Y}")
+            for pk, m in self.meetings.items()
+        ]
+        owner.error_messages["invalid_choice"] = "Choose an owner from the list."
+        raised.error_messages["invalid_choice"] = "Choose a meeting from the list."
+        self.fields["status"].error_messages["invalid_choice"] = "Choose statuses from the list."
+        self.fields["sort"].error_messages["invalid_choice"] = "Choose an order from the list."
+
+    def filters(self) -> dict[str, Any]:
+        """The valid filters, as services.action_log takes them; a bad value is dropped (and reported)."""
+        self.is_valid()
+        data = self.cleaned_data
+        return {
+            "owner": self.people.get(data.get("owner") or ""),
+            "statuses": data.get("status") or [],
+            "raised_at": self.meetings.get(data.get("raised") or ""),
+        }
+
+    @property
+    def sort_order(self) -> str:
+        self.is_valid()
+        return self.cleaned_data.get("sort") or "oldest"
+
+    @property
+    def overdue_only(self) -> bool:
+        self.is_valid()
+        return bool(self.cleaned_data.get("overdue"))
+
+
+class ActionUpdateForm(forms.Form):
+    """Progress on one action: its status, a note, and the version of the action the page showed."""
+
+    status = forms.ChoiceField(
+        label="Status",
+        choices=Action.Status.choices,
+        widget=forms.RadioSelect,
+        error_messages={"required": "Choose the status of the action."},
+    )
+    note = forms.CharField(
+        label="Progress note",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea,
+        help_text="What has been done, for example ‘examples shared with JG on 3 March’.",
+        error_messages={"max_length": "Progress note must be 2,000 characters or fewer."},
+    )
+    version = forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={
+            "required": "This page is out of date: open the action again.",
+            "invalid": "This page is out of date: open the action again.",
+            "min_value": "This page is out of date: open the action again.",
+        },
+    )
+
+    def __init__(self, data: Any = None, *, action: Action):
+        super().__init__(data, initial={"status": action.status, "version": action.version})
+        self.action = action
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        status = cleaned.get("status")
+        if status == self.action.status and not (cleaned.get("note") or "").strip():
+            self.add_error("note", "Write a progress note, or choose a different status.")
+        return cleaned
+
+    def with_version(self, action: Action) -> ActionUpdateForm:
+        """The same form, as typed, for the action as it now is: submitting it again is not stale."""
+        data = QueryDict(mutable=True)
+        data.update(self.data)
+        data["version"] = str(action.version)
+        return ActionUpdateForm(data, action=action)

@@ -1,0 +1,124 @@
+"""Forms of the forward plan, the agenda and the next meeting."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django import forms
+
+from boardkeeper.actions.services import add_months
+from boardkeeper.directory.models import Board
+from boardkeeper.meetings.models import Meeting
+
+DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d %b %Y"]
+PLAN_MONTHS = 24  # how far ahead an entry can be aimed by hand
+
+
+class ForwardPlanEntryForm(forms.Form):
+    """An entry added by hand: what, for when (a scheduled meeting, a month, or a future meeting), who."""
+
+    topic = forms.CharField(
+        label="Topic",
+        max_length=300,
+        error_messages={
+            "required": "Enter the topic.",
+            "max_length": "Topic must be 300 characters or fewer.",
+        },
+    )
+    target = forms.ChoiceField(
+        label="Meeting or month",
+        required=False,
+        help_text="A scheduled meeting, or a month when no meeting is scheduled yet.",
+        error_messages={"invalid_choice": "Choose a meeting or month from the list."},
+    )
+    owner = forms.CharField(
+        label="Owner",
+        required=False,
+        max_length=300,
+        help_text="Who brings it, for example ‘Head of Service, Children’s Social Care’.",
+        error_messages={"max_length": "Owner must be 300 characters or fewer."},
+    )
+    recurs = forms.BooleanField(label="This comes round every year", required=False)
+
+    def __init__(self, data: Any = None, *, meetings: list[Meeting], start: dt.date):
+        super().__init__(data)
+        self.meetings = {f"meeting:{m.pk}": m for m in meetings}
+        self.months = {
+            f"month:{month:%Y-%m}": month for month in (add_months(start, n) for n in range(PLAN_MONTHS))
+        }
+        self.fields["target"].choices = [  # type: ignore[attr-defined]
+            ("", "A future meeting (no date yet)"),
+            ("Scheduled meetings", [(k, f"Meeting on {m.date:%-d %B %Y}") for k, m in self.meetings.items()]),
+            ("Months", [(k, f"{month:%B %Y}") for k, month in self.months.items()]),
+        ]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("recurs") and not cleaned.get("target") and "target" not in self.errors:
+            self.add_error("target", "Choose the meeting or month of an entry that comes round every year.")
+        return cleaned
+
+    def target_meeting(self) -> Meeting | None:
+        return self.meetings.get(self.cleaned_data.get("target") or "")
+
+    def target_month(self) -> dt.date | None:
+        return self.months.get(self.cleaned_data.get("target") or "")
+
+
+class ScheduleMeetingForm(forms.Form):
+    date = forms.DateField(
+        label="Date of the next meeting",
+        input_formats=DATE_FORMATS,
+        help_text="For example, 11/03/2022",
+        error_messages={
+            "required": "Enter the date of the next meeting.",
+            "invalid": "Enter a real date, for example 11/03/2022.",
+        },
+    )
+
+    def __init__(self, data: Any = None, *, board: Board, suggestion: dt.date | None = None):
+        super().__init__(data, initial={"date": f"{suggestion:%d/%m/%Y}" if suggestion else ""})
+        self.board = board
+
+    def clean_date(self) -> dt.date:
+        date: dt.date = self.cleaned_data["date"]
+        held = (
+            Meeting.objects.filter(board=self.board, date=date)
+            .exclude(status=Meeting.Status.SCHEDULED)
+            .exists()
+        )
+        if held:
+            raise forms.ValidationError(
+                f"The board already met on {date:%-d %B %Y}. Enter the date of a meeting still to come."
+            )
+        return date
+
+
+class AgendaEntryForm(forms.Form):
+    title = forms.CharField(
+        label="Item",
+        max_length=300,
+        error_messages={"required": "Enter the item.", "max_length": "Item must be 300 characters or fewer."},
+    )
+    presenter = forms.CharField(
+        label="Presenter",
+        required=False,
+        max_length=200,
+        error_messages={"max_length": "Presenter must be 200 characters or fewer."},
+    )
+    papers = forms.CharField(
+        label="Papers",
+        required=False,
+        max_length=300,
+        help_text="For example ‘Report and action plan (paper 3)’.",
+        error_messages={"max_length": "Papers must be 300 characters or fewer."},
+    )
+
+
+class MoveForm(forms.Form):
+    direction = forms.ChoiceField(choices=[("up", "Up"), ("down", "Down")])
+
+    @property
+    def by(self) -> int:
+        return -1 if self.cleaned_data["direction"] == "up" else 1

@@ -1,0 +1,416 @@
+"""Pages of the forward plan and of a meeting's agenda; the exports; the private calendar feed."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_not_required
+from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods
+
+from boardkeeper.accounts.permissions import (
+    Access,
+    get_agenda_entry_for_user,
+    get_board_for_user,
+    get_forward_plan_entry_for_user,
+    get_meeting_for_user,
+    get_own_person_for_user,
+    get_partnership_for_user,
+)
+from boardkeeper.actions import services
+from boardkeeper.actions.forms import LogFilterForm
+from boardkeeper.actions.models import Action, AgendaEntry
+from boardkeeper.actions.plan_forms import (
+    AgendaEntryForm,
+    ForwardPlanEntryForm,
+    MoveForm,
+    ScheduleMeetingForm,
+)
+from boardkeeper.directory.models import Board, Membership
+from boardkeeper.lib import exports
+from boardkeeper.meetings.models import Meeting
+
+CONTENT_TYPES = {
+    "csv": "text/csv; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+    "ics": "text/calendar; charset=utf-8",
+}
+MEETING_HOURS = dt.timedelta(hours=2)  # a meeting's length in the calendar: the minutes give only a start
+FEED_GONE = "This calendar address does not work: it was never issued, or it has been revoked.\n"
+
+
+def attachment(data: bytes, *, filename: str, fmt: str) -> HttpResponse:
+    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
+    response["Cache-Control"] = "private, no-store"  # special category data: no copies on the way
+    return response
+
+
+# The forward plan --------------------------------------------------------------------------------------
+
+
+def _plan_start(request: HttpRequest, board: Board) -> dt.date:
+    """The plan's first month: ?from=YYYY-MM, or this month (or an earlier meeting still scheduled)."""
+    try:
+        return dt.datetime.strptime(request.GET.get("from", ""), "%Y-%m").date()
+    except ValueError:
+        return services.forward_plan_start(board=board, today=timezone.localdate())
+
+
+@require_http_methods(["GET", "POST"])
+def forward_plan(request: HttpRequest, slug: str, board_slug: str) -> HttpResponse:
+    board, access = get_board_for_user(request, slug, board_slug)
+    if request.method == "POST":
+        access.require_edit()
+    start = _plan_start(request, board)
+    scheduled = list(
+        Meeting.objects.filter(board=board, status=Meeting.Status.SCHEDULED, date__gte=start).order_by("date")
+    )
+    form = ForwardPlanEntryForm(request.POST or None, meetings=scheduled, start=start)
+    if request.method == "POST" and form.is_valid():
+        entry = services.forward_plan_entry_add(
+            board=board,
+            topic=form.cleaned_data["topic"],
+            owner_text=form.cleaned_data["owner"],
+            target_meeting=form.target_meeting(),
+            target_month=form.target_month(),
+            recurs_annually=form.cleaned_data["recurs"],
+        )
+        messages.success(request, f"‘{entry.topic}’ is on the forward plan.")
+        return redirect(request.get_full_path())
+    suggestion = services.next_meeting_suggestion(board=board) if access.can_edit else None
+    return render(
+        request,
+        "actions/plan_forward_plan.html",
+        {
+            "access": access,
+            "board": board,
+            "plan": services.forward_plan_year(board=board, start=start),
+            "previous": services.add_months(start, -12),
+            "next": services.add_months(start, 12),
+            "form": form,
+            "schedule_form": ScheduleMeetingForm(board=board, suggestion=suggestion),
+            "schedule_hint": f"The minutes of the last meeting give {suggestion:%-d %B %Y}."
+            if suggestion
+            else "",
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def forward_plan_entry_remove(
+    request: HttpRequest, slug: str, board_slug: str, entry_id: int
+) -> HttpResponse:
+    entry, _access = get_forward_plan_entry_for_user(request, slug, board_slug, entry_id)
+    if request.method == "POST":
+        services.forward_plan_entry_remove(entry=entry)
+        messages.success(request, f"‘{entry.topic}’ is off the forward plan.")
+    return redirect("forward_plan", slug=slug, board_slug=board_slug)  # a GET has nothing to show
+
+
+@require_http_methods(["GET", "POST"])
+def forward_plan_schedule(request: HttpRequest, slug: str, board_slug: str) -> HttpResponse:
+    board, access = get_board_for_user(request, slug, board_slug)
+    access.require_edit()
+    suggestion = services.next_meeting_suggestion(board=board)
+    form = ScheduleMeetingForm(request.POST or None, board=board, suggestion=suggestion)
+    if request.method == "POST" and form.is_valid():
+        meeting = services.schedule_next_meeting(board=board, date=form.cleaned_data["date"])
+        messages.success(
+            request, f"The meeting of {meeting.date:%-d %B %Y} is scheduled. Here is its agenda."
+        )
+        return redirect("agenda", meeting_id=meeting.pk)
+    return render(
+        request,
+        "actions/plan_schedule.html",
+        {
+            "access": access,
+            "board": board,
+            "form": form,
+            "schedule_hint": f"The minutes of the last meeting give {suggestion:%-d %B %Y}."
+            if suggestion
+            else "",
+        },
+    )
+
+
+@require_GET
+def forward_plan_export(request: HttpRequest, slug: str, board_slug: str) -> HttpResponse:
+    board, _access = get_board_for_user(request, slug, board_slug)
+    start = _plan_start(request, board)
+    plan = services.forward_plan_year(board=board, start=start)
+    header = ["When", "Meeting", "Topic", "Owner", "Where it came from", "Every year"]
+    rows: list[list[exports.Cell]] = [
+        [
+            when,
+            meeting.date if meeting else None,
+            entry.topic,
+            entry.owner_text,
+            _source_of(entry.source_action),
+            "Yes" if entry.recurs_annually else "",
+        ]
+        for when, meeting, entry in plan.rows()
+    ]
+    data = exports.table_xlsx("Forward plan", header, rows)
+    return attachment(data, filename=f"{board.slug}-forward-plan-{start:%Y-%m}.xlsx", fmt="xlsx")
+
+
+def _source_of(action: Action | None) -> str:
+    if action is None:
+        return "Added by hand"
+    item = f", item {action.item.number}" if action.item and action.item.number else ""
+    return f"Action of the meeting of {action.meeting.date:%-d %B %Y}{item}: {action.text}"
+
+
+# The agenda --------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting, access = get_meeting_for_user(request, meeting_id)
+    if request.method == "POST":
+        access.require_edit()
+    form = AgendaEntryForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        entry = services.agenda_entry_add(meeting=meeting, **form.cleaned_data)
+        messages.success(request, f"‘{entry.title}’ is on the agenda as item {entry.position}.")
+        return redirect(reverse("agenda", args=[meeting.pk]) + f"#entry-{entry.pk}")
+    entries = services.agenda_for(meeting=meeting)
+    return render(
+        request,
+        "actions/agenda.html",
+        {
+            "access": access,
+            "meeting": meeting,
+            "entries": entries,
+            "has_action_log": any(e.kind == AgendaEntry.Kind.ACTION_LOG for e in entries),
+            # a held meeting's agenda is kept as it was; one never drafted is not started afterwards
+            "editable": access.can_edit and (meeting.status == Meeting.Status.SCHEDULED or bool(entries)),
+            "open_actions": services.open_actions_before(meeting).select_related("due_meeting"),
+            "form": form,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def agenda_entry(request: HttpRequest, meeting_id: int, entry_id: int) -> HttpResponse:
+    entry, access = get_agenda_entry_for_user(request, meeting_id, entry_id)
+    form = AgendaEntryForm(
+        request.POST or None,
+        initial={"title": entry.title, "presenter": entry.presenter, "papers": entry.papers},
+    )
+    if request.method == "POST" and form.is_valid():
+        services.agenda_entry_update(entry=entry, **form.cleaned_data)
+        messages.success(request, f"Item {entry.position} is changed.")
+        return redirect(reverse("agenda", args=[meeting_id]) + f"#entry-{entry.pk}")
+    return render(
+        request,
+        "actions/agenda_entry.html",
+        {"access": access, "meeting": entry.meeting, "entry": entry, "form": form},
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def agenda_entry_move(request: HttpRequest, meeting_id: int, entry_id: int) -> HttpResponse:
+    entry, _access = get_agenda_entry_for_user(request, meeting_id, entry_id)
+    form = MoveForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.agenda_entry_move(entry=entry, by=form.by)
+    return redirect(reverse("agenda", args=[meeting_id]) + f"#entry-{entry.pk}")
+
+
+@require_http_methods(["GET", "POST"])
+def agenda_entry_remove(request: HttpRequest, meeting_id: int, entry_id: int) -> HttpResponse:
+    entry, _access = get_agenda_entry_for_user(request, meeting_id, entry_id)
+    if request.method == "POST":
+        services.agenda_entry_remove(entry=entry)
+        messages.success(request, f"‘{entry.title}’ is off the agenda.")
+    return redirect("agenda", meeting_id=meeting_id)
+
+
+@require_GET
+def agenda_export(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    meeting, _access = get_meeting_for_user(request, meeting_id)
+    entries = services.agenda_for(meeting=meeting)
+    open_actions = services.open_actions_before(meeting)
+    rows: list[exports.FourColumnRow] = []
+    for entry in entries:
+        lines = [entry.title]
+        lines += [f"Presenter: {entry.presenter}"] if entry.presenter else []
+        lines += [f"Papers: {entry.papers}"] if entry.papers else []
+        rows.append(
+            exports.FourColumnRow(item=str(entry.position), discussion="\n".join(lines), heading=True)
+        )
+        if entry.kind == AgendaEntry.Kind.ACTION_LOG:
+            rows += [
+                exports.FourColumnRow(
+                    discussion=_raised(action),
+                    action=action.text,
+                    owner=", ".join(services.action_owner_names(action)),
+                )
+                for action in open_actions
+            ]
+    when = f"{meeting.date:%A %-d %B %Y}" + (f", {meeting.time:%H:%M}" if meeting.time else "")
+    data = exports.four_column_docx(
+        title=f"{meeting.board.name}: agenda",
+        lines=[meeting.board.partnership.name, when + (f", {meeting.location}" if meeting.location else "")],
+        rows=rows,
+    )
+    filename = f"{meeting.board.slug}-agenda-{meeting.date:%Y-%m-%d}.docx"
+    return attachment(data, filename=filename, fmt="docx")
+
+
+def _raised(action: Action) -> str:
+    item = f", item {action.item.number}" if action.item and action.item.number else ""
+    return f"Raised {action.meeting.date:%-d %B %Y}{item}. {action.get_status_display()}."
+
+
+# The action log's exports ------------------------------------------------------------------------------
+
+
+@require_GET
+def board_actions_export(request: HttpRequest, slug: str, board_slug: str, fmt: str) -> HttpResponse:
+    board, access = get_board_for_user(request, slug, board_slug)
+    return _log_export(request, access=access, board=board, fmt=fmt)
+
+
+@require_GET
+def partnership_actions_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    access = get_partnership_for_user(request, slug)
+    return _log_export(request, access=access, board=None, fmt=fmt)
+
+
+def _log_export(request: HttpRequest, *, access: Access, board: Board | None, fmt: str) -> HttpResponse:
+    """The log as its page shows it for the same query string (every page of it, not just the first)."""
+    today = timezone.localdate()
+    form = LogFilterForm(request.GET, partnership=access.partnership, board=board)
+    actions = services.action_log_sorted(
+        partnership=access.partnership,
+        board=board,
+        overdue_on=today if form.overdue_only else None,
+        sort=form.sort_order,
+        **form.filters(),
+    )
+    with_board = board is None
+    rows = list(action_rows(actions))
+    name = f"{access.partnership.slug}-{board.slug}" if board else access.partnership.slug
+    filename = f"{name}-actions-{today:%Y-%m-%d}.{fmt}"
+    if fmt == "csv":
+        data = exports.action_log_csv(rows, with_board=with_board)
+    elif fmt == "xlsx":
+        data = exports.action_log_xlsx(rows, with_board=with_board)
+    else:
+        data = exports.four_column_docx(
+            title=f"{board.name if board else access.partnership.name}: action log",
+            lines=[access.partnership.name, f"As at {today:%-d %B %Y}. {len(rows)} actions."],
+            rows=exports.action_log_four_columns(rows, with_board=with_board),
+        )
+    return attachment(data, filename=filename, fmt=fmt)
+
+
+def action_rows(actions: Iterable[Action]) -> Iterable[exports.ActionRow]:
+    for number, action in enumerate(actions, start=1):
+        due: dt.date | str = action.due_date or (
+            f"Meeting of {action.due_meeting.date:%-d %B %Y}" if action.due_meeting else action.due_text
+        )
+        yield exports.ActionRow(
+            number=number,
+            item=str(action.item) if action.item else "",
+            action=action.text,
+            owners=", ".join(services.action_owner_names(action)),
+            raised_at=action.meeting.date,
+            due=due,
+            status=action.get_status_display(),
+            board=action.meeting.board.name,
+        )
+
+
+# The calendar ------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def my_calendar(request: HttpRequest) -> HttpResponse:
+    own = get_own_person_for_user(request)
+    if own is None:
+        return render(request, "actions/plan_my_calendar.html", {"person": None})
+    person, access = own
+    if request.method == "POST":
+        services.calendar_feed_create(person=person)
+        messages.success(
+            request, "Your calendar address is ready. Any address you had before no longer works."
+        )
+        return redirect("my_calendar")
+    feed = services.calendar_feed_for(person=person)
+    url = request.build_absolute_uri(reverse("calendar_feed", args=[feed.token])) if feed else ""
+    return render(
+        request,
+        "actions/plan_my_calendar.html",
+        {
+            "access": access,
+            "person": person,
+            "boards": [m.board for m in Membership.objects.filter(person=person).select_related("board")],
+            "feed": feed,
+            "url": url,
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def my_calendar_revoke(request: HttpRequest) -> HttpResponse:
+    own = get_own_person_for_user(request)
+    if request.method == "POST" and own is not None and services.calendar_feed_revoke(person=own[0]):
+        messages.success(request, "Your calendar address no longer works.")
+    return redirect("my_calendar")
+
+
+@login_not_required  # the token is the secret: calendar programs cannot sign in
+@require_GET
+def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
+    person = services.calendar_feed_person(token=token)
+    if person is None:
+        return HttpResponseNotFound(FEED_GONE, content_type="text/plain; charset=utf-8")
+    meetings, actions = services.calendar_of(person=person)
+    events = [_meeting_event(request, m) for m in meetings]
+    events += [_deadline_event(request, a) for a in actions]
+    body = exports.calendar_ics(events, name=f"Boardkeeper: {person.full_name}", now=timezone.now())
+    response = HttpResponse(body, content_type=CONTENT_TYPES["ics"])
+    response["Cache-Control"] = "private, no-store"
+    response["X-Robots-Tag"] = "noindex"
+    return response
+
+
+def _meeting_event(request: HttpRequest, meeting: Meeting) -> exports.CalendarEvent:
+    start: dt.date | dt.datetime = meeting.date
+    if meeting.time is not None:
+        start = timezone.make_aware(dt.datetime.combine(meeting.date, meeting.time))
+    url = request.build_absolute_uri(reverse("meeting", args=[meeting.pk]))
+    return exports.CalendarEvent(
+        uid=f"meeting-{meeting.pk}@boardkeeper",
+        summary=f"{meeting.board.name} meeting",
+        start=start,
+        end=start + MEETING_HOURS if isinstance(start, dt.datetime) else None,
+        location=meeting.location,
+        description=f"{meeting.title or meeting.board.name}. {meeting.get_status_display()}.\n{url}",
+        url=url,
+    )
+
+
+def _deadline_event(request: HttpRequest, action: Action) -> exports.CalendarEvent:
+    dates = [d for d in (action.due_date, action.due_meeting.date if action.due_meeting else None) if d]
+    url = request.build_absolute_uri(reverse("action", args=[action.pk]))
+    raised = f"Raised at the {action.meeting.board.name} meeting of {action.meeting.date:%-d %B %Y}"
+    return exports.CalendarEvent(
+        uid=f"action-{action.pk}-due@boardkeeper",
+        summary=f"Action due: {action.text[:120]}",
+        start=min(dates),
+        description=f"{action.text}\n{raised}. {action.get_status_display()}.\n{url}",
+        url=url,
+        busy=False,
+    )

@@ -1,0 +1,277 @@
+"""Pages of the action log: a board's and a partnership's log, 'My actions', and one action with its history."""
+
+from __future__ import annotations
+
+import datetime as dt
+from bisect import bisect_right
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+from django.contrib import messages
+from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
+from django.db.models import Count, QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.cache import patch_vary_headers
+from django.views.decorators.http import require_GET, require_http_methods
+
+from boardkeeper.accounts.permissions import (
+    Access,
+    get_action_for_user,
+    get_board_for_user,
+    get_own_person_for_user,
+    get_partnership_for_user,
+    may_update_action,
+    partnerships_for_user,
+    signed_in_user,
+)
+from boardkeeper.actions import services
+from boardkeeper.actions.forms import ActionUpdateForm, LogFilterForm
+from boardkeeper.actions.models import Action, ActionUpdate
+from boardkeeper.directory.models import Board, Partnership
+from boardkeeper.meetings.models import Meeting
+
+PAGE_SIZE = 200
+AMBER_WITHIN = dt.timedelta(days=14)  # due this soon: amber
+AMBER_AFTER_MEETINGS = 2  # no due date, and the board has met this many times since: amber
+
+
+@dataclass(frozen=True, slots=True)
+class Flag:
+    """Red, amber or green, and why: the colour is never the only thing that tells."""
+
+    colour: str  # red | amber | green
+    reason: str
+
+    @property
+    def tag(self) -> str:
+        return {"red": "govuk-tag--red", "amber": "govuk-tag--yellow", "green": "govuk-tag--green"}[
+            self.colour
+        ]
+
+
+@dataclass(frozen=True, slots=True)
+class Row:
+    action: Action
+    flag: Flag
+
+
+@dataclass(frozen=True, slots=True)
+class HistoryEntry:
+    update: ActionUpdate
+    who: str
+
+
+def history_of(action: Action) -> list[HistoryEntry]:
+    """The action's updates, oldest first, each with its author as the directory knows them."""
+    entries = []
+    for update in ActionUpdate.objects.filter(action=action).select_related("author__person"):
+        author = update.author
+        person = getattr(author, "person", None)  # None when the account is linked to nobody
+        if author is None:
+            who = "A deleted account"
+        elif person is not None:
+            who = person.full_name
+        else:
+            who = author.get_full_name() or author.username
+        entries.append(HistoryEntry(update, who))
+    return entries
+
+
+class MeetingsHeld:
+    """The meetings each board has held up to today, read in one query, so a flag costs no query."""
+
+    def __init__(self, meetings: QuerySet[Meeting], today: dt.date):
+        self.dates: dict[int, list[dt.date]] = defaultdict(list)
+        self.latest: dict[int, Meeting] = {}  # board id: its latest meeting held
+        for meeting in meetings.filter(date__lte=today).order_by("date", "pk").only("pk", "board_id", "date"):
+            self.dates[meeting.board_id].append(meeting.date)
+            self.latest[meeting.board_id] = meeting
+
+    def since(self, board_id: int, date: dt.date) -> int:
+        """How many meetings the board has held after `date`."""
+        dates = self.dates.get(board_id, [])
+        return len(dates) - bisect_right(dates, date)
+
+
+def due_of(action: Action) -> dt.date | None:
+    """The date an action is due: its due date, or its due meeting's day; the earlier if it has both
+    (as services.action_log's overdue filter reads it)."""
+    dates = [d for d in (action.due_date, action.due_meeting.date if action.due_meeting else None) if d]
+    return min(dates, default=None)
+
+
+def flag_for(action: Action, *, today: dt.date, meetings_since: int) -> Flag:
+    """The RAG flag.
+
+    1. Done or dropped: green (nothing left to chase).
+    2. Open (open, in progress, carried forward) and due before today: red.
+    3. Open and due within 14 days: amber.
+    4. Open with no due date or meeting, and the board has met twice or more since it was raised
+       (carried through more than one meeting): amber.
+    5. Otherwise: green, on track.
+    """
+    if action.status == Action.Status.DONE:
+        return Flag("green", "Done")
+    if action.status == Action.Status.DROPPED:
+        return Flag("green", "Dropped")
+    due = due_of(action)
+    if due is not None and due < today:
+        return Flag("red", "Overdue")
+    if due is not None and due <= today + AMBER_WITHIN:
+        return Flag("amber", "Due today" if due == today else "Due within 14 days")
+    if due is None and meetings_since >= AMBER_AFTER_MEETINGS:
+        return Flag("amber", f"No due date; open through {meetings_since} meetings")
+    return Flag("green", "On track")
+
+
+def rows_of(actions: Iterable[Action], held: MeetingsHeld, today: dt.date) -> list[Row]:
+    return [
+        Row(a, flag_for(a, today=today, meetings_since=held.since(a.board_id, a.meeting.date)))
+        for a in actions
+    ]
+
+
+def _status_counts(actions: QuerySet[Action]) -> list[tuple[str, str, int]]:
+    """(status, label, number) for every status, in the order of Action.Status: one query."""
+    found = dict(
+        actions.prefetch_related(None).order_by().values_list("status").annotate(n=Count("pk", distinct=True))
+    )
+    return [(value, label, found.get(value, 0)) for value, label in Action.Status.choices]
+
+
+def _action_log(request: HttpRequest, *, access: Access, board: Board | None) -> HttpResponse:
+    partnership: Partnership = access.partnership
+    today = timezone.localdate()
+    form = LogFilterForm(request.GET, partnership=partnership, board=board)
+    filters = form.filters()
+    overdue_on = today if form.overdue_only else None
+    actions = services.action_log_sorted(
+        partnership=partnership, board=board, overdue_on=overdue_on, sort=form.sort_order, **filters
+    )
+    # the counts by status within the other filters: what choosing a status would show
+    counts = _status_counts(
+        services.action_log(
+            partnership=partnership,
+            board=board,
+            owner=filters["owner"],
+            raised_at=filters["raised_at"],
+            overdue_on=overdue_on,
+        )
+    )
+    page = Paginator(actions, PAGE_SIZE).get_page(request.GET.get("page"))
+    meetings = (
+        Meeting.objects.filter(board=board)
+        if board
+        else Meeting.objects.filter(board__partnership=partnership)
+    )
+    held = MeetingsHeld(meetings, today)
+    # htmx asks for the results alone when a filter changes; a history restore needs the whole page
+    fragment = bool(request.headers.get("HX-Request")) and not request.headers.get(
+        "HX-History-Restore-Request"
+    )
+    context = {
+        "access": access,
+        "board": board,
+        "show_board": board is None,
+        "form": form,
+        "narrowed": bool(overdue_on or filters["owner"] or filters["raised_at"]),
+        "page": page,
+        "page_links": list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
+        "rows": rows_of(page.object_list, held, today),
+        "counts": counts,
+        "total": sum(n for _, _, n in counts),
+        "latest_meeting": held.latest.get(board.pk) if board else None,
+        "fragment": fragment,
+    }
+    response = render(request, "actions/_log_results.html" if fragment else "actions/log.html", context)
+    patch_vary_headers(response, ["HX-Request"])
+    return response
+
+
+@require_GET
+def board_actions(request: HttpRequest, slug: str, board_slug: str) -> HttpResponse:
+    board, access = get_board_for_user(request, slug, board_slug)
+    return _action_log(request, access=access, board=board)
+
+
+@require_GET
+def partnership_actions(request: HttpRequest, slug: str) -> HttpResponse:
+    access = get_partnership_for_user(request, slug)
+    return _action_log(request, access=access, board=None)
+
+
+@require_GET
+def my_actions(request: HttpRequest) -> HttpResponse:
+    own = get_own_person_for_user(request)
+    if own is None:
+        return render(
+            request, "actions/my_actions.html", {"person": None, "roles": partnerships_for_user(request)}
+        )
+    person, access = own
+    today = timezone.localdate()
+    actions = services.action_log(partnership=access.partnership, owner=person)
+    held = MeetingsHeld(Meeting.objects.filter(board__partnership=access.partnership), today)
+    rows = rows_of(actions, held, today)
+    return render(
+        request,
+        "actions/my_actions.html",
+        {
+            "access": access,
+            "person": person,
+            "open_rows": [r for r in rows if r.action.status in services.OPEN_STATUSES],
+            "closed_rows": [r for r in rows if r.action.status not in services.OPEN_STATUSES],
+        },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action(request: HttpRequest, action_id: int) -> HttpResponse:
+    action, access = get_action_for_user(request, action_id)
+    user = signed_in_user(request)
+    may_update = may_update_action(access, action, user)
+    if request.method == "POST" and not may_update:
+        raise PermissionDenied("Only the action's owners and the business team can update it.")
+    form = ActionUpdateForm(request.POST if request.method == "POST" else None, action=action)
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.action_update(
+                action=action,
+                user=user,
+                version=form.cleaned_data["version"],
+                status=form.cleaned_data["status"],
+                note=form.cleaned_data["note"],
+            )
+        except services.StaleEdit as exc:
+            # nothing saved: show the action as it now is, and the form as they typed it, on its new version
+            stale = True
+            action.status, action.version = exc.current.status, exc.current.version
+            form = form.with_version(action)
+        else:
+            messages.success(
+                request, f"Your update was saved. The action is {action.get_status_display().lower()}."
+            )
+            return redirect("action", action_id=action.pk)
+    history = history_of(action)
+    today = timezone.localdate()
+    held = MeetingsHeld(Meeting.objects.filter(board=action.board_id), today)
+    return render(
+        request,
+        "actions/action.html",
+        {
+            "access": access,
+            "action": action,
+            "flag": flag_for(
+                action, today=today, meetings_since=held.since(action.board_id, action.meeting.date)
+            ),
+            "history": history,
+            "latest": history[-1] if history else None,
+            "may_update": may_update,
+            "form": form,
+            "stale": stale,
+        },
+    )
