@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -269,9 +270,12 @@ def _write(
             CaseMention(item=item, pseudonym=c[:100]) for c in it.get("case_mentions", [])
         )
     actions = 0
+    earlier = _open_actions_of_earlier_meetings(board, date)
     for position, a in enumerate(minutes.get("actions", [])):
         if a["origin"] == "prose" and position not in commitments:
             continue  # a commitment found in the discussion joins the log only when the person importing says so
+        if a["origin"] == "action_table" and _update_from_log(a, earlier, meeting, user):
+            continue  # the action log of these minutes closes or carries an action already on record
         action = Action.objects.create(
             board=board,
             meeting=meeting,
@@ -307,6 +311,53 @@ def _write(
     doc.file.save(pending.sha256, ContentFile(data), save=False)
     doc.save()
     return ImportResult(meeting, created, matched, actions)
+
+
+_LOG_STATUSES = [
+    (re.compile(r"\b(done|complete|completed|closed|achieved)\b", re.I), Action.Status.DONE),
+    (re.compile(r"\b(dropped|withdrawn|cancelled|no longer)\b", re.I), Action.Status.DROPPED),
+    (re.compile(r"\b(carried|carry)\s+forward\b", re.I), Action.Status.CARRIED_FORWARD),
+    (re.compile(r"\b(ongoing|in\s+progress|progressing|started)\b", re.I), Action.Status.IN_PROGRESS),
+]
+
+
+def _open_actions_of_earlier_meetings(board: Board, date: dt.date) -> dict[str, Action]:
+    open_ = Action.objects.filter(
+        board=board,
+        meeting__date__lt=date,
+        status__in=[Action.Status.OPEN, Action.Status.IN_PROGRESS, Action.Status.CARRIED_FORWARD],
+    )
+    return {_norm(a.text): a for a in open_}
+
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", " ", text.casefold()).strip()
+
+
+def _update_from_log(a: dict[str, Any], earlier: dict[str, Action], meeting: Meeting, user: User) -> bool:
+    """A row of these minutes' action log that is an action already on record: its status moves on.
+
+    The row is matched by its words (a number alone is not trusted across meetings). 'Done' closes
+    the action, 'carried forward' carries it, 'ongoing' puts it in progress; the change goes into the
+    action's history, citing these minutes.
+    """
+    action = earlier.get(_norm(a["text"]))
+    if action is None:
+        return False
+    status_text = a.get("status") or ""
+    new = next((status for pattern, status in _LOG_STATUSES if pattern.search(status_text)), None)
+    if new and new != action.status:
+        from boardkeeper.actions.models import ActionUpdate
+
+        ActionUpdate.objects.create(
+            action=action,
+            author=user,
+            status_from=action.status,
+            status_to=new,
+            note=f"From the minutes of {meeting.date:%-d %B %Y}: {status_text}"[:2000],
+        )
+        Action.objects.filter(pk=action.pk).update(status=new, version=action.version + 1)
+    return True
 
 
 def _membership_role(p: dict[str, Any]) -> str:

@@ -83,3 +83,22 @@ def test_a_second_meeting_recognises_the_same_people(cast: Cast) -> None:
     assert Person.objects.filter(full_name__in=["Pete Hill", "P Hill"]).count() == 1
     action = Action.objects.get(meeting=result.meeting)
     assert [p.full_name for p in action.owner_people.all()] == ["Pete Hill"]
+
+
+def test_the_next_minutes_action_log_closes_and_carries_actions_on_record(cast: Cast) -> None:
+    services.import_file(board=cast.board, user=cast.manager, name="a.docx", data=SEED_DOCX.read_bytes())
+    march = (
+        b"Warwickshire Safeguarding Executive Board\n\nDate: 11 March 2022\n\nPresent: Pete Hill, PH (Warwickshire Police)\n\n"
+        b"1. Welcome\n\nWelcome.\n\n2. Minutes of the previous meeting and action log\n\n"
+        b"| Action | Owner | Status |\n| --- | --- | --- |\n"
+        b"| PH to share examples of incidents | PH | Done - shared with JG |\n"
+        b"| LLB to be progressed | Warwickshire Safeguarding Team | Carried forward to April |\n\n"
+        b"3. Any other business\n\nNone.\n"
+    )
+    result = services.import_file(board=cast.board, user=cast.manager, name="march.md", data=march)
+    pete_action = Action.objects.get(text="PH to share examples of incidents")
+    assert pete_action.status == "done" and pete_action.meeting.date.isoformat() == "2022-02-23"
+    assert Action.objects.get(text="LLB to be progressed").status == "carried_forward"
+    assert not Action.objects.filter(meeting=result.meeting).exists()  # no second copy of either
+    (update,) = pete_action.updates.all()
+    assert update.note == "From the minutes of 11 March 2022: Done - shared with JG"
