@@ -6,10 +6,11 @@ from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
 
 from boardkeeper.accounts.models import PartnershipRole
-from boardkeeper.directory.models import Board, Partnership
+from boardkeeper.directory.models import Board, Partnership, Person
 from boardkeeper.meetings import services
 
 SAMPLE = (
@@ -19,6 +20,7 @@ SAMPLE = (
     / "warwickshire-executive-board-2022-02-23.docx"
 )
 DEMO_PASSWORD = "demo-boardkeeper-2026"  # the demo only; printed for whoever runs it on 127.0.0.1
+MEMBER_AS = "Pete Hill"  # the member signs in as this person of the sample minutes, who owns an action
 
 
 class Command(BaseCommand):
@@ -49,7 +51,27 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Sample minutes {state}: {result.meeting} ({result.meeting.actions.count()} actions)."
         )
+        person = self.link(member, partnership)
         self.stdout.write("")
         self.stdout.write("Sign in at http://127.0.0.1:8000/ as")
         self.stdout.write(f"  manager / {DEMO_PASSWORD}   (business team: can import)")
         self.stdout.write(f"  member  / {DEMO_PASSWORD}   (board member: can view)")
+        if person is not None:
+            self.stdout.write(
+                f"The member signs in as {person.full_name}: 'My actions' and 'My calendar' show "
+                f"{person.full_name}'s actions and meetings."
+            )
+
+    def link(self, member: User, partnership: Partnership) -> Person | None:
+        """The member's account linked to MEMBER_AS in the directory, so that 'My actions' and 'My
+        calendar' show something; left as it is if either is already linked to someone else."""
+        person = Person.objects.filter(partnership=partnership, full_name=MEMBER_AS).first()
+        if person is None:
+            return None
+        if person.user_id == member.pk:
+            return person
+        if person.user_id is not None or Person.objects.filter(user=member).exists():
+            return None
+        person.user = member
+        person.save(update_fields=["user"])
+        return person
