@@ -28,30 +28,13 @@ _PATTERNS = [
     # 'the two cases, Arthur and Star have'
     re.compile(rf"\bcases?,?\s+(?P<case>{_NAME})(?:\s+(?:and|&)\s+(?P<case2>{_NAME}))?\b"),
 ]
-# Words without which none of the patterns can match (a substring test is far cheaper than the patterns)
-_CUES = (
-    "Family",
-    "Child",
-    "Adult",
-    "Baby",
-    "Infant",
-    "Sibling",
-    "Mother",
-    "Father",
-    "Young",
-    "LLB",
-    "7MB",
-    "CSPR",
-    "SAR",
-    "DHR",
-    "eview",
-    "riefing",
-    "Regarding",
-    "Re",
-    "In respect",
-    "Concerning",
-    "case",
-)
+# Words without which each pattern cannot match (a substring test is far cheaper than the pattern)
+_CUES: list[tuple[str, ...]] = [
+    ("Family", "Child", "Adult", "Baby", "Infant", "Sibling", "Mother", "Father", "Young"),
+    ("LLB", "7MB", "CSPR", "SAR", "DHR", "eview", "riefing"),
+    ("Regarding", "Re:", "Re ", "In respect", "Concerning"),
+    ("case",),
+]
 # A case named as a sub-heading at the start of a paragraph: 'Charlie JCo explained', 'Prada & Jordan AS confirmed'
 _LEADING = re.compile(
     rf"^(?P<case>{_NAME}(?:\s+(?:&|and)\s+{_NAME})?|Family\s+[A-Z])\s+(?P<subj>[A-Z][A-Za-z]{{1,3}})\s+[a-z]{{3,}}"
@@ -64,7 +47,9 @@ def case_mentions(section: Section, d: Directory) -> list[str]:
         if not isinstance(block, Para):
             continue
         text = block.text
-        for pattern in _PATTERNS if any(c in text for c in _CUES) else ():
+        for pattern, cues in zip(_PATTERNS, _CUES, strict=True):
+            if not any(c in text for c in cues):
+                continue
             for m in pattern.finditer(text):
                 for key in ("case", "case2"):
                     name = m.groupdict().get(key)

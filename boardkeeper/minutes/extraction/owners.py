@@ -17,6 +17,14 @@ INITIALS_TOKEN = re.compile(r"^[A-Z][A-Za-z]?[A-Z][a-z]?$|^[A-Z]{2,4}$")
 
 
 @dataclass
+class _Index:
+    initials: dict[str, Person]
+    names: dict[str, Person]  # full names and aliases, case-folded
+    words: list[tuple[Person, list[str]]]
+    roles: list[tuple[Person, str]]
+
+
+@dataclass
 class Directory:
     """The people of one document, indexed for resolving owners."""
 
@@ -25,11 +33,11 @@ class Directory:
     _warned: set[str] = field(default_factory=set)
     _cache: dict[str, Person | None] = field(default_factory=dict)
     owner_cache: dict[str, bool] = field(default_factory=dict)  # for callers that judge subjects
+    _built: _Index | None = None
 
     def add(self, person: Person) -> None:
         self.people.append(person)
-        self._cache.clear()
-        self.owner_cache.clear()
+        self._forget()
 
     def initials(self) -> dict[str, Person]:
         return {p.initials: p for p in self.people if p.initials}
@@ -40,40 +48,57 @@ class Directory:
             self._cache[token] = self._lookup(token)
         return self._cache[token]
 
+    def _index(self) -> _Index:
+        """What lookups compare against, built once per change of the people (not once per lookup)."""
+        if self._built is None:
+            names: dict[str, Person] = {}
+            for p in self.people:
+                names.setdefault(p.name.casefold(), p)
+                for a in p.aliases:
+                    names.setdefault(a.casefold().lstrip("@"), p)
+            self._built = _Index(
+                initials={p.initials: p for p in self.people if p.initials},
+                names=names,
+                words=[(p, _name_words(p.name)) for p in self.people],
+                roles=[(p, p.role.casefold()) for p in self.people if p.role],
+            )
+        return self._built
+
+    def _forget(self) -> None:
+        self._cache.clear()
+        self.owner_cache.clear()
+        self._built = None
+
     def _lookup(self, token: str) -> Person | None:
         t = _TITLES.sub("", token.strip().strip("*_.,;:()")).strip()
         if not t:
             return None
-        by_initials = self.initials()
-        if t in by_initials:
-            return by_initials[t]
+        index = self._index()
+        if t in index.initials:
+            return index.initials[t]
         key = t.casefold()
-        for p in self.people:
-            if p.name.casefold() == key or any(
-                a.casefold().lstrip("@") == key.lstrip("@") for a in p.aliases
-            ):
-                return p
+        if key.lstrip("@") in index.names:
+            return index.names[key.lstrip("@")]
         if t.isupper() and 2 <= len(t) <= 4:
             # 'CEO' for the Chief Executive Officer
-            by_role = [p for p in self.people if p.role and _acronym(p.role) == t]
+            by_role = [p for p, role in index.roles if _acronym(p.role or "") == t]
             if len(by_role) == 1:
                 return by_role[0]
         if INITIALS_TOKEN.match(t):
             cands = [p for p in self.people if not p.initials and _name_initials(p.name) == t.upper()]
             if len(cands) == 1:
                 cands[0].initials = t  # the document uses these initials for this person
-                self._cache.clear()
-                self.owner_cache.clear()
+                self._forget()
                 return cands[0]
             return None
         words = key.split()
         # a first name, a surname, 'Helen C' (first name and initial)
-        cands = [p for p in self.people if _matches_partial(words, _name_words(p.name))]
+        cands = [p for p, name in index.words if _matches_partial(words, name)]
         if len(cands) == 1:
             return cands[0]
         # a role: 'Clerk', 'Parish Clerk', 'Chairman'
         role_key = _ROLE_QUALIFIER.sub("", key)
-        cands = [p for p in self.people if p.role and _role_match(role_key, p.role.casefold())]
+        cands = [p for p, role in index.roles if _role_match(role_key, role)]
         if len(cands) == 1:
             return cands[0]
         return None
