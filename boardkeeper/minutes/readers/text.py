@@ -190,17 +190,15 @@ def _read_lines(lines: list[str], *, markdown: bool) -> list[Block]:
         if not markdown and "    " in stripped and _COLUMN_GAP.search(_NUMBER_GAP.sub(r"\1 ", stripped)):
             flush()  # a line laid out in columns is a row of its own, never part of a sentence
             hard_break = True
-        emphasis = _is_whole_emphasis(stripped)
-        starts_block = (
-            bool(_BULLET.match(line))
-            or bool(_NUMBERED.match(line.replace("\\.", ".")))
-            or bool(_LABEL_LINE.match(stripped))
-            or _is_caps_heading(stripped)
-        )
+        emphasis = _is_whole_emphasis(stripped) if ("*" in stripped or "_" in stripped) else False
+        bullet = _BULLET.match(line)
+        numbered_any = _NUMBERED.match(line.replace("\\.", "."))
+        caps = _is_caps_heading(stripped)
+        starts_block = bool(bullet) or bool(numbered_any) or caps or bool(_LABEL_LINE.match(stripped))
         if starts_block or emphasis or stripped.startswith(">"):
             flush()
-            numbered = bool(_NUMBERED.match(line))  # an escaped '1\\.' is not a list
-            para_list = (bool(_BULLET.match(line)) and not numbered) or (
+            numbered = bool(numbered_any) and "\\." not in line  # an escaped '1\\.' is not a list
+            para_list = (bool(bullet) and not numbered) or (
                 markdown and numbered and _in_numbered_run(lines, i)
             )
         elif (
@@ -217,7 +215,7 @@ def _read_lines(lines: list[str], *, markdown: bool) -> list[Block]:
         para.append(line_text)
         entry_per_line = entry_per_line or bool(_LABEL_ALONE.match(stripped))
         prev_indent = len(raw) - len(raw.lstrip())
-        if hard_break or emphasis or _is_heading_line(stripped) or _is_caps_heading(stripped):
+        if hard_break or emphasis or caps or (numbered_any and _is_heading_line(stripped)):
             flush()
         i += 1
     flush()
