@@ -122,6 +122,16 @@ _LEADING_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[a-z]\)|[ivx]+\))\s+", re
 _AGENDA_VERB = re.compile(r"^to\s+(?:consider|receive|note|record)\s+", re.I)
 
 
+_WS = re.compile(r"\s+")
+_PIECES = re.compile(r"(?<=[a-z)])\.\s+(?=[A-Z])|(?<=\))\s*[;]?\s+(?:and\s+)?(?=[A-Z])")
+_DIGIT = re.compile(r"\d")
+_TOKENS = re.compile(r"\S+")
+_PARENS = re.compile(r"\(([^()]*)\)")
+_WAS_PRESENT = re.compile(r"\b(?:was|were)\s+present.*$", re.I)
+_WORDS = re.compile(r"[A-Za-z]+")
+_NUMBER_START = re.compile(r"^\d+[.)]?\s")
+
+
 def label_of(text: str) -> tuple[Attendance | str, str, str] | None:
     """(kind, label, rest) when text opens with an attendance label ('Present:', 'Apologies', '2.1.1 Voting Members Present')."""
     head = text[:90].lower()
@@ -179,14 +189,14 @@ def split_people(text: str) -> list[str]:
     2. each piece is cut at commas, semicolons and 'and' outside parentheses;
     3. a part that is no name ('ECS', 'STFC', 'Scientific Computing') joins the person before it.
     """
-    text = re.sub(r"\s+", " ", text).strip().rstrip(".")
-    pieces = re.split(r"(?<=[a-z)])\.\s+(?=[A-Z])|(?<=\))\s*[;]?\s+(?:and\s+)?(?=[A-Z])", text)
+    text = _WS.sub(" ", text).strip().rstrip(".")
+    pieces = _PIECES.split(text)
     out: list[str] = []
     for piece in pieces:
         for part in _split_top(piece, ",;", on_and=True):
             if _leading_name(part):
                 out.append(part)
-            elif out and not re.search(r"\d", part) and len(part) < 80:
+            elif out and not _DIGIT.search(part) and len(part) < 80:
                 out[-1] = f"{out[-1]}, {part}"  # an organisation, role or initials of the person before
     return out
 
@@ -208,7 +218,7 @@ def _leading_name(chunk: str) -> str | None:
         had_title = True
     tokens: list[str] = []
     rest = s
-    for m in re.finditer(r"\S+", s):
+    for m in _TOKENS.finditer(s):
         token = m.group(0).rstrip(",:;")
         if len(tokens) < 5 and NAME_TOKEN.match(token) and m.group(0)[:1] != "(":
             tokens.append(token)
@@ -269,15 +279,15 @@ def parse_person(chunk: str, attendance: Attendance) -> Person | None:
         person.initials = found
         rest = rest[m.end() :].strip()  # type: ignore[union-attr]
     details: list[str] = []
-    for paren in re.findall(r"\(([^()]*)\)", rest):
+    for paren in _PARENS.findall(rest):
         # '(JT, Chair)': initials first inside the parentheses
         head, _, tail = paren.partition(",")
         if not person.initials and INITIALS.match(head.strip()) and _initials_fit(head.strip(), name):
             person.initials = head.strip()
             paren = tail
         details.append(paren)
-    outside = re.sub(r"\([^()]*\)", " ", rest)
-    outside = re.sub(r"\b(?:was|were)\s+present.*$", "", outside, flags=re.I)
+    outside = _PARENS.sub(" ", rest)
+    outside = _WAS_PRESENT.sub("", outside)
     details.extend(p for p in _split_top(outside.strip(" ,;-–—"), ",;") if p)
     _apply_details(person, details)
     return person
@@ -296,7 +306,7 @@ _DEPUTY = re.compile(
 
 def _is_role(detail: str) -> bool:
     """'Board Business Manager' is a role, 'Avon and Severn Police' an organisation: the last word decides."""
-    words = re.findall(r"[A-Za-z]+", detail)
+    words = _WORDS.findall(detail)
     if not words:
         return False
     if len(words) > 2 and ROLE_WORDS.fullmatch(words[0]) and words[1].lower() in ("of", "for"):
@@ -411,10 +421,13 @@ def attendance_table(table: Table) -> list[Person] | None:
 def merge_people(people: Iterable[Person]) -> list[Person]:
     """One entry a person: later mentions fill gaps, never overwrite."""
     out: list[Person] = []
+    by_surname: dict[str, list[Person]] = {}  # only people with the same last name can be the same person
     for p in people:
-        same = next((q for q in out if _same_person(q, p)), None)
+        surname = p.name.casefold().split()[-1]
+        same = next((q for q in by_surname.get(surname, []) if _same_person(q, p)), None)
         if same is None:
             out.append(p)
+            by_surname.setdefault(surname, []).append(p)
             continue
         same.initials = same.initials or p.initials
         same.organisation = same.organisation or p.organisation
@@ -439,7 +452,7 @@ def _same_person(a: Person, b: Person) -> bool:
 
 def _is_prose(text: str) -> bool:
     """Sentences, not a list of names: many lower-case words."""
-    words = re.findall(r"[A-Za-z]+", re.sub(r"\([^()]*\)", "", text))
+    words = _WORDS.findall(_PARENS.sub("", text))
     lower = sum(1 for w in words if w.islower() and w not in ("and", "of", "for", "the", "de", "van", "von"))
     return len(words) > 6 and lower > len(words) * 0.3
 
@@ -465,7 +478,7 @@ def _paras_people(
             continue
         if state is None:
             continue
-        if para.heading or re.match(r"^\d+[.)]?\s", text) or _is_prose(text) or text.endswith(":"):
+        if para.heading or _NUMBER_START.match(text) or _is_prose(text) or text.endswith(":"):
             state = None
             continue
         found = people_from_text(text, state, one_per_line=True)
