@@ -11,6 +11,7 @@ Tried in order, the first that fits wins:
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 
 from ..layout import Block, Cell, Para, Table
@@ -181,6 +182,17 @@ def _numbered_headings(blocks: list[Block]) -> list[tuple[int, str | None, str, 
     return best
 
 
+# What a heading of each family can start with (the 'number' family also finds glued headings, so it always runs)
+_MAY_START: dict[str, Callable[[str], bool]] = {
+    "item": lambda head: head.lower().startswith(("item", "agenda")),
+    "paren": lambda head: head[:1].isdigit(),
+    "ref": lambda head: head[:1].isdigit() or head[:1].isupper(),
+    "letter": lambda head: head[:1].islower() or head[:1] == "(",
+    "capital": lambda head: head[:1].isupper() and head[1:2] in (".", ")"),
+    "roman": lambda head: bool(head) and head[0] in "IVX",
+}
+
+
 def _value(family: str, number: str) -> float:
     if family in ("letter", "capital"):
         return float(ord(number.lower()) - ord("a") + 1)
@@ -211,6 +223,8 @@ def _headings_of(
         if not isinstance(block, Para) or not block.text or block.quoted:
             continue
         text = block.text.replace("\\.", ".")
+        if family != "number" and not _MAY_START[family](text.lstrip()[:8]):
+            continue  # the first characters rule the family out; its pattern need not run
         m = pattern.match(text) if len(text) < 400 or family == "number" else None
         if not m:
             g = _GLUED.match(text) if family == "number" and text[-1:] not in ".:;" else None
