@@ -90,6 +90,14 @@ class ActionUpdateForm(forms.Form):
         help_text="What has been done, for example ‘examples shared with JG on 3 March’.",
         error_messages={"max_length": "Progress note must be 2,000 characters or fewer."},
     )
+    due_date = forms.DateField(
+        label="Due date",
+        required=False,
+        input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"],
+        help_text="For example, 11/03/2022. Leave it empty if the action has no date.",
+        error_messages={"invalid": "Enter a real due date, for example 11/03/2022."},
+    )
+    due_was = forms.CharField(widget=forms.HiddenInput, required=False)  # the due date the page showed
     version = forms.IntegerField(
         widget=forms.HiddenInput,
         min_value=1,
@@ -101,14 +109,28 @@ class ActionUpdateForm(forms.Form):
     )
 
     def __init__(self, data: Any = None, *, action: Action):
-        super().__init__(data, initial={"status": action.status, "version": action.version})
+        due = f"{action.due_date:%d/%m/%Y}" if action.due_date else ""
+        initial = {"status": action.status, "version": action.version, "due_date": due, "due_was": due}
+        super().__init__(data, initial=initial)
         self.action = action
+
+    @property
+    def changes_due(self) -> bool:
+        """The person changed the due date the page showed them (a form without the field leaves it alone)."""
+        return (
+            self.data is not None
+            and "due_date" in self.data
+            and self.data.get("due_date", "").strip() != self.data.get("due_was", "").strip()
+            and "due_date" not in self.errors
+            and self.cleaned_data.get("due_date") != self.action.due_date
+        )
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         status = cleaned.get("status")
-        if status == self.action.status and not (cleaned.get("note") or "").strip():
-            self.add_error("note", "Write a progress note, or choose a different status.")
+        unchanged = status == self.action.status and "due_date" not in self.errors and not self.changes_due
+        if unchanged and not (cleaned.get("note") or "").strip():
+            self.add_error("note", "Write a progress note, or change the status or the due date.")
         return cleaned
 
     def with_version(self, action: Action) -> ActionUpdateForm:
@@ -116,4 +138,8 @@ class ActionUpdateForm(forms.Form):
         data = QueryDict(mutable=True)
         data.update(self.data)
         data["version"] = str(action.version)
+        current = f"{action.due_date:%d/%m/%Y}" if action.due_date else ""
+        if data.get("due_date", "").strip() == data.get("due_was", "").strip():
+            data["due_date"] = current  # they left it alone: show the date as it now is, not the stale one
+        data["due_was"] = current
         return ActionUpdateForm(data, action=action)

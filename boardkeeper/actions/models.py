@@ -79,6 +79,9 @@ class ActionUpdate(models.Model):
     status_from = models.CharField(max_length=20, choices=Action.Status.choices)
     status_to = models.CharField(max_length=20, choices=Action.Status.choices)
     note = models.TextField(blank=True)
+    due_changed = models.BooleanField(default=False)  # the update moved the due date (from/to may be empty)
+    due_from = models.DateField(null=True, blank=True)
+    due_to = models.DateField(null=True, blank=True)
 
     class Meta:
         ordering = ["created_at", "pk"]

@@ -7,6 +7,7 @@ import re
 import secrets
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from typing import Any
 
 from django.contrib.auth.models import User
 from django.db import transaction
@@ -38,19 +39,43 @@ class StaleEdit(Exception):
 
 
 @transaction.atomic
-def action_update(*, action: Action, user: User, version: int, status: str, note: str = "") -> ActionUpdate:
-    """Record progress or a new status, refusing an edit made from a stale page (the version differs)."""
+def action_update(
+    *,
+    action: Action,
+    user: User,
+    version: int,
+    status: str,
+    note: str = "",
+    change_due: bool = False,
+    due_date: dt.date | None = None,
+) -> ActionUpdate:
+    """Record progress, a new status or a new due date, refusing an edit made from a stale page.
+
+    The due date changes only when change_due is set (None then clears it); the update keeps the old
+    and new dates, so the history shows every move of the deadline.
+    """
     if status not in Action.Status.values:
         raise ValueError(f"unknown status {status!r}")
-    changed = Action.objects.filter(pk=action.pk, version=version).update(
-        status=status, version=F("version") + 1
-    )
+    moves_due = change_due and due_date != action.due_date
+    fields: dict[str, Any] = {"status": status, "version": F("version") + 1}
+    if moves_due:
+        fields["due_date"] = due_date
+    changed = Action.objects.filter(pk=action.pk, version=version).update(**fields)
     if not changed:
         raise StaleEdit(Action.objects.prefetch_related("owner_people", "owner_teams").get(pk=action.pk))
     update = ActionUpdate.objects.create(
-        action=action, author=user, status_from=action.status, status_to=status, note=note.strip()
+        action=action,
+        author=user,
+        status_from=action.status,
+        status_to=status,
+        note=note.strip(),
+        due_changed=moves_due,
+        due_from=action.due_date if moves_due else None,
+        due_to=due_date if moves_due else None,
     )
     action.status, action.version = status, version + 1
+    if moves_due:
+        action.due_date = due_date
     return update
 
 

@@ -245,15 +245,20 @@ def action(request: HttpRequest, action_id: int) -> HttpResponse:
                 version=form.cleaned_data["version"],
                 status=form.cleaned_data["status"],
                 note=form.cleaned_data["note"],
+                change_due=form.changes_due,
+                due_date=form.cleaned_data.get("due_date"),
             )
         except services.StaleEdit as exc:
             # nothing saved: show the action as it now is, and the form as they typed it, on its new version
             stale = True
             action.status, action.version = exc.current.status, exc.current.version
+            action.due_date = exc.current.due_date
             form = form.with_version(action)
         else:
             messages.success(
-                request, f"Your update was saved. The action is {action.get_status_display().lower()}."
+                request,
+                f"Your update was saved. The action is {action.get_status_display().lower()}"
+                + (f", due {action.due_date:%-d %B %Y}." if action.due_date else "."),
             )
             return redirect("action", action_id=action.pk)
     history = history_of(action)

@@ -416,7 +416,7 @@ def test_an_update_that_changes_nothing_is_asked_for_a_note(cast: Cast, pete: Pe
     url = action_url(PETES)
     response = client.post(url, form_data(client.get(url)))
     assert response.status_code == 200
-    assert "Write a progress note, or choose a different status." in text_of(response)
+    assert "Write a progress note, or change the status or the due date." in text_of(response)
     assert not ActionUpdate.objects.exists()
 
 
@@ -478,3 +478,62 @@ def test_the_download_links_carry_the_filters_shown(cast: Cast, seeded: Meeting,
     links = html_of(response).xpath("//main//a[contains(@href, '/actions/export.')]/@href")
     export = reverse("board_actions_export", args=[cast.partnership.slug, cast.board.slug, "xlsx"])
     assert f"{export}?status=open&sort=due" in links and len(links) == 3
+
+
+def test_an_owner_moves_the_due_date_and_the_history_keeps_both_dates(cast: Cast, pete: Person) -> None:
+    client = signed_in(cast.member)
+    url = action_url(PETES)
+    before = Action.objects.get(text=PETES).due_date
+    data = form_data(client.get(url))
+    assert data["due_date"] == (f"{before:%d/%m/%Y}" if before else "")
+    data.update(due_date="30/04/2022")  # no note and no new status: moving the date is an update in itself
+    assert client.post(url, data).status_code == 302
+    action = Action.objects.get(text=PETES)
+    assert action.due_date == dt.date(2022, 4, 30) and action.status == "open" and action.version == 2
+    update = ActionUpdate.objects.get()
+    assert (update.due_changed, update.due_from, update.due_to) == (True, before, dt.date(2022, 4, 30))
+    page = text_of(client.get(url))
+    assert "→ 30 April 2022" in page
+
+
+def test_a_form_that_leaves_the_date_alone_does_not_move_it(cast: Cast, pete: Person) -> None:
+    client = signed_in(cast.member)
+    url = action_url(PETES)
+    action = Action.objects.get(text=PETES)
+    action.due_date = dt.date(2022, 3, 11)
+    action.save()
+    data = form_data(client.get(url))
+    data.update(status="in_progress", note="under way")
+    del data["due_date"]  # an older page, or a client that sends only the status
+    assert client.post(url, data).status_code == 302
+    assert Action.objects.get(text=PETES).due_date == dt.date(2022, 3, 11)
+    assert not ActionUpdate.objects.get().due_changed
+
+
+def test_a_due_date_that_does_not_exist_is_refused_and_nothing_is_saved(cast: Cast, pete: Person) -> None:
+    client = signed_in(cast.member)
+    url = action_url(PETES)
+    data = form_data(client.get(url))
+    data.update(due_date="31/02/2022", status="in_progress")
+    response = client.post(url, data)
+    assert response.status_code == 200
+    assert "Enter a real due date, for example 11/03/2022." in text_of(response)
+    assert html_of(response).xpath("//div[contains(@class,'govuk-error-summary')]//a[@href='#id_due_date']")
+    assert Action.objects.get(text=PETES).status == "open" and not ActionUpdate.objects.exists()
+
+
+def test_a_stale_page_that_left_the_date_alone_does_not_undo_a_new_date(cast: Cast, pete: Person) -> None:
+    url = action_url(PETES)
+    petes_client, managers_client = signed_in(cast.member), signed_in(cast.manager)
+    petes_page, managers_page = form_data(petes_client.get(url)), form_data(managers_client.get(url))
+    petes_page.update(due_date="30/04/2022", note="needs the April data")
+    assert petes_client.post(url, petes_page).status_code == 302
+
+    managers_page.update(status="in_progress", note="chased")
+    refused = managers_client.post(url, managers_page)
+    assert STALE in text_of(refused)
+    kept = form_data(refused)
+    assert kept["due_date"] == "30/04/2022" and kept["note"] == "chased"
+    assert managers_client.post(url, kept).status_code == 302
+    action = Action.objects.get(text=PETES)
+    assert action.due_date == dt.date(2022, 4, 30) and action.status == "in_progress"
