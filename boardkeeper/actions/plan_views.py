@@ -7,6 +7,7 @@ from collections.abc import Iterable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
+from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -177,6 +178,9 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting, access = get_meeting_for_user(request, meeting_id)
     if request.method == "POST":
         access.require_edit()
+        held = meeting.status != Meeting.Status.SCHEDULED
+        if held and not AgendaEntry.objects.filter(meeting=meeting).exists():
+            raise PermissionDenied("This meeting has been held: its agenda is not drafted afterwards.")
     form = AgendaEntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         entry = services.agenda_entry_add(meeting=meeting, **form.cleaned_data)

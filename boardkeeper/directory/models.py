@@ -50,12 +50,6 @@ class Person(models.Model):
     def __str__(self) -> str:
         return self.full_name
 
-    @property
-    def initials(self) -> str:
-        """The initials the minutes use for this person, if any were learned."""
-        alias = next((a for a in self.aliases.all() if a.kind == PersonAlias.Kind.INITIALS), None)
-        return alias.alias if alias else ""
-
 
 class PersonAlias(models.Model):
     """Initials and other spellings a person is known by in minutes ('PH', 'JCo', 'Pete')."""

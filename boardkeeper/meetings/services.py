@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import re
@@ -347,16 +348,16 @@ def _update_from_log(a: dict[str, Any], earlier: dict[str, Action], meeting: Mee
     status_text = a.get("status") or ""
     new = next((status for pattern, status in _LOG_STATUSES if pattern.search(status_text)), None)
     if new and new != action.status:
-        from boardkeeper.actions.models import ActionUpdate
+        from boardkeeper.actions.services import StaleEdit, action_update
 
-        ActionUpdate.objects.create(
-            action=action,
-            author=user,
-            status_from=action.status,
-            status_to=new,
-            note=f"From the minutes of {meeting.date:%-d %B %Y}: {status_text}"[:2000],
-        )
-        Action.objects.filter(pk=action.pk).update(status=new, version=action.version + 1)
+        with contextlib.suppress(StaleEdit):  # someone updated it while the import ran: their edit stands
+            action_update(
+                action=action,
+                user=user,
+                version=action.version,
+                status=new,
+                note=f"From the minutes of {meeting.date:%-d %B %Y}: {status_text}"[:2000],
+            )
     return True
 
 

@@ -369,6 +369,10 @@ def test_a_held_meetings_agenda_is_not_drafted_after_the_event(
     assert "This meeting has been held" in text_of(response)
     assert not AgendaEntry.objects.exists()
     assert not html_of(response).xpath("//main//form[@method='post']")
+    # nor by a hand-made request: the page hides the form, the view refuses the post
+    posted = manager.post(agenda_url(held), {"title": "Added afterwards", "presenter": "", "papers": ""})
+    assert posted.status_code == 403
+    assert not AgendaEntry.objects.exists()
 
 
 @pytest.mark.parametrize("who", ["member", "viewer"])

@@ -46,6 +46,7 @@ def extract_layout(layout: Layout, source: Source) -> Minutes:
                 directory.add(person)
             person.role = person.role or role
     _fuller_names(people, [b.text for b in blocks if isinstance(b, Para)])
+    directory.refresh()  # names were completed: the index must know them by their full names
     meeting = _meeting(cut)
     if meeting.date is None:
         warnings.append("no meeting date could be read from the document")

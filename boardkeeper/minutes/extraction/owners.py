@@ -37,10 +37,7 @@ class Directory:
 
     def add(self, person: Person) -> None:
         self.people.append(person)
-        self._forget()
-
-    def initials(self) -> dict[str, Person]:
-        return {p.initials: p for p in self.people if p.initials}
+        self.refresh()
 
     def lookup(self, token: str) -> Person | None:
         """One person for a single reference, or None (remembered: the same words are asked for often)."""
@@ -64,7 +61,8 @@ class Directory:
             )
         return self._built
 
-    def _forget(self) -> None:
+    def refresh(self) -> None:
+        """Forget the index and answers: people were added or renamed."""
         self._cache.clear()
         self.owner_cache.clear()
         self._built = None
@@ -88,7 +86,7 @@ class Directory:
             cands = [p for p in self.people if not p.initials and _name_initials(p.name) == t.upper()]
             if len(cands) == 1:
                 cands[0].initials = t  # the document uses these initials for this person
-                self._forget()
+                self.refresh()
                 return cands[0]
             return None
         words = key.split()
