@@ -8,8 +8,19 @@ from django import forms
 from django.http import QueryDict
 
 from boardkeeper.actions.models import Action
-from boardkeeper.directory.models import Board, Partnership, Person
+from boardkeeper.directory.models import Board, Partnership, Person, Team
 from boardkeeper.meetings.models import Meeting
+
+
+def version_field(what: str) -> forms.IntegerField:
+    """The hidden version a form started from, so that a save from a stale page is refused."""
+    message = f"This page is out of date: open the {what} again."
+    return forms.IntegerField(
+        widget=forms.HiddenInput,
+        min_value=1,
+        error_messages={"required": message, "invalid": message, "min_value": message},
+    )
+
 
 SORTS = [
     ("oldest", "Oldest first"),
@@ -98,15 +109,7 @@ class ActionUpdateForm(forms.Form):
         error_messages={"invalid": "Enter a real due date, for example 11/03/2022."},
     )
     due_was = forms.CharField(widget=forms.HiddenInput, required=False)  # the due date the page showed
-    version = forms.IntegerField(
-        widget=forms.HiddenInput,
-        min_value=1,
-        error_messages={
-            "required": "This page is out of date: open the action again.",
-            "invalid": "This page is out of date: open the action again.",
-            "min_value": "This page is out of date: open the action again.",
-        },
-    )
+    version = version_field("action")
 
     def __init__(self, data: Any = None, *, action: Action):
         due = f"{action.due_date:%d/%m/%Y}" if action.due_date else ""
@@ -143,3 +146,84 @@ class ActionUpdateForm(forms.Form):
             data["due_date"] = current  # they left it alone: show the date as it now is, not the stale one
         data["due_was"] = current
         return ActionUpdateForm(data, action=action)
+
+
+class ActionOwnersForm(forms.Form):
+    """Who owns an action and the meeting it is due at: the business team's correction of the minutes."""
+
+    people = forms.MultipleChoiceField(label="People", required=False, widget=forms.CheckboxSelectMultiple)
+    other = forms.ChoiceField(label="Add someone else in the partnership", required=False)
+    teams = forms.MultipleChoiceField(label="Teams", required=False, widget=forms.CheckboxSelectMultiple)
+    due_meeting = forms.ChoiceField(label="Due at meeting", required=False)
+    version = version_field("action")
+
+    def __init__(self, data: Any = None, *, action: Action):
+        owners = list(action.owner_people.all())
+        teams = list(action.owner_teams.all())
+        initial = {
+            "people": [str(p.pk) for p in owners],
+            "teams": [str(t.pk) for t in teams],
+            "due_meeting": str(action.due_meeting_id or ""),
+            "version": action.version,
+        }
+        super().__init__(data, initial=initial)
+        self.action = action
+        everyone = {
+            str(p.pk): p
+            for p in Person.objects.filter(partnership_id=action.board.partnership_id)
+            .select_related("organisation")
+            .order_by("full_name", "pk")
+        }
+        members = set(
+            Person.objects.filter(memberships__board_id=action.board_id).values_list("pk", flat=True)
+        ) | {p.pk for p in owners}
+        self.everyone = everyone
+        self.team_objects = {
+            str(t.pk): t for t in Team.objects.filter(partnership_id=action.board.partnership_id)
+        }
+        self.meeting_objects = {
+            str(m.pk): m
+            for m in Meeting.objects.filter(board_id=action.board_id, date__gt=action.meeting.date).order_by(
+                "date"
+            )
+        }
+        if action.due_meeting is not None:  # one the form would not offer stays choosable
+            self.meeting_objects.setdefault(str(action.due_meeting_id), action.due_meeting)
+
+        def label(p: Person) -> str:
+            return f"{p.full_name} ({p.organisation.name})" if p.organisation else p.full_name
+
+        people, other = (
+            cast(forms.MultipleChoiceField, self.fields["people"]),
+            cast(forms.ChoiceField, self.fields["other"]),
+        )
+        people.choices = [(pk, label(p)) for pk, p in everyone.items() if p.pk in members]
+        other.choices = [("", "Nobody else")] + [
+            (pk, label(p)) for pk, p in everyone.items() if p.pk not in members
+        ]
+        cast(forms.MultipleChoiceField, self.fields["teams"]).choices = [
+            (pk, t.name) for pk, t in self.team_objects.items()
+        ]
+        cast(forms.ChoiceField, self.fields["due_meeting"]).choices = [("", "No meeting")] + [
+            (pk, f"{m.date:%-d %B %Y}" + ("" if m.status == Meeting.Status.SCHEDULED else " (held)"))
+            for pk, m in self.meeting_objects.items()
+        ]
+        for name, what in [("people", "people"), ("other", "a person"), ("teams", "teams")]:
+            self.fields[name].error_messages["invalid_choice"] = f"Choose {what} from the list."
+        self.fields["due_meeting"].error_messages["invalid_choice"] = "Choose a meeting from the list."
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if not (cleaned.get("people") or cleaned.get("other") or cleaned.get("teams")) and not self.errors:
+            self.add_error("people", "Choose at least one owner: a person or a team.")
+        return cleaned
+
+    def chosen_people(self) -> list[Person]:
+        keys = [*(self.cleaned_data.get("people") or []), self.cleaned_data.get("other") or ""]
+        return [self.everyone[k] for k in dict.fromkeys(keys) if k in self.everyone]
+
+    def chosen_teams(self) -> list[Team]:
+        return [self.team_objects[k] for k in self.cleaned_data.get("teams") or []]
+
+    def chosen_meeting(self) -> Meeting | None:
+        return self.meeting_objects.get(self.cleaned_data.get("due_meeting") or "")

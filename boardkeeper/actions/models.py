@@ -104,6 +104,9 @@ class AgendaEntry(models.Model):
     papers = models.CharField(max_length=300, blank=True)
     kind = models.CharField(max_length=20, choices=Kind.choices, default=Kind.OTHER)
     source = models.ForeignKey(ForwardPlanEntry, null=True, blank=True, on_delete=models.SET_NULL)
+    version = models.PositiveIntegerField(
+        default=1
+    )  # of its title, presenter and papers: stale edits refused
 
     class Meta:
         ordering = ["meeting", "position"]

@@ -7,6 +7,7 @@ from typing import Any
 
 from django import forms
 
+from boardkeeper.actions.forms import version_field
 from boardkeeper.actions.services import add_months
 from boardkeeper.directory.models import Board
 from boardkeeper.meetings.models import Meeting
@@ -114,6 +115,12 @@ class AgendaEntryForm(forms.Form):
         help_text="For example ‘Report and action plan (paper 3)’.",
         error_messages={"max_length": "Papers must be 300 characters or fewer."},
     )
+
+
+class AgendaEntryEditForm(AgendaEntryForm):
+    """An item's new wording, with the version of the item the page showed."""
+
+    version = version_field("agenda")
 
 
 class MoveForm(forms.Form):

@@ -7,6 +7,8 @@ from boardkeeper.actions import plan_views as views
 BOARD = "p/<slug:slug>/<slug:board_slug>/"
 
 urlpatterns = [
+    # before the board pages: '/p/<slug>/forward-plan/' is the partnership's plan, not a board's page
+    path("p/<slug:slug>/forward-plan/", views.partnership_forward_plan, name="partnership_forward_plan"),
     path(BOARD + "forward-plan/", views.forward_plan, name="forward_plan"),
     path(
         BOARD + "forward-plan/<int:entry_id>/remove/",

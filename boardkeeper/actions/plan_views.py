@@ -28,6 +28,7 @@ from boardkeeper.actions import services
 from boardkeeper.actions.forms import LogFilterForm
 from boardkeeper.actions.models import Action, AgendaEntry
 from boardkeeper.actions.plan_forms import (
+    AgendaEntryEditForm,
     AgendaEntryForm,
     ForwardPlanEntryForm,
     MoveForm,
@@ -101,6 +102,30 @@ def forward_plan(request: HttpRequest, slug: str, board_slug: str) -> HttpRespon
             "schedule_hint": f"The minutes of the last meeting give {suggestion:%-d %B %Y}."
             if suggestion
             else "",
+        },
+    )
+
+
+@require_GET
+def partnership_forward_plan(request: HttpRequest, slug: str) -> HttpResponse:
+    """Every board's forward plan for twelve months, month by month: what the chair reads for the year."""
+    access = get_partnership_for_user(request, slug)
+    try:
+        start = dt.datetime.strptime(request.GET.get("from", ""), "%Y-%m").date()
+    except ValueError:
+        start = timezone.localdate().replace(day=1)
+    months, plans = services.partnership_forward_plan(partnership=access.partnership, start=start)
+    return render(
+        request,
+        "actions/plan_partnership.html",
+        {
+            "access": access,
+            "start": start,
+            "last": services.add_months(start, 11),
+            "months": months,
+            "outside": [(board, plan) for board, plan in plans if plan.earlier or plan.later or plan.undated],
+            "previous": services.add_months(start, -12),
+            "next": services.add_months(start, 12),
         },
     )
 
@@ -206,18 +231,34 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def agenda_entry(request: HttpRequest, meeting_id: int, entry_id: int) -> HttpResponse:
     entry, access = get_agenda_entry_for_user(request, meeting_id, entry_id)
-    form = AgendaEntryForm(
+    form = AgendaEntryEditForm(
         request.POST or None,
-        initial={"title": entry.title, "presenter": entry.presenter, "papers": entry.papers},
+        initial={
+            "title": entry.title,
+            "presenter": entry.presenter,
+            "papers": entry.papers,
+            "version": entry.version,
+        },
     )
+    stale: AgendaEntry | None = None
     if request.method == "POST" and form.is_valid():
-        services.agenda_entry_update(entry=entry, **form.cleaned_data)
-        messages.success(request, f"Item {entry.position} is changed.")
-        return redirect(reverse("agenda", args=[meeting_id]) + f"#entry-{entry.pk}")
+        try:
+            services.agenda_entry_update(entry=entry, **form.cleaned_data)
+        except services.StaleAgendaEdit as exc:
+            if exc.current is None:
+                messages.error(request, "That item was removed from the agenda by someone else.")
+                return redirect("agenda", meeting_id=meeting_id)
+            stale = exc.current  # nothing saved: show theirs, keep what this person typed on its version
+            data = request.POST.copy()
+            data["version"] = str(stale.version)
+            form = AgendaEntryEditForm(data)
+        else:
+            messages.success(request, f"Item {entry.position} is changed.")
+            return redirect(reverse("agenda", args=[meeting_id]) + f"#entry-{entry.pk}")
     return render(
         request,
         "actions/agenda_entry.html",
-        {"access": access, "meeting": entry.meeting, "entry": entry, "form": form},
+        {"access": access, "meeting": entry.meeting, "entry": entry, "form": form, "stale": stale},
     )
 
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from boardkeeper.accounts.models import PartnershipRole
 from boardkeeper.actions.models import Action, ActionUpdate, AgendaEntry, CalendarFeed, ForwardPlanEntry
-from boardkeeper.directory.models import Board, Partnership, Person
+from boardkeeper.directory.models import Board, Partnership, Person, Team
 from boardkeeper.meetings.models import Meeting
 
 OPEN_STATUSES = (Action.Status.OPEN, Action.Status.IN_PROGRESS, Action.Status.CARRIED_FORWARD)
@@ -77,6 +77,49 @@ def action_update(
     if moves_due:
         action.due_date = due_date
     return update
+
+
+@transaction.atomic
+def action_reassign(
+    *,
+    action: Action,
+    user: User,
+    version: int,
+    people: list[Person],
+    teams: list[Team],
+    due_meeting: Meeting | None,
+) -> ActionUpdate | None:
+    """New owners and due meeting from the business team, refusing an edit made from a stale page; the
+    history says what changed from what to what. Nothing changed: nothing written (None)."""
+    before_people = sorted(action.owner_people.all(), key=lambda p: p.full_name)
+    before_teams = sorted(action.owner_teams.all(), key=lambda t: t.name)
+    before_meeting = action.due_meeting
+    after_people = sorted(people, key=lambda p: p.full_name)
+    after_teams = sorted(teams, key=lambda t: t.name)
+    notes = []
+    if [p.pk for p in before_people] + [-t.pk for t in before_teams] != [p.pk for p in after_people] + [
+        -t.pk for t in after_teams
+    ]:
+        was = [p.full_name for p in before_people] + [t.name for t in before_teams]
+        now = [p.full_name for p in after_people] + [t.name for t in after_teams]
+        notes.append(f"Owners: {', '.join(was) or action.owner_text or '(none)'} → {', '.join(now)}.")
+    if (before_meeting.pk if before_meeting else None) != (due_meeting.pk if due_meeting else None):
+        was_m = f"meeting of {before_meeting.date:%-d %B %Y}" if before_meeting else "(none)"
+        now_m = f"meeting of {due_meeting.date:%-d %B %Y}" if due_meeting else "(none)"
+        notes.append(f"Due at: {was_m} → {now_m}.")
+    current = Action.objects.filter(pk=action.pk, version=version)
+    if not notes:
+        if not current.exists():
+            raise StaleEdit(Action.objects.prefetch_related("owner_people", "owner_teams").get(pk=action.pk))
+        return None
+    if not current.update(version=F("version") + 1, due_meeting=due_meeting):
+        raise StaleEdit(Action.objects.prefetch_related("owner_people", "owner_teams").get(pk=action.pk))
+    action.owner_people.set(people)
+    action.owner_teams.set(teams)
+    action.version, action.due_meeting = version + 1, due_meeting
+    return ActionUpdate.objects.create(
+        action=action, author=user, status_from=action.status, status_to=action.status, note=" ".join(notes)
+    )
 
 
 def action_log(
@@ -176,6 +219,77 @@ def _meeting_in_month(board: Board, month: dt.date) -> Meeting | None:
     return Meeting.objects.filter(board=board, date__year=month.year, date__month=month.month).first()
 
 
+_MONTH_NAMES = "|".join(MONTHS)
+_MEETING_WORDS = (
+    r"(?:(?P<next>next)|(?P<month>" + _MONTH_NAMES + r")(?:\s+(?P<year>\d{4}))?)\s+(?:\w+\s+)?meeting\b"
+)
+_DUE_IN_TEXT = re.compile(r"\b(?:by|at|to|for|before|until)\s+(?:the\s+)?" + _MEETING_WORDS, re.I)
+_DUE_COLUMN = re.compile(r"^\s*(?:(?:by|at|to|for|before)\s+)?(?:the\s+)?" + _MEETING_WORDS + r"\W*$", re.I)
+
+
+@dataclass(frozen=True)
+class MeetingDue:
+    """'by the next meeting' (month None) or 'to the March meeting' (month 3, year if written)."""
+
+    month: int | None
+    year: int | None = None
+
+    def pick(self, raised_on: dt.date, dates: list[tuple[dt.date, int]]) -> int | None:
+        """The meeting it means among the board's (date, id), oldest first: the first after the action
+        was raised; for a month, the first in the next such month (the year written, if it is)."""
+        if self.month is None:
+            months = None
+        elif self.year is not None:
+            months = {(self.year, self.month)}
+        else:
+            year = raised_on.year if self.month >= raised_on.month else raised_on.year + 1
+            months = (
+                {(year, self.month), (year + 1, self.month)}
+                if self.month == raised_on.month
+                else {(year, self.month)}
+            )
+        for date, pk in dates:
+            if date > raised_on and (months is None or (date.year, date.month) in months):
+                return pk
+        return None
+
+
+def meeting_due(*, text: str, due_text: str) -> MeetingDue | None:
+    """The meeting an action is due at, as its due column ('Next meeting', 'January meeting') or its
+    wording ('report findings to the September meeting', 'before the next meeting') gives it."""
+    m = _DUE_COLUMN.match(due_text) if due_text else None
+    m = m or _DUE_IN_TEXT.search(text)
+    if m is None:
+        return None
+    if m.group("next"):
+        return MeetingDue(None)
+    return MeetingDue(MONTHS[m.group("month").lower()], int(m.group("year")) if m.group("year") else None)
+
+
+def due_meetings_attach(*, board: Board) -> int:
+    """Give open actions due 'by the March meeting' that meeting, once the board has it on record (held
+    or scheduled). Actions with a due date or a due meeting already are left as they are. Two queries
+    and one update."""
+    candidates = list(
+        Action.objects.filter(board=board, due_meeting=None, due_date=None, status__in=OPEN_STATUSES)
+        .filter(Q(due_text__icontains="meeting") | Q(text__icontains="meeting"))
+        .select_related("meeting")
+        .only("pk", "text", "due_text", "meeting__date")
+    )
+    if not candidates:
+        return 0
+    dates = list(Meeting.objects.filter(board=board).order_by("date", "pk").values_list("date", "pk"))
+    changed = []
+    for action in candidates:
+        due = meeting_due(text=action.text, due_text=action.due_text)
+        found = due.pick(action.meeting.date, dates) if due else None
+        if found is not None:
+            action.due_meeting_id = found
+            changed.append(action)
+    Action.objects.bulk_update(changed, ["due_meeting"])
+    return len(changed)
+
+
 def schedule_next_meeting(*, board: Board, date: dt.date) -> Meeting:
     """The board's next meeting as the minutes give it, scheduled, with forward-plan entries for its month."""
     meeting, _ = Meeting.objects.get_or_create(
@@ -184,6 +298,7 @@ def schedule_next_meeting(*, board: Board, date: dt.date) -> Meeting:
     ForwardPlanEntry.objects.filter(
         board=board, target_meeting=None, target_month__year=date.year, target_month__month=date.month
     ).update(target_meeting=meeting)
+    due_meetings_attach(board=board)
     return meeting
 
 
@@ -380,6 +495,29 @@ def forward_plan_year(*, board: Board, start: dt.date) -> ForwardPlan:
     return ForwardPlan(start, end, slots, earlier, later, undated)
 
 
+@dataclass
+class PartnershipMonth:
+    month: dt.date
+    rows: list[tuple[Board, Meeting | None, ForwardPlanEntry]]  # a board's meeting that month, or None
+
+
+def partnership_forward_plan(
+    *, partnership: Partnership, start: dt.date
+) -> tuple[list[PartnershipMonth], list[tuple[Board, ForwardPlan]]]:
+    """Twelve months of every board's plan, merged month by month (boards in name order), and each
+    board's plan itself for what lies outside the months: two queries a board."""
+    plans = [
+        (board, forward_plan_year(board=board, start=start))
+        for board in Board.objects.filter(partnership=partnership).order_by("name", "pk")
+    ]
+    months: dict[dt.date, PartnershipMonth] = {}
+    for board, plan in plans:
+        for slot in plan.slots:
+            into = months.setdefault(slot.month, PartnershipMonth(slot.month, []))
+            into.rows += [(board, slot.meeting, entry) for entry in slot.entries]
+    return [months[m] for m in sorted(months)], plans
+
+
 @transaction.atomic
 def forward_plan_entry_add(
     *,
@@ -471,14 +609,30 @@ def _renumber(entries: list[AgendaEntry]) -> None:
         AgendaEntry.objects.bulk_update(changed, ["position"])
 
 
+class StaleAgendaEdit(Exception):
+    """Someone changed the agenda item (or removed it) since this page was loaded; nothing was saved."""
+
+    def __init__(self, current: AgendaEntry | None):
+        super().__init__("This agenda item was changed by someone else since you opened it.")
+        self.current = current
+
+
 @transaction.atomic
-def agenda_entry_update(*, entry: AgendaEntry, title: str, presenter: str, papers: str) -> AgendaEntry:
-    entry.title, entry.presenter, entry.papers = (
-        title.strip()[:300],
-        presenter.strip()[:200],
-        papers.strip()[:300],
-    )
-    entry.save(update_fields=["title", "presenter", "papers"])
+def agenda_entry_update(
+    *, entry: AgendaEntry, title: str, presenter: str, papers: str, version: int
+) -> AgendaEntry:
+    """New wording for an item, refusing an edit made from a stale page (its version moved on)."""
+    fields = {
+        "title": title.strip()[:300],
+        "presenter": presenter.strip()[:200],
+        "papers": papers.strip()[:300],
+    }
+    if not AgendaEntry.objects.filter(pk=entry.pk, version=version).update(
+        version=F("version") + 1, **fields
+    ):
+        raise StaleAgendaEdit(AgendaEntry.objects.filter(pk=entry.pk).first())
+    entry.title, entry.presenter, entry.papers = fields["title"], fields["presenter"], fields["papers"]
+    entry.version = version + 1
     return entry
 
 

@@ -10,4 +10,5 @@ urlpatterns = [
     path("p/<slug:slug>/actions/", views.partnership_actions, name="partnership_actions"),
     path("my-actions/", views.my_actions, name="my_actions"),
     path("actions/<int:action_id>/", views.action, name="action"),
+    path("actions/<int:action_id>/owners/", views.action_owners, name="action_owners"),
 ]

@@ -29,7 +29,7 @@ from boardkeeper.accounts.permissions import (
     signed_in_user,
 )
 from boardkeeper.actions import services
-from boardkeeper.actions.forms import ActionUpdateForm, LogFilterForm
+from boardkeeper.actions.forms import ActionOwnersForm, ActionUpdateForm, LogFilterForm
 from boardkeeper.actions.models import Action, ActionUpdate
 from boardkeeper.directory.models import Board, Partnership
 from boardkeeper.meetings.models import Meeting
@@ -279,4 +279,38 @@ def action(request: HttpRequest, action_id: int) -> HttpResponse:
             "form": form,
             "stale": stale,
         },
+    )
+
+
+@require_http_methods(["GET", "POST"])
+def action_owners(request: HttpRequest, action_id: int) -> HttpResponse:
+    """The business team corrects who owns an action and the meeting it is due at."""
+    action, access = get_action_for_user(request, action_id)
+    access.require_edit()
+    form = ActionOwnersForm(request.POST if request.method == "POST" else None, action=action)
+    stale = False
+    if request.method == "POST" and form.is_valid():
+        try:
+            update = services.action_reassign(
+                action=action,
+                user=signed_in_user(request),
+                version=form.cleaned_data["version"],
+                people=form.chosen_people(),
+                teams=form.chosen_teams(),
+                due_meeting=form.chosen_meeting(),
+            )
+        except services.StaleEdit as exc:
+            stale = True  # nothing saved: the action as it now is, their choices on its new version
+            action = exc.current
+            data = request.POST.copy()
+            data["version"] = str(action.version)
+            form = ActionOwnersForm(data, action=action)
+            form.is_valid()
+        else:
+            messages.success(request, update.note if update else "Nothing changed.")
+            return redirect("action", action_id=action.pk)
+    return render(
+        request,
+        "actions/action_owners.html",
+        {"access": access, "action": action, "form": form, "stale": stale},
     )

@@ -296,9 +296,10 @@ def _write(
         for owner in owners:
             _add_owner(action, owner, by_name, partnership)
         actions += 1
-    from boardkeeper.actions.services import forward_plan_from_meeting
+    from boardkeeper.actions.services import due_meetings_attach, forward_plan_from_meeting
 
     forward_plan_from_meeting(meeting=meeting)
+    due_meetings_attach(board=board)
     data = bytes(pending.data)
     doc = SourceDocument(
         partnership=partnership,

@@ -100,7 +100,11 @@ def test_the_march_agenda_downloads_in_four_columns_with_the_open_actions_under_
     cast: Cast, march: Meeting, manager: Client
 ) -> None:
     services.agenda_entry_update(
-        entry=services.agenda_draft(meeting=march)[2], title=OFSTED, presenter="Nigel Minns", papers="Paper 2"
+        entry=services.agenda_draft(meeting=march)[2],
+        title=OFSTED,
+        presenter="Nigel Minns",
+        papers="Paper 2",
+        version=1,
     )
     response = manager.get(reverse("agenda_export", args=[march.pk]))
     assert_attachment(

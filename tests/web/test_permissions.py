@@ -152,7 +152,7 @@ PAGES.update(
         "agenda": Page(lambda r: reverse("agenda", args=[r.meeting.pk]), post=lambda r: {"title": "Budget"}),
         "agenda_entry": Page(
             lambda r: reverse("agenda_entry", args=agenda_entry_args(r)),
-            post=lambda r: {"title": "Changed"},
+            post=lambda r: {"title": "Changed", "version": "1"},
             editors_only=True,
         ),
         "agenda_entry_move": Page(
@@ -166,6 +166,16 @@ PAGES.update(
             editors_only=True,
         ),
         "agenda_export": Page(lambda r: reverse("agenda_export", args=[r.meeting.pk])),
+        "partnership_forward_plan": Page(
+            lambda r: reverse("partnership_forward_plan", args=[r.cast.partnership.slug])
+        ),
+        "action_owners": Page(
+            lambda r: reverse(
+                "action_owners", args=[Action.objects.filter(meeting=r.meeting).earliest("pk").pk]
+            ),
+            post=lambda r: {"people": [str(r.person.pk)], "version": "1"},
+            editors_only=True,
+        ),
         "my_calendar": Page(lambda r: reverse("my_calendar"), post=lambda r: {}, partnership_scoped=False),
         "my_calendar_revoke": Page(
             lambda r: reverse("my_calendar_revoke"), post=lambda r: {}, partnership_scoped=False

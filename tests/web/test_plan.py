@@ -321,7 +321,13 @@ def test_items_are_changed_moved_added_and_removed(cast: Cast, march: Meeting, m
     form = html_of(manager.get(change)).xpath("//main//form[@method='post']")[0]
     assert dict(form.form_values())["title"] == OFSTED
     manager.post(
-        change, {"title": "Ofsted and IICSA findings", "presenter": "Nigel Minns", "papers": "Paper 2"}
+        change,
+        {
+            "title": "Ofsted and IICSA findings",
+            "presenter": "Nigel Minns",
+            "papers": "Paper 2",
+            "version": "1",
+        },
     )
     ofsted.refresh_from_db()
     assert (ofsted.title, ofsted.presenter, ofsted.papers) == (
@@ -350,10 +356,72 @@ def test_items_are_changed_moved_added_and_removed(cast: Cast, march: Meeting, m
     assert "Nigel Minns" in text_of(page) and "Paper 2" in text_of(page)
 
 
+def test_of_two_stale_changes_to_an_item_the_second_is_told_and_keeps_its_words(
+    cast: Cast, march: Meeting, manager: Client
+) -> None:
+    entry = services.agenda_draft(meeting=march)[2]
+    url = reverse("agenda_entry", args=[march.pk, entry.pk])
+    first = dict(html_of(manager.get(url)).xpath("//main//form[@method='post']")[0].form_values())
+    second = dict(first)
+    first.update(title="Ofsted findings", presenter="Nigel Minns")
+    assert manager.post(url, first).status_code == 302
+    second.update(title="IICSA findings", papers="Paper 5")
+    refused = manager.post(url, second)
+    assert refused.status_code == 200
+    page = text_of(refused)
+    assert "This item was changed by someone else since you opened it" in page
+    assert "It now reads: Item: Ofsted findings Presenter: Nigel Minns" in page
+    kept = dict(html_of(refused).xpath("//main//form[@method='post']")[0].form_values())
+    assert (kept["title"], kept["papers"], kept["version"]) == ("IICSA findings", "Paper 5", "2")
+    entry.refresh_from_db()
+    assert (entry.title, entry.presenter, entry.papers, entry.version) == (
+        "Ofsted findings",
+        "Nigel Minns",
+        "",
+        2,
+    )
+    assert manager.post(url, kept).status_code == 302  # saved again, knowingly
+    entry.refresh_from_db()
+    assert (entry.title, entry.papers) == ("IICSA findings", "Paper 5")
+
+
+def test_a_change_to_an_item_removed_meanwhile_says_so(cast: Cast, march: Meeting, manager: Client) -> None:
+    entry = services.agenda_draft(meeting=march)[2]
+    url = reverse("agenda_entry", args=[march.pk, entry.pk])
+    form = dict(html_of(manager.get(url)).xpath("//main//form[@method='post']")[0].form_values())
+    services.agenda_entry_update(entry=entry, title="Renamed", presenter="", papers="", version=1)
+    AgendaEntry.objects.filter(pk=entry.pk).delete()
+    response = manager.post(url, form, follow=True)
+    assert response.status_code == 404 or "removed from the agenda by someone else" in text_of(response)
+
+
+def test_the_partnership_plan_merges_every_boards_months(cast: Cast, march: Meeting, manager: Client) -> None:
+    from boardkeeper.directory.models import Board
+
+    quality = Board.objects.create(partnership=cast.partnership, name="Quality Assurance Group", slug="qa")
+    services.forward_plan_entry_add(board=quality, topic="Audit of strategy meetings", target_month=MARCH)
+    services.forward_plan_entry_add(board=cast.other_board, topic="Somebody else's plan", target_month=MARCH)
+    url = reverse("partnership_forward_plan", args=[cast.partnership.slug]) + "?from=2022-01"
+    response = manager.get(url)
+    assert response.status_code == 200
+    (table,) = html_of(response).xpath("//h2[normalize-space()='March 2022']/following-sibling::table[1]")
+    rows = [
+        [" ".join(td.text_content().split()) for td in tr.xpath("td")] for tr in table.xpath(".//tbody/tr")
+    ]
+    assert rows == [
+        ["Executive Board Meeting 11 March 2022 agenda", OFSTED, "Warwickshire Safeguarding Team"],
+        ["Quality Assurance Group No meeting scheduled", "Audit of strategy meetings", "Not given"],
+    ]
+    assert "Somebody else's plan" not in text_of(response)
+    assert "Executive Board: 1 for a future meeting" in text_of(response)  # the undated strategic plan
+    assert signed_in(cast.outsider).get(url).status_code == 404
+    assert signed_in(cast.viewer).get(url).status_code == 200
+
+
 def test_an_item_without_a_title_is_refused(cast: Cast, march: Meeting, manager: Client) -> None:
     entry = services.agenda_draft(meeting=march)[0]
     response = manager.post(
-        reverse("agenda_entry", args=[march.pk, entry.pk]), {"title": " ", "presenter": "x"}
+        reverse("agenda_entry", args=[march.pk, entry.pk]), {"title": " ", "presenter": "x", "version": "1"}
     )
     assert response.status_code == 200 and "Enter the item." in text_of(response)
     response = manager.post(agenda_url(march), {"title": "", "papers": "p"})
