@@ -10,6 +10,7 @@ USAGE = """boardkeeper extract FILE [--json]                       read minutes 
 boardkeeper import FILE --partnership NAME --board NAME  import minutes into the record (no preview)
 boardkeeper actions --partnership NAME [--board NAME] [--status STATUS] [--json]
                                                          print the action log
+boardkeeper reviews clocks [--partnership NAME] [--json] every open statutory clock of the case reviews
 boardkeeper COMMAND ...                                  any Django management command (migrate, runserver,
                                                          demo, db_worker, createsuperuser, ...)"""
 
@@ -42,6 +43,13 @@ def main(argv: list[str] | None = None) -> int:
         from .actions.cli import actions_command
 
         return actions_command(argv[1:])
+    if argv[0] == "reviews":
+        import django
+
+        django.setup()
+        from .reviews.cli import reviews_command
+
+        return reviews_command(argv[1:])
     from django.core.management import execute_from_command_line
 
     execute_from_command_line(["boardkeeper", *argv])

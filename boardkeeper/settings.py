@@ -85,6 +85,7 @@ INSTALLED_APPS = [
     "boardkeeper.directory",
     "boardkeeper.meetings",
     "boardkeeper.actions",
+    "boardkeeper.reviews",
 ]
 
 MIDDLEWARE = [

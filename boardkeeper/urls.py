@@ -15,6 +15,7 @@ urlpatterns = [
     # before the board page: '/p/<slug>/actions/' is the partnership's log, not a board called 'actions'
     path("", include("boardkeeper.actions.urls")),
     path("", include("boardkeeper.actions.plan_urls")),
+    path("", include("boardkeeper.reviews.urls")),
     path("p/<slug:slug>/<slug:board_slug>/", views.board, name="board"),
     path("p/<slug:slug>/<slug:board_slug>/import/", views.import_upload, name="import_upload"),
     path("imports/<uuid:pending_id>/", views.import_preview, name="import_preview"),

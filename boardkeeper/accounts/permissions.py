@@ -14,6 +14,7 @@ from boardkeeper.accounts.models import PartnershipRole
 from boardkeeper.actions.models import Action, AgendaEntry, ForwardPlanEntry
 from boardkeeper.directory.models import Board, Partnership, Person
 from boardkeeper.meetings.models import Meeting, PendingImport, SourceDocument
+from boardkeeper.reviews.models import Review
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,3 +139,14 @@ def get_agenda_entry_for_user(
     entry.meeting = meeting  # with its board and partnership, already read
     access.require_edit()
     return entry, access
+
+
+def get_review_for_user(request: HttpRequest, review_id: int) -> tuple[Review, Access]:
+    """A case review, for its named people and its partnership's business team; anyone else: not found
+    (the same answer as for a review that does not exist, so its existence is not given away)."""
+    review = get_object_or_404(Review.objects.select_related("partnership"), pk=review_id)
+    access = _access(request, review.partnership_id)
+    user = signed_in_user(request)
+    if not access.can_edit and not review.named_people.filter(user=user).exists():
+        raise Http404("No such review")
+    return review, access

@@ -24,6 +24,7 @@ from boardkeeper.directory.models import Membership
 from boardkeeper.meetings import services
 from boardkeeper.meetings.forms import ConfirmForm, UploadForm
 from boardkeeper.meetings.models import AgendaItem, Attendance, Meeting, PendingImport
+from boardkeeper.reviews.services import visible_reviews
 
 # those present first, then in attendance and deputies, then apologies and absences
 _ATTENDANCE_ORDER = Case(
@@ -73,11 +74,25 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
         .select_related("item")
         .prefetch_related("owner_people", "owner_teams")
     )
-    items = (
+    items = list(
         AgendaItem.objects.filter(meeting=meeting)
         .prefetch_related("decisions", "case_mentions")
         .order_by("position")
     )
+    # a case mentioned links to its review, for those who may see the review (need to know)
+    mentions = [c for item in items for c in item.case_mentions.all()]
+    visible = (
+        {
+            r.pseudonym.lower(): r
+            for r in visible_reviews(signed_in_user(request), access.partnership).filter(
+                pseudonym__in={c.pseudonym for c in mentions}
+            )
+        }
+        if mentions
+        else {}
+    )
+    for mention in mentions:
+        mention.review = visible.get(mention.pseudonym.lower())  # type: ignore[attr-defined]
     return render(
         request,
         "meetings/meeting.html",

@@ -148,3 +148,15 @@ def run_axe(page: Page) -> list[dict[str, Any]]:
         AXE_TAGS,
     )
     return list(result["violations"])
+
+
+def sign_in(page: Page, username: str, password: str, *, succeeds: bool = True) -> None:
+    """Sign in on the sign-in page and wait for the page it leads to, so that the next `goto` does not
+    abort that navigation (a failed request the visits would report)."""
+    page.get_by_label("Username").fill(username)
+    page.get_by_label("Password").fill(password)
+    with page.expect_navigation():
+        page.get_by_role("button", name="Sign in").click()
+    if succeeds:
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+    page.wait_for_load_state("load")

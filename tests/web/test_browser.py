@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import AXE_JS, CHROMIUM, VIEWPORT, Visits, launch
+from browser import AXE_JS, CHROMIUM, VIEWPORT, Visits, launch, sign_in
 from cast import PASSWORD, SEED_DOCX, Cast
 from playwright.sync_api import Locator, Page, expect, sync_playwright
 
@@ -55,12 +55,6 @@ def visits_of(page: Page, screenshots: Path, prefix: str) -> Visits:
     visits.clear()
     visits.watch(page)
     return visits
-
-
-def sign_in(page: Page, username: str, password: str) -> None:
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(password)
-    page.get_by_role("button", name="Sign in").click()
 
 
 def heading(page: Page) -> Locator:
@@ -165,7 +159,7 @@ def test_error_messages_are_accessible_and_the_preview_fits_a_phone(
     page.set_viewport_size({"width": 320, "height": 640})  # WCAG 1.4.10: no sideways scrolling at 320px
 
     page.goto(f"{live_server.url}/accounts/login/")
-    sign_in(page, cast.manager.username, "not the password")
+    sign_in(page, cast.manager.username, "not the password", succeeds=False)
     expect(page.get_by_role("alert")).to_contain_text("There is a problem")
     expect(page).to_have_title(re.compile("^Error: Sign in"))
     visits.check(page, "sign in with a wrong password")

@@ -18,6 +18,7 @@ from typing import Any
 import docx
 import pytest
 from browser import AXE_JS, CHROMIUM, VIEWPORT, Visits, launch
+from browser import sign_in as browser_sign_in
 from cast import PASSWORD, SEED_DOCX, Cast
 from playwright.sync_api import Locator, Page, expect, sync_playwright
 
@@ -87,9 +88,7 @@ def page() -> Iterator[Page]:
 
 
 def sign_in(page: Page, username: str) -> None:
-    page.get_by_label("Username").fill(username)
-    page.get_by_label("Password").fill(PASSWORD)
-    page.get_by_role("button", name="Sign in").click()
+    browser_sign_in(page, username, PASSWORD)
 
 
 def heading(page: Page) -> Locator:

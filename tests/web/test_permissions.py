@@ -6,6 +6,7 @@ The URLs are read from the resolver, so a page added without a line here fails
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -22,6 +23,8 @@ from boardkeeper.actions.models import Action, ForwardPlanEntry
 from boardkeeper.directory.models import Person
 from boardkeeper.meetings import services
 from boardkeeper.meetings.models import Meeting, PendingImport, SourceDocument
+from boardkeeper.reviews import services as review_services
+from boardkeeper.reviews.models import FamilyContact, Review, Theme
 
 SEED_TXT = FIXTURES / "warwickshire-executive-board-2022-02-23.txt"
 NOT_PAGES = {
@@ -50,6 +53,7 @@ class Record:
     person: Person
     document: SourceDocument
     pending: PendingImport
+    review: Review  # named on it: nobody; with a version of its report that has a file
 
 
 @pytest.fixture
@@ -63,12 +67,24 @@ def record(cast: Cast) -> Record:
     )
     pending.refresh_from_db()
     assert pending.status == PendingImport.Status.READY
+    review = review_services.review_create(
+        partnership=cast.partnership,
+        user=cast.manager,
+        pseudonym="Family M",
+        kind="lcspr",
+        on=dt.date(2024, 1, 8),
+    )
+    report = SimpleUploadedFile("report.pdf", b"%PDF-1.4\n%report\n")
+    version = review_services.version_add(
+        review=review, user=cast.manager, number="1", dated=dt.date(2024, 2, 1), summary="", upload=report
+    )
     return Record(
         cast=cast,
         meeting=result.meeting,
         person=Person.objects.get(partnership=cast.partnership, full_name="Pete Hill"),
         document=SourceDocument.objects.get(meeting=result.meeting),
         pending=pending,
+        review=Review.objects.get(pk=version.review_id),
     )
 
 
@@ -78,6 +94,7 @@ class Page:
     post: Callable[[Record], dict[str, Any]] | None = None  # the form a POST sends, where the page takes one
     partnership_scoped: bool = True  # shows this partnership's records (home does not: it lists yours)
     editors_only: bool = False  # the business team's alone
+    need_to_know: bool = False  # a case review's: its named people and the business team only
 
 
 def upload_form(r: Record) -> dict[str, Any]:
@@ -166,6 +183,33 @@ PAGES.update(
             editors_only=True,
         ),
         "agenda_export": Page(lambda r: reverse("agenda_export", args=[r.meeting.pk])),
+        "reviews": Page(lambda r: reverse("reviews", args=[r.cast.partnership.slug])),
+        "notification_new": Page(
+            lambda r: reverse("notification_new", args=[r.cast.partnership.slug]),
+            post=lambda r: {"pseudonym": "Child Z", "aware_on": "01/02/2024"},
+            editors_only=True,
+        ),
+        "review_new": Page(
+            lambda r: reverse("review_new", args=[r.cast.partnership.slug]),
+            post=lambda r: {"pseudonym": "Adult B", "kind": "sar_mandatory"},
+            editors_only=True,
+        ),
+        "review_settings": Page(
+            lambda r: reverse("review_settings", args=[r.cast.partnership.slug]),
+            post=lambda r: {"form": "theme", "theme-name": "Neglect"},
+            editors_only=True,
+        ),
+        "review": Page(lambda r: reverse("review", args=[r.review.pk]), need_to_know=True),
+        "report_file": Page(
+            lambda r: reverse("report_file", args=[r.review.pk, r.review.versions.get().pk]),
+            need_to_know=True,
+        ),
+        "review_section": Page(
+            lambda r: reverse("review_section", args=[r.review.pk, "family"]),
+            post=lambda r: {"family-on": "01/03/2024", "family-who": "Mother", "family-how": "Meeting"},
+            need_to_know=True,
+            editors_only=True,
+        ),
         "partnership_forward_plan": Page(
             lambda r: reverse("partnership_forward_plan", args=[r.cast.partnership.slug])
         ),
@@ -199,6 +243,9 @@ def snapshot() -> tuple[int, ...]:
         Person.objects.count(),
         Action.objects.count(),
         SourceDocument.objects.count(),
+        Review.objects.count(),
+        FamilyContact.objects.count(),
+        Theme.objects.count(),
     )
 
 
@@ -259,7 +306,7 @@ def test_only_the_business_team_may_upload_and_confirm_imports(record: Record, w
     client = signed_in(getattr(record.cast, who))
     before = snapshot()
     wrong: list[str] = []
-    editors_only = {name: page for name, page in PAGES.items() if page.editors_only}
+    editors_only = {name: page for name, page in PAGES.items() if page.editors_only and not page.need_to_know}
     assert {"import_upload", "import_preview"} <= set(editors_only)
     for name, page in editors_only.items():
         url = page.url(record)
@@ -278,7 +325,7 @@ def test_viewers_and_members_can_read_every_page_of_the_record(record: Record, w
     client = signed_in(getattr(record.cast, who))
     wrong = []
     for name, page in PAGES.items():
-        if page.editors_only:
+        if page.editors_only or page.need_to_know:
             continue
         response = client.get(page.url(record), follow=True)
         if response.status_code != 200:
@@ -298,3 +345,42 @@ def test_the_business_team_can_open_every_page(record: Record) -> None:
         elif name in ("import_preview", "document"):
             assert response.redirect_chain == []
     assert wrong == []
+
+
+@pytest.mark.parametrize("who", ["viewer", "member"])
+def test_a_review_is_not_found_by_those_not_named_on_it(record: Record, who: str) -> None:
+    client = signed_in(getattr(record.cast, who))
+    before = snapshot()
+    wrong: list[str] = []
+    for name, page in PAGES.items():
+        if not page.need_to_know:
+            continue
+        url = page.url(record)
+        requests = [("GET", client.get(url))] + (
+            [("POST", client.post(url, page.post(record)))] if page.post else []
+        )
+        wrong += [f"{method} {name}: {r.status_code}" for method, r in requests if r.status_code != 404]
+    assert wrong == []
+    assert snapshot() == before
+    register = client.get(reverse("reviews", args=[record.cast.partnership.slug])).content.decode()
+    assert "Family M" not in register and "You are not named on any review." in register
+
+
+def test_a_person_named_on_a_review_reads_it_and_its_files_but_changes_nothing(record: Record) -> None:
+    person = Person.objects.create(
+        partnership=record.cast.partnership, full_name="Nadia Okafor", user=record.cast.member
+    )
+    record.review.named_people.add(person)
+    client = signed_in(record.cast.member)
+    before = snapshot()
+    for name, page in PAGES.items():
+        if not page.need_to_know:
+            continue
+        url = page.url(record)
+        assert client.get(url, follow=True).status_code == 200, name
+        if page.post:
+            assert client.post(url, page.post(record)).status_code == 403, name
+    assert snapshot() == before
+    download = client.get(PAGES["report_file"].url(record))
+    assert b"".join(download.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
+    assert download["Cache-Control"] == "private, no-store"

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from pathlib import Path
 from typing import Any
 
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.management.base import BaseCommand
+from django.utils import timezone
 
 from boardkeeper.accounts.models import PartnershipRole
 from boardkeeper.directory.models import Board, Partnership, Person
@@ -52,6 +54,7 @@ class Command(BaseCommand):
             f"Sample minutes {state}: {result.meeting} ({result.meeting.actions.count()} actions)."
         )
         person = self.link(member, partnership)
+        self.reviews(partnership, manager, person)
         self.stdout.write("")
         self.stdout.write("Sign in at http://127.0.0.1:8000/ as")
         self.stdout.write(f"  manager / {DEMO_PASSWORD}   (business team: can import)")
@@ -61,6 +64,48 @@ class Command(BaseCommand):
                 f"The member signs in as {person.full_name}: 'My actions' and 'My calendar' show "
                 f"{person.full_name}'s actions and meetings."
             )
+
+    def reviews(self, partnership: Partnership, manager: User, member: Person | None) -> None:
+        """Three case reviews with invented pseudonyms, so the register and its clocks have something to show:
+        a notification this week, an LCSPR from the minutes' 'Family M' (the member is named on it), an SAR."""
+        from boardkeeper.lib.workdays import WorkingDays
+        from boardkeeper.reviews import services as reviews
+        from boardkeeper.reviews.models import Review, Theme
+
+        if Review.objects.filter(partnership=partnership).exists():
+            return
+        today = timezone.localdate()
+        days = WorkingDays()
+        themes = {
+            name: Theme.objects.get_or_create(partnership=partnership, name=name)[0]
+            for name in ["Neglect", "Information sharing", "Domestic abuse", "Parental mental health"]
+        }
+        reviews.notification_record(
+            partnership=partnership, user=manager, pseudonym="Child Q", aware_on=days.back(today, 3)
+        )
+        family_m = reviews.review_create(
+            partnership=partnership, user=manager, pseudonym="Family M", kind="lcspr", on=today
+        )
+        Review.objects.filter(pk=family_m.pk).update(
+            decided_on=today - dt.timedelta(days=120),
+            criterion_a=True,
+            criterion_c=True,
+            decision_rationale="Agencies held information about the home that was not shared.",
+            reviewer="Independent reviewer (demo)",
+        )
+        reviews.themes_set(review=family_m, themes=[themes["Neglect"], themes["Information sharing"]])
+        if member is not None:
+            reviews.named_people_set(review=family_m, people=[member])
+        mr_f = reviews.review_create(
+            partnership=partnership,
+            user=manager,
+            pseudonym="Mr F",
+            kind="sar_mandatory",
+            on=today,
+            referral_source="Adult social care",
+        )
+        reviews.themes_set(review=mr_f, themes=[themes["Domestic abuse"], themes["Information sharing"]])
+        self.stdout.write("Case reviews: Child Q (notification this week), Family M (LCSPR), Mr F (SAR).")
 
     def link(self, member: User, partnership: Partnership) -> Person | None:
         """The member's account linked to MEMBER_AS in the directory, so that 'My actions' and 'My

@@ -1,0 +1,413 @@
+"""Forms of the case review register. Each section of a review's page is one small form."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django import forms
+
+from boardkeeper.actions.forms import version_field
+from boardkeeper.directory.models import Person
+from boardkeeper.reviews.models import ChangeRequest, ParallelProcess, Review, ReviewRules, Theme
+from boardkeeper.reviews.services import DECISION_KINDS, MOVES
+
+DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
+MAX_REPORT_BYTES = 50 * 1024 * 1024
+REPORT_TYPES = {
+    b"%PDF": "PDF",
+    b"PK\x03\x04": "Word (.docx)",
+}
+# A pseudonym is a label ('Child Q', 'Family M', 'Mr F', 'Prada & Jordan'), not a name and surname.
+_PSEUDONYM = re.compile(r"[\w&'’.\- ]{1,100}")
+
+
+def date_field(
+    label: str, *, required: bool = True, help_text: str = "For example, 27/03/2024"
+) -> forms.DateField:
+    what = label[0].lower() + label[1:]
+    return forms.DateField(
+        label=label,
+        required=required,
+        input_formats=DATE_FORMATS,
+        help_text=help_text,
+        error_messages={
+            "required": f"Enter the {what}.",
+            "invalid": f"Enter a real {what}, for example 27/03/2024.",
+        },
+    )
+
+
+def text_field(
+    label: str, *, max_length: int = 200, required: bool = True, long: bool = False, **kw: Any
+) -> forms.CharField:
+    what = label[0].lower() + label[1:]
+    return forms.CharField(
+        label=label,
+        required=required,
+        max_length=max_length,
+        widget=forms.Textarea(attrs={"rows": 4}) if long else forms.TextInput,
+        error_messages={
+            "required": f"Enter the {what}.",
+            "max_length": f"{label} must be {max_length:,} characters or fewer.",
+        },
+        **kw,
+    )
+
+
+def choice_field(
+    label: str, choices: Any, *, widget: Any = forms.RadioSelect, required: bool = True
+) -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label=label,
+        choices=choices,
+        widget=widget,
+        required=required,
+        error_messages={
+            "required": f"Choose the {label.lower()}.",
+            "invalid_choice": f"Choose the {label.lower()} from the list.",
+        },
+    )
+
+
+class PseudonymField(forms.CharField):
+    def __init__(self, **kw: Any):
+        super().__init__(
+            label="Pseudonym",
+            max_length=100,
+            help_text="How the review is known, for example ‘Child Q’ or ‘Family M’. Never a real name.",
+            error_messages={
+                "required": "Enter the pseudonym.",
+                "max_length": "Pseudonym must be 100 characters or fewer.",
+            },
+            **kw,
+        )
+
+    def clean(self, value: Any) -> str:
+        cleaned = " ".join(str(super().clean(value)).split())
+        if not _PSEUDONYM.fullmatch(cleaned):
+            raise forms.ValidationError(
+                "Use letters, numbers, spaces and & ' . - only, for example ‘Child Q’."
+            )
+        return cleaned
+
+
+class NotificationForm(forms.Form):
+    pseudonym = PseudonymField()
+    aware_on = date_field("Date the local authority became aware")
+    notified_on = date_field(
+        "Date the Panel was notified",
+        required=False,
+        help_text="Leave it empty if the Panel has not been notified yet.",
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        aware, notified = cleaned.get("aware_on"), cleaned.get("notified_on")
+        if aware and aware > dt.date.today():
+            self.add_error("aware_on", "The date of awareness cannot be in the future.")
+        if aware and notified and notified < aware:
+            self.add_error(
+                "notified_on", "The Panel cannot be notified before the local authority became aware."
+            )
+        return cleaned
+
+
+class ReviewCreateForm(forms.Form):
+    pseudonym = PseudonymField()
+    kind = choice_field(
+        "Kind of review", [c for c in Review.Kind.choices if c[0] != Review.Kind.RAPID_REVIEW]
+    )
+    referral_source = text_field(
+        "Referred by",
+        required=False,
+        help_text="For an SAR: who referred the case, for example ‘Adult social care’.",
+    )
+
+
+class VersionedForm(forms.Form):
+    version = version_field("review")
+
+
+class DoneOnForm(VersionedForm):
+    """A clock's step done on a date, with the reason when it was late."""
+
+    on = date_field("Date")
+    overrun_reason = text_field(
+        "Reason for the overrun",
+        max_length=2000,
+        required=False,
+        long=True,
+        help_text="Needed when the date is after the clock's due date.",
+    )
+
+    def __init__(self, *args: Any, due: dt.date | None = None, label: str = "Date", **kw: Any):
+        super().__init__(*args, **kw)
+        self.due = due
+        self.fields["on"].label = label
+        self.fields["on"].error_messages.update(
+            required=f"Enter the {label.lower()}.",
+            invalid=f"Enter a real {label.lower()}, for example 27/03/2024.",
+        )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        on = cleaned.get("on")
+        if on and on > dt.date.today():
+            self.add_error("on", "The date cannot be in the future.")
+        elif on and self.due and on > self.due and not (cleaned.get("overrun_reason") or "").strip():
+            self.add_error("overrun_reason", f"It was due by {self.due:%-d %B %Y}: say why it ran over.")
+        return cleaned
+
+
+CRITERIA = [
+    ("a", "(a) the review may identify improvements to safeguard and promote the welfare of children"),
+    (
+        "b",
+        "(b) the case may highlight recurrent themes in safeguarding and promoting the welfare of children",
+    ),
+    ("c", "(c) the case highlights concerns about two or more organisations or agencies working together"),
+    (
+        "d",
+        "(d) the Child Safeguarding Practice Review Panel has considered the case and concluded a local review may be more appropriate",
+    ),
+]
+
+
+class DecisionForm(VersionedForm):
+    on = date_field("Date of the decision")
+    criteria = forms.MultipleChoiceField(
+        label="Regulation 11 criteria met",
+        choices=CRITERIA,
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose criteria from the list."},
+    )
+    leads_to = choice_field(
+        "Decision", [(k.value, k.label) for k in DECISION_KINDS] + [("none", "No further review")]
+    )
+    rationale = text_field("Rationale", max_length=5000, long=True)
+    sent_on = date_field(
+        "Date the decision was sent to the Panel", required=False, help_text="Leave it empty if not sent yet."
+    )
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (
+            cleaned.get("leads_to") == Review.Kind.LCSPR
+            and not cleaned.get("criteria")
+            and "criteria" not in self.errors
+        ):
+            self.add_error("criteria", "An LCSPR needs at least one of the regulation 11 criteria.")
+        return cleaned
+
+
+class DetailsForm(VersionedForm):
+    terms_of_reference = text_field("Terms of reference", max_length=10000, required=False, long=True)
+    tor_agreed_on = date_field("Date the terms of reference were agreed", required=False, help_text="")
+    reviewer = text_field("Independent reviewer", required=False)
+    reviewer_appointed_on = date_field("Date the reviewer was appointed", required=False, help_text="")
+    referral_source = text_field("Referred by", required=False)
+
+
+class StageForm(VersionedForm):
+    to = choice_field("Move to", [])
+    on = date_field("Date")
+    note = text_field(
+        "Note", max_length=2000, required=False, long=True, help_text="Needed when closing: say why."
+    )
+
+    def __init__(self, *args: Any, review: Review, **kw: Any):
+        super().__init__(*args, **kw)
+        labels = dict(Review.Stage.choices)
+        self.fields["to"].choices = [(s, labels[s]) for s in MOVES.get(review.stage, [])]  # type: ignore[attr-defined]
+
+
+class ReportVersionForm(forms.Form):
+    number = text_field("Version number", max_length=20)
+    dated = date_field("Date of the version")
+    summary = text_field("Summary of the changes", max_length=5000, required=False, long=True)
+    file = forms.FileField(label="The report (PDF or Word), optional", required=False)
+
+    def clean_file(self) -> Any:
+        upload = self.cleaned_data.get("file")
+        if upload is None:
+            return None
+        if upload.size == 0:
+            raise forms.ValidationError("The file is empty.")
+        if upload.size > MAX_REPORT_BYTES:
+            raise forms.ValidationError("The file is larger than 50 MB.")
+        head = upload.read(8)
+        upload.seek(0)
+        if not any(head.startswith(magic) for magic in REPORT_TYPES):
+            raise forms.ValidationError("The file must be a PDF or a Word (.docx) document.")
+        return upload
+
+
+class ChangeRequestForm(forms.Form):
+    report_version = forms.ChoiceField(
+        label="Version of the report",
+        error_messages={
+            "required": "Choose the version.",
+            "invalid_choice": "Choose a version from the list.",
+        },
+    )
+    requested_by = text_field("Requested by", help_text="A role, for example ‘Designated Nurse’.")
+    organisation = text_field("Organisation")
+    requested_on = date_field("Date of the request")
+    request = text_field("Requested change", max_length=5000, long=True)
+
+    def __init__(self, *args: Any, review: Review, **kw: Any):
+        super().__init__(*args, **kw)
+        self.versions = {str(v.pk): v for v in review.versions.all()}
+        self.fields["report_version"].choices = [  # type: ignore[attr-defined]
+            (k, f"Version {v.number} ({v.dated:%-d %B %Y})") for k, v in self.versions.items()
+        ]
+
+
+class ResponseForm(forms.Form):
+    """A response to one change request; its prefix names the request (`response-<id>`), so that each
+    pending request on the page has a form of its own and errors come back to the right one."""
+
+    row_version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+    response = choice_field("Response", [c for c in ChangeRequest.Response.choices if c[0] != "pending"])
+    rationale = text_field(
+        "Why", max_length=5000, required=False, long=True, help_text="Needed unless agreed in full."
+    )
+    on = date_field("Date of the response")
+
+    def __init__(self, *args: Any, request_pk: int, **kw: Any):
+        kw["prefix"] = f"response-{request_pk}"
+        super().__init__(*args, **kw)
+        self.request_pk = request_pk
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if (
+            cleaned.get("response") in ("partly", "not_agreed")
+            and not (cleaned.get("rationale") or "").strip()
+        ):
+            self.add_error("rationale", "Say why the change was not agreed in full.")
+        return cleaned
+
+
+class FamilyContactForm(forms.Form):
+    on = date_field("Date")
+    who = text_field("Who", help_text="A role, for example ‘Mother’ or ‘Maternal grandmother’: not a name.")
+    how = choice_field(
+        "How",
+        [(x, x) for x in ["Meeting", "Telephone", "Letter", "Email", "Video call", "Offer declined"]],
+        widget=forms.Select,
+    )
+    summary = text_field("Summary", max_length=5000, required=False, long=True)
+
+
+class ParallelProcessForm(forms.Form):
+    kind = choice_field("Process", ParallelProcess.Kind.choices, widget=forms.Select)
+    description = text_field("Description", max_length=300, required=False)
+    holds_publication = forms.BooleanField(
+        label="It holds publication until it ends", required=False, initial=True
+    )
+    expected_end = date_field("Expected end", required=False, help_text="")
+
+
+class PanelMeetingForm(forms.Form):
+    on = date_field("Date of the panel meeting")
+    note = text_field("Note", max_length=2000, required=False, long=True)
+
+
+class PublicationPlanForm(VersionedForm):
+    day = date_field("Planned publication date")
+    accept_clashes = forms.BooleanField(label="Plan it on this date despite the clashes", required=False)
+
+
+class PublicationForm(VersionedForm):
+    notice_sent_on = date_field("Notice given to the Panel and DfE on", required=False, help_text="")
+    home_office_approved_on = date_field(
+        "Home Office quality assurance approval on",
+        required=False,
+        help_text="Domestic homicide reviews only.",
+    )
+    outcome = choice_field(
+        "Outcome",
+        [("", "Not yet decided"), *list(Review.Outcome.choices)],
+        widget=forms.Select,
+        required=False,
+    )
+    outcome_reason = text_field(
+        "Reason",
+        max_length=5000,
+        required=False,
+        long=True,
+        help_text="Needed when the report is not published.",
+    )
+    published_on = date_field("Published on", required=False, help_text="")
+    website_on = date_field("On the partnership's website from", required=False, help_text="")
+    nspcc_submitted_on = date_field(
+        "Sent to the NSPCC repository (or the SAR library) on", required=False, help_text=""
+    )
+
+
+class ThemesForm(forms.Form):
+    themes = forms.MultipleChoiceField(
+        label="Themes",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose themes from the list."},
+    )
+
+    def __init__(self, *args: Any, themes: list[Theme], **kw: Any):
+        super().__init__(*args, **kw)
+        self.objects = {str(t.pk): t for t in themes}
+        self.fields["themes"].choices = [(k, t.name) for k, t in self.objects.items()]  # type: ignore[attr-defined]
+
+
+class PeopleForm(forms.Form):
+    people = forms.MultipleChoiceField(
+        label="Named people",
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        error_messages={"invalid_choice": "Choose people from the list."},
+    )
+
+    def __init__(self, *args: Any, people: list[Person], **kw: Any):
+        super().__init__(*args, **kw)
+        self.objects = {str(p.pk): p for p in people}
+        self.fields["people"].choices = [  # type: ignore[attr-defined]
+            (k, f"{p.full_name} ({p.organisation.name})" if p.organisation else p.full_name)
+            for k, p in self.objects.items()
+        ]
+
+
+class RulesForm(forms.ModelForm[ReviewRules]):
+    class Meta:
+        model = ReviewRules
+        exclude = ["partnership"]
+        labels = {
+            "region": "Bank holidays of",
+            "notification_days": "Notification to the Panel: working days after awareness",
+            "rapid_review_days": "Rapid review: working days",
+            "rapid_review_anchor": "Rapid review counted from",
+            "lcspr_months": "LCSPR: months from the decision to publication",
+            "notice_days": "Notice to the Panel and DfE: working days before publication",
+            "amber_days": "A clock turns amber with this many working days left",
+            "publications_per_month": "Publications a month at most",
+            "publication_gap_days": "Working days between two publications at least",
+        }
+
+
+class BlackoutForm(forms.Form):
+    start = date_field("First day")
+    end = date_field("Last day")
+    reason = text_field("Reason", help_text="For example ‘Pre-election period, local elections’.")
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        if cleaned.get("start") and cleaned.get("end") and cleaned["end"] < cleaned["start"]:
+            self.add_error("end", "The last day must be on or after the first day.")
+        return cleaned
+
+
+class ThemeForm(forms.Form):
+    name = text_field("Theme", max_length=100)

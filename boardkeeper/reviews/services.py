@@ -1,0 +1,469 @@
+"""The case review register: recording a review's life, planning its publication, and who may see it.
+
+Every change to a review row is a conditional UPDATE on its version, so an edit from a stale page is
+refused (`StaleReview`) and nothing is lost. Stages move forward as their facts are recorded (notified,
+rapid review sent, decision, terms of reference, first draft, publication planned, published); any
+stage can be closed by hand, and a planned publication can go back to the report.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable
+from typing import Any
+
+from django.contrib.auth.models import User
+from django.core.files.uploadedfile import UploadedFile
+from django.db import transaction
+from django.db.models import F, Q, QuerySet
+
+from boardkeeper.accounts.models import PartnershipRole
+from boardkeeper.directory.models import Partnership, Person
+from boardkeeper.lib.workdays import WorkingDays
+from boardkeeper.meetings.models import CaseMention
+from boardkeeper.reviews import planner
+from boardkeeper.reviews.models import (
+    ChangeRequest,
+    FamilyContact,
+    OverrunReason,
+    PanelMeeting,
+    ParallelProcess,
+    PublicationBlackout,
+    ReportVersion,
+    Review,
+    ReviewRules,
+    StageChange,
+    Theme,
+)
+
+S = Review.Stage
+FLOW: list[str] = [
+    S.NOTIFICATION,
+    S.RAPID_REVIEW,
+    S.DECISION,
+    S.SCOPING,
+    S.REVIEW,
+    S.REPORT,
+    S.PUBLICATION,
+    S.PUBLISHED,
+]
+# a move by hand: the next stage of the flow, closing at any point, or back from a publication plan
+MOVES: dict[str, list[str]] = {
+    stage: ([FLOW[i + 1]] if i + 1 < len(FLOW) else []) + [S.CLOSED] for i, stage in enumerate(FLOW)
+}
+MOVES[S.PUBLICATION] = [S.PUBLISHED, S.REPORT, S.CLOSED]
+MOVES[S.DECISION] = [S.CLOSED]  # forward only through the decision, which says what follows
+MOVES[S.NOTIFICATION] = [S.RAPID_REVIEW, S.CLOSED]
+MOVES[S.CLOSED] = []
+# what a decision after a rapid review can lead to
+DECISION_KINDS = [Review.Kind.LCSPR, Review.Kind.LEARNING_REVIEW, Review.Kind.LLB, Review.Kind.SEVEN_MINUTE]
+
+
+class StaleReview(Exception):
+    """Someone changed the review since this page was loaded; nothing was saved."""
+
+    def __init__(self, current: Review):
+        super().__init__("This review was changed by someone else since you opened it.")
+        self.current = current
+
+
+class ReviewRefused(ValueError):
+    """The change does not fit the review's state; the message says why, in words for the page."""
+
+
+def rules_for(partnership: Partnership) -> ReviewRules:
+    rules, _ = ReviewRules.objects.get_or_create(partnership=partnership)
+    return rules
+
+
+def capacity_of(partnership: Partnership, rules: ReviewRules | None = None) -> planner.Capacity:
+    rules = rules or rules_for(partnership)
+    blackouts = tuple(
+        planner.Blackout(b.start, b.end, b.reason)
+        for b in PublicationBlackout.objects.filter(partnership=partnership)
+    )
+    return planner.Capacity(rules.publications_per_month, rules.publication_gap_days, blackouts)
+
+
+# Who may see a review ----------------------------------------------------------------------------------
+
+
+def is_business_team(user: User, partnership: Partnership) -> bool:
+    return PartnershipRole.objects.filter(
+        user=user, partnership=partnership, role=PartnershipRole.Role.BUSINESS_TEAM
+    ).exists()
+
+
+def visible_reviews(user: User, partnership: Partnership) -> QuerySet[Review]:
+    """Need to know: the business team sees every review of the partnership; anyone else only the
+    reviews they are named on (through the person their account is linked to)."""
+    reviews = Review.objects.filter(partnership=partnership)
+    if is_business_team(user, partnership):
+        return reviews
+    return reviews.filter(named_people__user=user).distinct()
+
+
+# Recording a review ------------------------------------------------------------------------------------
+
+
+def _log(review: Review, user: User, stage_from: str, stage_to: str, on: dt.date, note: str = "") -> None:
+    StageChange.objects.create(
+        review=review, stage_from=stage_from, stage_to=stage_to, on=on, by=user, note=note.strip()
+    )
+
+
+def _save(
+    review: Review,
+    user: User,
+    version: int,
+    *,
+    stage: str | None = None,
+    on: dt.date | None = None,
+    note: str = "",
+    **fields: Any,
+) -> Review:
+    """Write `fields` (and a new stage) if the review is still at `version`; log a stage change."""
+    if stage is not None and stage != review.stage:
+        fields["stage"] = stage
+    if not Review.objects.filter(pk=review.pk, version=version).update(version=F("version") + 1, **fields):
+        raise StaleReview(Review.objects.get(pk=review.pk))
+    before = review.stage
+    for name, value in fields.items():
+        setattr(review, name, value)
+    review.version = version + 1
+    if "stage" in fields:
+        _log(review, user, before, review.stage, on or dt.date.today(), note)
+    return review
+
+
+def _forward(review: Review, stage: str) -> str | None:
+    """`stage` if it lies ahead of the review's stage in the flow, else None (recording a fact never
+    moves a review back)."""
+    if review.stage == S.CLOSED or stage not in FLOW or review.stage not in FLOW:
+        return None
+    return stage if FLOW.index(stage) > FLOW.index(review.stage) else None
+
+
+@transaction.atomic
+def notification_record(
+    *,
+    partnership: Partnership,
+    user: User,
+    pseudonym: str,
+    aware_on: dt.date,
+    notified_on: dt.date | None = None,
+) -> Review:
+    """A serious incident notification: the only way a rapid review begins."""
+    review = Review.objects.create(
+        partnership=partnership,
+        pseudonym=pseudonym.strip(),
+        kind=Review.Kind.RAPID_REVIEW,
+        stage=S.RAPID_REVIEW if notified_on else S.NOTIFICATION,
+        aware_on=aware_on,
+        notified_on=notified_on,
+    )
+    _log(review, user, "", review.stage, notified_on or aware_on, "Serious incident notification recorded")
+    return review
+
+
+@transaction.atomic
+def review_create(
+    *, partnership: Partnership, user: User, pseudonym: str, kind: str, referral_source: str = "", on: dt.date
+) -> Review:
+    """Any other review (an SAR, a DHR, a learning review...): it starts at its terms of reference."""
+    if kind == Review.Kind.RAPID_REVIEW:
+        raise ReviewRefused(
+            "A rapid review begins with a serious incident notification: record that instead."
+        )
+    if kind not in Review.Kind.values:
+        raise ReviewRefused("Choose the kind of review.")
+    review = Review.objects.create(
+        partnership=partnership,
+        pseudonym=pseudonym.strip(),
+        kind=kind,
+        stage=S.SCOPING,
+        referral_source=referral_source.strip(),
+    )
+    _log(review, user, "", S.SCOPING, on, "Review recorded")
+    return review
+
+
+def _overrun(review: Review, user: User, clock: str, reason: str) -> None:
+    if reason.strip():
+        OverrunReason.objects.create(review=review, clock=clock, reason=reason.strip(), by=user)
+
+
+@transaction.atomic
+def notified(*, review: Review, user: User, version: int, on: dt.date, overrun_reason: str = "") -> Review:
+    if review.aware_on is None:
+        raise ReviewRefused(
+            "Only a review that began with a serious incident notification has a notification date."
+        )
+    if on < review.aware_on:
+        raise ReviewRefused(f"The notification cannot come before awareness ({review.aware_on:%-d %B %Y}).")
+    _overrun(review, user, "notification", overrun_reason)
+    return _save(review, user, version, stage=_forward(review, S.RAPID_REVIEW), on=on, notified_on=on)
+
+
+@transaction.atomic
+def rapid_review_sent(
+    *, review: Review, user: User, version: int, on: dt.date, overrun_reason: str = ""
+) -> Review:
+    if review.kind != Review.Kind.RAPID_REVIEW:
+        raise ReviewRefused("Only a rapid review is sent to the Panel as one.")
+    if review.notified_on is None:
+        raise ReviewRefused("Record the notification to the Panel first: a rapid review follows it.")
+    _overrun(review, user, "rapid_review", overrun_reason)
+    return _save(review, user, version, stage=_forward(review, S.DECISION), on=on, rapid_review_on=on)
+
+
+@transaction.atomic
+def decision_record(
+    *,
+    review: Review,
+    user: User,
+    version: int,
+    on: dt.date,
+    criteria: Iterable[str],
+    rationale: str,
+    leads_to: str,
+    sent_on: dt.date | None = None,
+) -> Review:
+    """The partners' decision after a rapid review, against regulation 11: an LCSPR, another kind of
+    learning, or nothing further (leads_to '', which closes the review). The record keeps its history:
+    the rapid review becomes the LCSPR."""
+    if review.kind != Review.Kind.RAPID_REVIEW:
+        raise ReviewRefused("A decision follows a rapid review; this review has had its decision.")
+    if review.rapid_review_on is None:
+        raise ReviewRefused("Record when the rapid review was completed before the decision.")
+    if not rationale.strip():
+        raise ReviewRefused("Write the rationale for the decision.")
+    criteria = set(criteria)
+    if leads_to == Review.Kind.LCSPR and not criteria:
+        raise ReviewRefused("An LCSPR needs at least one of the regulation 11 criteria.")
+    if leads_to and leads_to not in DECISION_KINDS:
+        raise ReviewRefused("Choose what the decision leads to.")
+    flags = {f"criterion_{c}": c in criteria for c in "abcd"}
+    what = dict(Review.Kind.choices).get(leads_to, "no further review")
+    return _save(
+        review,
+        user,
+        version,
+        stage=S.SCOPING if leads_to else S.CLOSED,
+        on=on,
+        note=f"Decision: {what}. {rationale.strip()}",
+        kind=leads_to or review.kind,
+        decided_on=on,
+        decision_rationale=rationale.strip(),
+        decision_sent_on=sent_on,
+        **flags,
+    )
+
+
+@transaction.atomic
+def review_details(*, review: Review, user: User, version: int, **fields: Any) -> Review:
+    """Terms of reference, reviewer, referral: agreed terms of reference move the review under way."""
+    allowed = {"terms_of_reference", "tor_agreed_on", "reviewer", "reviewer_appointed_on", "referral_source"}
+    fields = {k: v for k, v in fields.items() if k in allowed}
+    stage = _forward(review, S.REVIEW) if fields.get("tor_agreed_on") else None
+    return _save(review, user, version, stage=stage, on=fields.get("tor_agreed_on"), **fields)
+
+
+@transaction.atomic
+def stage_move(*, review: Review, user: User, version: int, to: str, on: dt.date, note: str) -> Review:
+    if to not in MOVES.get(review.stage, []):
+        raise ReviewRefused(f"A review at ‘{review.get_stage_display()}’ cannot move to that stage.")
+    if to == S.CLOSED and not note.strip():
+        raise ReviewRefused("Say why the review is closed.")
+    return _save(review, user, version, stage=to, on=on, note=note)
+
+
+@transaction.atomic
+def version_add(
+    *,
+    review: Review,
+    user: User,
+    number: str,
+    dated: dt.date,
+    summary: str,
+    upload: UploadedFile | None = None,
+) -> ReportVersion:
+    if ReportVersion.objects.filter(review=review, number=number.strip()).exists():
+        raise ReviewRefused(f"Version {number.strip()} is on record already: give this one another number.")
+    version = ReportVersion(
+        review=review, number=number.strip(), dated=dated, summary=summary.strip(), added_by=user
+    )
+    if upload is not None:
+        version.file_name = (upload.name or "report")[:255]
+        version.file.save("report", upload, save=False)
+    version.save()
+    stage = _forward(review, S.REPORT)
+    if stage:
+        _save(
+            review,
+            user,
+            review.version,
+            stage=stage,
+            on=dated,
+            note=f"Version {version.number} of the report",
+        )
+    return version
+
+
+@transaction.atomic
+def change_request_add(*, version: ReportVersion, **fields: Any) -> ChangeRequest:
+    return ChangeRequest.objects.create(version=version, **fields)
+
+
+@transaction.atomic
+def change_request_respond(
+    *, request: ChangeRequest, row_version: int, response: str, rationale: str, on: dt.date
+) -> ChangeRequest:
+    if response not in (
+        ChangeRequest.Response.AGREED,
+        ChangeRequest.Response.PARTLY,
+        ChangeRequest.Response.NOT_AGREED,
+    ):
+        raise ReviewRefused("Choose the response: agreed, partly agreed or not agreed.")
+    if response != ChangeRequest.Response.AGREED and not rationale.strip():
+        raise ReviewRefused("Say why the change was not agreed in full.")
+    changed = ChangeRequest.objects.filter(pk=request.pk, row_version=row_version).update(
+        response=response, rationale=rationale.strip(), responded_on=on, row_version=F("row_version") + 1
+    )
+    if not changed:
+        raise StaleReview(request.version.review)
+    request.refresh_from_db()
+    return request
+
+
+def family_contact_add(*, review: Review, **fields: Any) -> FamilyContact:
+    return FamilyContact.objects.create(review=review, **fields)
+
+
+def parallel_process_add(*, review: Review, **fields: Any) -> ParallelProcess:
+    return ParallelProcess.objects.create(review=review, **fields)
+
+
+def panel_meeting_add(*, review: Review, **fields: Any) -> PanelMeeting:
+    return PanelMeeting.objects.create(review=review, **fields)
+
+
+def themes_set(*, review: Review, themes: Iterable[Theme]) -> None:
+    review.themes.set(list(themes))
+
+
+def named_people_set(*, review: Review, people: Iterable[Person]) -> None:
+    review.named_people.set(list(people))
+
+
+# Publication -------------------------------------------------------------------------------------------
+
+
+def bookings(partnership: Partnership, *, other_than: Review | None = None) -> list[planner.Booking]:
+    """Publications planned or made by the partnership's reviews (all of them: capacity is shared)."""
+    reviews = Review.objects.filter(partnership=partnership).filter(
+        Q(published_on__isnull=False) | Q(publication_planned_on__isnull=False)
+    )
+    if other_than is not None:
+        reviews = reviews.exclude(pk=other_than.pk)
+    return [
+        planner.Booking(r.published_on or r.publication_planned_on, r.pseudonym)  # type: ignore[arg-type]
+        for r in reviews.only("pseudonym", "published_on", "publication_planned_on")
+    ]
+
+
+def holds_on_publication(review: Review) -> list[ParallelProcess]:
+    return list(review.parallel_processes.filter(holds_publication=True, concluded_on=None))
+
+
+@transaction.atomic
+def publication_plan(
+    *, review: Review, user: User, version: int, day: dt.date, accept_clashes: bool = False
+) -> tuple[Review, list[str], dt.date | None]:
+    """Plan publication on `day`. A clash (capacity, gap, blackout, not a working day, a parallel process
+    holding it) is refused with the reasons and the next free date, unless the person accepts it."""
+    if review.stage in (S.PUBLISHED, S.CLOSED):
+        raise ReviewRefused("This review is published or closed: there is no publication to plan.")
+    rules = rules_for(review.partnership)
+    days = WorkingDays(rules.region)
+    capacity = capacity_of(review.partnership, rules)
+    booked = bookings(review.partnership, other_than=review)
+    problems = planner.clashes(day, booked, capacity, days)
+    problems += [
+        f"Publication is held by {p.get_kind_display().lower()}"
+        + (f" ({p.description})" if p.description else "")
+        + (f", expected to end {p.expected_end:%-d %B %Y}" if p.expected_end else "")
+        + "."
+        for p in holds_on_publication(review)
+    ]
+    proposal = planner.next_free(day, booked, capacity, days)
+    if problems and not accept_clashes:
+        return review, problems, proposal
+    review = _save(
+        review,
+        user,
+        version,
+        stage=_forward(review, S.PUBLICATION),
+        on=dt.date.today(),
+        note=f"Publication planned for {day:%-d %B %Y}",
+        publication_planned_on=day,
+    )
+    return review, [], None
+
+
+@transaction.atomic
+def publication_record(*, review: Review, user: User, version: int, **fields: Any) -> Review:
+    """Notice given, Home Office approval, the outcome (published, improvements only, not published with a
+    reason), the website and NSPCC dates."""
+    allowed = {
+        "notice_sent_on",
+        "home_office_approved_on",
+        "published_on",
+        "outcome",
+        "outcome_reason",
+        "website_on",
+        "nspcc_submitted_on",
+    }
+    fields = {k: v for k, v in fields.items() if k in allowed}
+    outcome = fields.get("outcome", review.outcome)
+    if (
+        outcome == Review.Outcome.NOT_PUBLISHED
+        and not (fields.get("outcome_reason") or review.outcome_reason).strip()
+    ):
+        raise ReviewRefused("Say why the report is not published.")
+    if fields.get("published_on") and outcome == Review.Outcome.NOT_PUBLISHED:
+        raise ReviewRefused("A report that is not published has no publication date.")
+    if (
+        review.kind == Review.Kind.DHR
+        and fields.get("published_on")
+        and not (fields.get("home_office_approved_on") or review.home_office_approved_on)
+    ):
+        raise ReviewRefused("A domestic homicide review is published only after the Home Office approves it.")
+    stage = None
+    if fields.get("published_on"):
+        stage = _forward(review, S.PUBLISHED)
+    elif outcome == Review.Outcome.NOT_PUBLISHED and review.stage != S.CLOSED:
+        stage = S.CLOSED
+    return _save(
+        review,
+        user,
+        version,
+        stage=stage,
+        on=fields.get("published_on") or dt.date.today(),
+        note=f"Outcome: {dict(Review.Outcome.choices).get(outcome, '')}" if stage else "",
+        **fields,
+    )
+
+
+# The minutes link ----------------------------------------------------------------------------------------
+
+
+def mentions_of(review: Review) -> QuerySet[CaseMention]:
+    """Every item of the partnership's minutes that mentions the review's pseudonym."""
+    return (
+        CaseMention.objects.filter(
+            item__meeting__board__partnership_id=review.partnership_id, pseudonym__iexact=review.pseudonym
+        )
+        .select_related("item__meeting__board")
+        .order_by("item__meeting__date", "item__position")
+    )
