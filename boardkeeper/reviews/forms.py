@@ -312,6 +312,39 @@ class ParallelProcessForm(forms.Form):
     expected_end = date_field("Expected end", required=False, help_text="")
 
 
+class ParallelEndForm(forms.Form):
+    process = forms.ChoiceField(
+        label="Process",
+        error_messages={
+            "required": "Choose the process.",
+            "invalid_choice": "Choose a process from the list.",
+        },
+    )
+    concluded_on = date_field("Date it ended")
+
+    def __init__(self, *args: Any, review: Review, **kw: Any):
+        super().__init__(*args, **kw)
+        self.objects = {str(p.pk): p for p in review.parallel_processes.filter(concluded_on=None)}
+        self.fields["process"].choices = [  # type: ignore[attr-defined]
+            (k, p.get_kind_display() + (f": {p.description}" if p.description else ""))
+            for k, p in self.objects.items()
+        ]
+
+
+class OverrunForm(forms.Form):
+    """Why a clock ran over: for a clock that is overdue or was met late."""
+
+    clock = forms.ChoiceField(
+        label="Clock",
+        error_messages={"required": "Choose the clock.", "invalid_choice": "Choose a clock from the list."},
+    )
+    reason = text_field("Why the clock ran over", max_length=2000, long=True)
+
+    def __init__(self, *args: Any, late: list[tuple[str, str]], **kw: Any):
+        super().__init__(*args, **kw)
+        self.fields["clock"].choices = late  # type: ignore[attr-defined]
+
+
 class PanelMeetingForm(forms.Form):
     on = date_field("Date of the panel meeting")
     note = text_field("Note", max_length=2000, required=False, long=True)
@@ -347,6 +380,31 @@ class PublicationForm(VersionedForm):
     nspcc_submitted_on = date_field(
         "Sent to the NSPCC repository (or the SAR library) on", required=False, help_text=""
     )
+    overrun_reason = text_field(
+        "Reason for the overrun",
+        max_length=2000,
+        required=False,
+        long=True,
+        help_text="Needed when the notice or the publication comes after its clock's due date.",
+    )
+
+    def __init__(self, *args: Any, dues: dict[str, dt.date] | None = None, **kw: Any):
+        super().__init__(*args, **kw)
+        self.dues = dues or {}  # clock key: due date
+
+    def late_clocks(self) -> list[str]:
+        """The clocks these dates meet late: the notice, and the LCSPR's publication."""
+        d = self.cleaned_data
+        met = {"notice": d.get("notice_sent_on"), "lcspr": d.get("published_on")}
+        return [k for k, on in met.items() if on and k in self.dues and on > self.dues[k]]
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        late = self.late_clocks()
+        if late and not (cleaned.get("overrun_reason") or "").strip():
+            due = min(self.dues[k] for k in late)
+            self.add_error("overrun_reason", f"It was due by {due:%-d %B %Y}: say why it ran over.")
+        return cleaned
 
 
 class ThemesForm(forms.Form):

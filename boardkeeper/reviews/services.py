@@ -344,6 +344,16 @@ def parallel_process_add(*, review: Review, **fields: Any) -> ParallelProcess:
     return ParallelProcess.objects.create(review=review, **fields)
 
 
+def parallel_process_end(*, process: ParallelProcess, concluded_on: dt.date) -> ParallelProcess:
+    process.concluded_on = concluded_on
+    process.save(update_fields=["concluded_on"])
+    return process
+
+
+def overrun_reason_add(*, review: Review, user: User, clock: str, reason: str) -> OverrunReason:
+    return OverrunReason.objects.create(review=review, clock=clock, reason=reason.strip(), by=user)
+
+
 def panel_meeting_add(*, review: Review, **fields: Any) -> PanelMeeting:
     return PanelMeeting.objects.create(review=review, **fields)
 

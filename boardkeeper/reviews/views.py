@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -23,7 +24,9 @@ from boardkeeper.accounts.permissions import (
     get_review_for_user,
     signed_in_user,
 )
+from boardkeeper.actions.plan_views import attachment
 from boardkeeper.directory.models import Person
+from boardkeeper.lib import exports
 from boardkeeper.reviews import forms as f
 from boardkeeper.reviews import services
 from boardkeeper.reviews.clocks import Clock, clocks_of
@@ -289,6 +292,22 @@ def _save_simple(add: Callable[..., Any], message: str) -> Callable[[Review, Use
     return save
 
 
+def _save_parallel_end(review: Review, user: User, form: Any) -> str:
+    process = form.objects[form.cleaned_data["process"]]
+    services.parallel_process_end(process=process, concluded_on=form.cleaned_data["concluded_on"])
+    return f"The {process.get_kind_display().lower()} is recorded as ended."
+
+
+def _save_overrun(review: Review, user: User, form: Any) -> str:
+    d = form.cleaned_data
+    services.overrun_reason_add(review=review, user=user, clock=d["clock"], reason=d["reason"])
+    return "The reason for the overrun is recorded."
+
+
+def _late(ctx: dict[str, Any]) -> list[tuple[str, str]]:
+    return [(c.key, c.label) for c in ctx["clocks"] if c.late]
+
+
 def _save_plan(review: Review, user: User, form: Any) -> str:
     d = form.cleaned_data
     _, problems, proposal = services.publication_plan(
@@ -301,7 +320,12 @@ def _save_plan(review: Review, user: User, form: Any) -> str:
 
 def _save_publication(review: Review, user: User, form: Any) -> str:
     d = dict(form.cleaned_data)
+    reason = d.pop("overrun_reason")
+    already = set(review.overrun_reasons.values_list("clock", flat=True))
     services.publication_record(review=review, user=user, **d)
+    for clock in form.late_clocks():
+        if reason.strip() and clock not in already:
+            services.overrun_reason_add(review=review, user=user, clock=clock, reason=reason)
     return "Publication details saved."
 
 
@@ -415,6 +439,18 @@ SECTIONS: dict[str, Section] = {
         _save_simple(services.parallel_process_add, "The parallel process is recorded."),
         "parallel",
     ),
+    "ended": Section(
+        "Record the end of a parallel process",
+        lambda data, files, review, ctx: f.ParallelEndForm(data, prefix="ended", review=review),
+        _save_parallel_end,
+        "parallel",
+    ),
+    "overrun": Section(
+        "Record why a clock ran over",
+        lambda data, files, review, ctx: f.OverrunForm(data, prefix="overrun", late=_late(ctx)),
+        _save_overrun,
+        "clocks",
+    ),
     "panel": Section(
         "Record a panel meeting",
         lambda data, files, review, ctx: f.PanelMeetingForm(data, prefix="panel"),
@@ -434,6 +470,11 @@ SECTIONS: dict[str, Section] = {
         lambda data, files, review, ctx: f.PublicationForm(
             data,
             prefix="publication",
+            dues={
+                c.key: c.due
+                for c in ctx["clocks"]
+                if c.key in ("notice", "lcspr") and c.is_open and not c.reason
+            },
             initial=_versioned(
                 review,
                 notice_sent_on=_fmt(review.notice_sent_on),
@@ -624,3 +665,95 @@ def review_settings(request: HttpRequest, slug: str) -> HttpResponse:
             "defaults": ReviewRules(),
         },
     )
+
+
+# Exports -------------------------------------------------------------------------------------------------
+
+
+@require_GET
+def register_export(request: HttpRequest, slug: str) -> HttpResponse:
+    """The register as the person may see it: one row per clock (or per review without one)."""
+    access = get_partnership_for_user(request, slug)
+    rules = services.rules_for(access.partnership)
+    today = timezone.localdate()
+    reviews = (
+        services.visible_reviews(signed_in_user(request), access.partnership)
+        .prefetch_related("themes", "overrun_reasons")
+        .order_by("pseudonym", "pk")
+    )
+    header = [
+        "Review",
+        "Kind",
+        "Stage",
+        "Clock",
+        "Due",
+        "Status",
+        "Next step",
+        "Reason for an overrun",
+        "Publication planned",
+        "Published",
+        "Themes",
+    ]
+    rows: list[list[exports.Cell]] = []
+    for review in reviews:
+        themes = ", ".join(t.name for t in review.themes.all())
+        common = [review.pseudonym, review.get_kind_display(), review.get_stage_display()]
+        tail: list[exports.Cell] = [review.publication_planned_on, review.published_on, themes]
+        clocks = clocks_of(review, rules, today=today, reasons=review.overrun_reasons.all())
+        for clock in clocks:
+            rows.append(
+                [
+                    *common,
+                    clock.label,
+                    clock.due,
+                    clock.status,
+                    clock.next_step if clock.is_open else "",
+                    clock.reason,
+                    *tail,
+                ]
+            )
+        if not clocks:
+            rows.append([*common, "", None, "", "", "", *tail])
+    data = exports.table_xlsx("Case reviews", header, rows)
+    return attachment(
+        data, filename=f"{access.partnership.slug}-case-reviews-{today:%Y-%m-%d}.xlsx", fmt="xlsx"
+    )
+
+
+@require_GET
+def change_log_export(request: HttpRequest, review_id: int) -> HttpResponse:
+    """Every requested change to the review's report and what became of it, for the Executive Board."""
+    review, _access = get_review_for_user(request, review_id)
+    requests = (
+        ChangeRequest.objects.filter(version__review=review)
+        .select_related("version")
+        .order_by("version__dated", "requested_on", "pk")
+    )
+    header = [
+        "Version",
+        "Version date",
+        "Requested by",
+        "Organisation",
+        "Requested on",
+        "Request",
+        "Response",
+        "Why",
+        "Responded on",
+    ]
+    rows: list[list[exports.Cell]] = [
+        [
+            c.version.number,
+            c.version.dated,
+            c.requested_by,
+            c.organisation,
+            c.requested_on,
+            c.request,
+            c.get_response_display(),
+            c.rationale,
+            c.responded_on,
+        ]
+        for c in requests
+    ]
+    data = exports.table_xlsx("Change log", header, rows)
+    name = re.sub(r"[^A-Za-z0-9]+", "-", review.pseudonym).strip("-").lower() or "review"
+    return attachment(data, filename=f"{name}-change-log.xlsx", fmt="xlsx")

@@ -7,6 +7,7 @@ The URLs are read from the resolver, so a page added without a line here fails
 from __future__ import annotations
 
 import datetime as dt
+import io
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -200,6 +201,10 @@ PAGES.update(
             editors_only=True,
         ),
         "review": Page(lambda r: reverse("review", args=[r.review.pk]), need_to_know=True),
+        "reviews_export": Page(lambda r: reverse("reviews_export", args=[r.cast.partnership.slug])),
+        "change_log_export": Page(
+            lambda r: reverse("change_log_export", args=[r.review.pk]), need_to_know=True
+        ),
         "report_file": Page(
             lambda r: reverse("report_file", args=[r.review.pk, r.review.versions.get().pk]),
             need_to_know=True,
@@ -226,6 +231,13 @@ PAGES.update(
         ),
     }
 )
+
+
+def xlsx_rows(data: bytes) -> list[list[Any]]:
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+    sheet = load_workbook(io.BytesIO(data)).active
+    return [list(row) for row in sheet.iter_rows(values_only=True)]
 
 
 def signed_in(user: User) -> Client:
@@ -364,6 +376,8 @@ def test_a_review_is_not_found_by_those_not_named_on_it(record: Record, who: str
     assert snapshot() == before
     register = client.get(reverse("reviews", args=[record.cast.partnership.slug])).content.decode()
     assert "Family M" not in register and "You are not named on any review." in register
+    export = client.get(reverse("reviews_export", args=[record.cast.partnership.slug]))
+    assert [row[0] for row in xlsx_rows(export.content)] == ["Review"]  # the header, and nothing of Family M
 
 
 def test_a_person_named_on_a_review_reads_it_and_its_files_but_changes_nothing(record: Record) -> None:

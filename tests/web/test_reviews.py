@@ -512,3 +512,85 @@ def test_a_person_named_on_a_review_sees_it_in_the_register(cast: Cast, child_q:
     page = text_of(signed_in(cast.member).get(reverse("reviews", args=[cast.partnership.slug])))
     assert "Child Q" in page and "Adult B" not in page
     assert "2 in all; 1 of them only for the people named on them" in page
+
+
+def xlsx_rows(data: bytes) -> list[list[Any]]:
+    from openpyxl import load_workbook  # type: ignore[import-untyped]
+
+    return [list(r) for r in load_workbook(io.BytesIO(data)).active.iter_rows(values_only=True)]
+
+
+def test_the_register_and_the_change_log_download_as_spreadsheets(
+    cast: Cast, child_q: Review, manager: Client
+) -> None:
+    review = decided(cast, child_q)
+    version = services.version_add(
+        review=review, user=cast.manager, number="2", dated=dt.date(2022, 9, 1), summary=""
+    )
+    services.change_request_add(
+        version=version,
+        requested_by="Designated Nurse",
+        organisation="ICB",
+        requested_on=dt.date(2022, 9, 8),
+        request="Say the referral was acknowledged.",
+    )
+    register = xlsx_rows(manager.get(reverse("reviews_export", args=[cast.partnership.slug])).content)
+    assert register[0][:6] == ["Review", "Kind", "Stage", "Clock", "Due", "Status"]
+    clocks = [(r[0], r[3], r[4].date() if r[4] else None) for r in register[1:]]
+    assert clocks == [
+        ("Child Q", "Notification to the National Panel", dt.date(2022, 4, 19)),
+        ("Child Q", "Rapid review", dt.date(2022, 5, 4)),
+        ("Child Q", "Review completed and published", dt.date(2022, 11, 10)),
+    ]
+    log = xlsx_rows(manager.get(reverse("change_log_export", args=[review.pk])).content)
+    assert log[1][0] == "2" and log[1][2:4] == ["Designated Nurse", "ICB"]
+    assert log[1][5:7] == ["Say the referral was acknowledged.", "Awaiting a response"]
+
+
+def test_an_overdue_clock_gets_its_reason_and_says_so(cast: Cast, child_q: Review, manager: Client) -> None:
+    page = manager.get(reverse("review", args=[child_q.pk]))
+    assert "No reason recorded for the overrun" in text_of(page)
+    manager.post(
+        section(child_q, "overrun"),
+        {"overrun-clock": "notification", "overrun-reason": "Referral came late."},
+    )
+    rows = clock_rows(manager.get(reverse("review", args=[child_q.pk])))
+    assert "Reason for the overrun: Referral came late." in rows["notification"]
+    assert "No reason recorded" in rows["rapid_review"]
+    refused = manager.post(section(child_q, "overrun"), {"overrun-clock": "lcspr", "overrun-reason": "x"})
+    assert "Choose a clock from the list." in text_of(refused)  # not a clock of this review that ran over
+
+
+def test_a_parallel_process_that_ends_no_longer_holds_publication(
+    cast: Cast, child_q: Review, manager: Client
+) -> None:
+    review = decided(cast, child_q)
+    process = ParallelProcess.objects.create(review=review, kind="criminal", description="Trial")
+    manager.post(
+        section(review, "ended"), {"ended-process": str(process.pk), "ended-concluded_on": "01/05/2024"}
+    )
+    process.refresh_from_db()
+    assert process.concluded_on == dt.date(2024, 5, 1)
+    _, problems, _ = services.publication_plan(
+        review=review, user=cast.manager, version=review.version, day=dt.date(2024, 7, 4)
+    )
+    assert problems == []
+
+
+def test_a_late_publication_needs_a_reason(cast: Cast, child_q: Review, manager: Client) -> None:
+    review = decided(cast, child_q)  # the LCSPR was due by 10 November 2022
+    data = {
+        "publication-version": str(review.version),
+        "publication-outcome": "full",
+        "publication-published_on": "01/03/2023",
+    }
+    refused = manager.post(section(review, "publication"), data)
+    assert "It was due by 10 November 2022: say why it ran over." in text_of(refused)
+    assert Review.objects.get(pk=review.pk).published_on is None
+    data["publication-overrun_reason"] = "The inquest concluded in February."
+    manager.post(section(review, "publication"), data)
+    review.refresh_from_db()
+    assert (review.published_on, review.stage) == (dt.date(2023, 3, 1), "published")
+    assert (
+        OverrunReason.objects.get(review=review, clock="lcspr").reason == "The inquest concluded in February."
+    )
