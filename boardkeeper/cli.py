@@ -11,6 +11,8 @@ boardkeeper import FILE --partnership NAME --board NAME  import minutes into the
 boardkeeper actions --partnership NAME [--board NAME] [--status STATUS] [--json]
                                                          print the action log
 boardkeeper reviews clocks [--partnership NAME] [--json] every open statutory clock of the case reviews
+boardkeeper backup PATH | restore PATH                   back up the database and uploads; restore onto an empty installation
+boardkeeper export_partnership SLUG [--output FILE]      one partnership's records as JSON
 boardkeeper COMMAND ...                                  any Django management command (migrate, runserver,
                                                          demo, db_worker, createsuperuser, ...)"""
 

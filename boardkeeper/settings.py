@@ -66,12 +66,14 @@ def sqlite_database(path: Path) -> dict[str, object]:
 
 
 DEBUG = env_bool("DEBUG", False)
+ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
 SECRET_KEY = os.environ.get("SECRET_KEY", "")
 if not SECRET_KEY:
-    if not env_bool("BOARDKEEPER_DEMO", True):
+    # the demo's key is public: only for a server that answers on this machine alone, never behind HTTPS
+    served_elsewhere = set(ALLOWED_HOSTS) - {"127.0.0.1", "localhost", "::1", "testserver"}
+    if served_elsewhere or env_bool("BOARDKEEPER_HTTPS", False) or not env_bool("BOARDKEEPER_DEMO", True):
         raise ImproperlyConfigured("SECRET_KEY must be set outside the demo")
-    SECRET_KEY = "demo-only-not-secret-" + "x" * 40  # the demo on 127.0.0.1; production must set SECRET_KEY
-ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["127.0.0.1", "localhost"])
+    SECRET_KEY = "demo-only-not-secret-" + "x" * 40
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -86,15 +88,19 @@ INSTALLED_APPS = [
     "boardkeeper.meetings",
     "boardkeeper.actions",
     "boardkeeper.reviews",
+    "boardkeeper.audit",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "boardkeeper.accounts.middleware.SecurityHeadersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.auth.middleware.LoginRequiredMiddleware",
+    "boardkeeper.accounts.middleware.TwoFactorMiddleware",
+    "boardkeeper.audit.recorder.AuditMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -164,7 +170,8 @@ MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 60 * 60 * 8))
+SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 30 * 60))  # idle seconds before sign-in again
+SESSION_EXPIRE_AT_BROWSER_CLOSE = True
 SESSION_SAVE_EVERY_REQUEST = True  # the age counts from the last request: sessions expire when idle
 CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -175,6 +182,7 @@ if env_bool("BOARDKEEPER_HTTPS", False):
     SECURE_SSL_REDIRECT = True
     SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
     SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+    SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
 LOGGING = {

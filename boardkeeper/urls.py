@@ -1,17 +1,20 @@
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
 
+from boardkeeper.accounts import views as accounts
+from boardkeeper.audit import views as audit
 from boardkeeper.meetings import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path(
-        "accounts/login/",
-        auth_views.LoginView.as_view(template_name="accounts/login.html", redirect_authenticated_user=True),
-        name="login",
-    ),
+    path("accounts/login/", accounts.SignInView.as_view(), name="login"),
+    path("accounts/two-factor/", accounts.two_factor, name="two_factor"),
+    path("accounts/two-factor/setup/", accounts.two_factor_setup, name="two_factor_setup"),
+    path("accounts/two-factor/qr.svg", accounts.two_factor_qr, name="two_factor_qr"),
     path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("p/<slug:slug>/", views.partnership, name="partnership"),
+    path("p/<slug:slug>/access/", accounts.access, name="access"),
+    path("p/<slug:slug>/audit/", audit.audit_log, name="audit_log"),
     # before the board page: '/p/<slug>/actions/' is the partnership's log, not a board called 'actions'
     path("", include("boardkeeper.actions.urls")),
     path("", include("boardkeeper.actions.plan_urls")),

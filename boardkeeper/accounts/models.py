@@ -33,3 +33,25 @@ class PartnershipRole(models.Model):
     @property
     def can_edit(self) -> bool:
         return self.role == self.Role.BUSINESS_TEAM
+
+
+class TwoFactor(models.Model):
+    """A user's authenticator app (TOTP, RFC 6238): required for every account, set up at first sign-in."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="two_factor")
+    secret = models.CharField(max_length=64)  # base32
+    confirmed_at = models.DateTimeField(null=True, blank=True)  # set when the first code is right
+    last_step = models.BigIntegerField(default=0)  # the last 30-second step accepted: no code is used twice
+
+    def __str__(self) -> str:
+        return f"Authenticator app of {self.user}"
+
+
+class RecoveryCode(models.Model):
+    """A one-time code for when the authenticator app is lost; only its SHA-256 is kept."""
+
+    user = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="recovery_codes"
+    )
+    code_hash = models.CharField(max_length=64)
+    used_at = models.DateTimeField(null=True, blank=True)

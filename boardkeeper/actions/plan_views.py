@@ -34,6 +34,8 @@ from boardkeeper.actions.plan_forms import (
     MoveForm,
     ScheduleMeetingForm,
 )
+from boardkeeper.audit import recorder as audit
+from boardkeeper.audit.models import AuditEvent
 from boardkeeper.directory.models import Board, Membership
 from boardkeeper.lib import exports
 from boardkeeper.meetings.models import Meeting
@@ -48,7 +50,10 @@ MEETING_HOURS = dt.timedelta(hours=2)  # a meeting's length in the calendar: the
 FEED_GONE = "This calendar address does not work: it was never issued, or it has been revoked.\n"
 
 
-def attachment(data: bytes, *, filename: str, fmt: str) -> HttpResponse:
+def attachment(data: bytes, *, filename: str, fmt: str, partnership_id: int | None = None) -> HttpResponse:
+    """A download of records, written to the audit trail (who, when, which file, whose records)."""
+    if fmt != "ics":  # a calendar feed is fetched by a calendar app every few minutes: not an export
+        audit.event(AuditEvent.Action.EXPORT, detail=filename, partnership_id=partnership_id)
     response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
     response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
     response["Cache-Control"] = "private, no-store"  # special category data: no copies on the way
@@ -185,7 +190,12 @@ def forward_plan_export(request: HttpRequest, slug: str, board_slug: str) -> Htt
         for when, meeting, entry in plan.rows()
     ]
     data = exports.table_xlsx("Forward plan", header, rows)
-    return attachment(data, filename=f"{board.slug}-forward-plan-{start:%Y-%m}.xlsx", fmt="xlsx")
+    return attachment(
+        data,
+        filename=f"{board.slug}-forward-plan-{start:%Y-%m}.xlsx",
+        fmt="xlsx",
+        partnership_id=board.partnership_id,
+    )
 
 
 def _source_of(action: Action | None) -> str:
@@ -309,7 +319,7 @@ def agenda_export(request: HttpRequest, meeting_id: int) -> HttpResponse:
         rows=rows,
     )
     filename = f"{meeting.board.slug}-agenda-{meeting.date:%Y-%m-%d}.docx"
-    return attachment(data, filename=filename, fmt="docx")
+    return attachment(data, filename=filename, fmt="docx", partnership_id=meeting.board.partnership_id)
 
 
 def _raised(action: Action) -> str:
@@ -357,7 +367,7 @@ def _log_export(request: HttpRequest, *, access: Access, board: Board | None, fm
             lines=[access.partnership.name, f"As at {today:%-d %B %Y}. {len(rows)} actions."],
             rows=exports.action_log_four_columns(rows, with_board=with_board),
         )
-    return attachment(data, filename=filename, fmt=fmt)
+    return attachment(data, filename=filename, fmt=fmt, partnership_id=access.partnership.pk)
 
 
 def action_rows(actions: Iterable[Action]) -> Iterable[exports.ActionRow]:

@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from boardkeeper.accounts.models import PartnershipRole
 from boardkeeper.actions.models import Action, ActionUpdate, AgendaEntry, CalendarFeed, ForwardPlanEntry
+from boardkeeper.audit import recorder as audit
 from boardkeeper.directory.models import Board, Partnership, Person, Team
 from boardkeeper.meetings.models import Meeting
 
@@ -38,6 +39,7 @@ class StaleEdit(Exception):
         self.current = current
 
 
+@audit.acts
 @transaction.atomic
 def action_update(
     *,
@@ -63,6 +65,7 @@ def action_update(
     changed = Action.objects.filter(pk=action.pk, version=version).update(**fields)
     if not changed:
         raise StaleEdit(Action.objects.prefetch_related("owner_people", "owner_teams").get(pk=action.pk))
+    audit.updated(action, fields)
     update = ActionUpdate.objects.create(
         action=action,
         author=user,
@@ -79,6 +82,7 @@ def action_update(
     return update
 
 
+@audit.acts
 @transaction.atomic
 def action_reassign(
     *,
@@ -114,6 +118,7 @@ def action_reassign(
         return None
     if not current.update(version=F("version") + 1, due_meeting=due_meeting):
         raise StaleEdit(Action.objects.prefetch_related("owner_people", "owner_teams").get(pk=action.pk))
+    audit.updated(action, {"due_meeting": due_meeting})
     action.owner_people.set(people)
     action.owner_teams.set(teams)
     action.version, action.due_meeting = version + 1, due_meeting
@@ -284,6 +289,7 @@ def due_meetings_attach(*, board: Board) -> int:
         due = meeting_due(text=action.text, due_text=action.due_text)
         found = due.pick(action.meeting.date, dates) if due else None
         if found is not None:
+            audit.updated(action, {"due_meeting": found})
             action.due_meeting_id = found
             changed.append(action)
     Action.objects.bulk_update(changed, ["due_meeting"])
@@ -295,9 +301,11 @@ def schedule_next_meeting(*, board: Board, date: dt.date) -> Meeting:
     meeting, _ = Meeting.objects.get_or_create(
         board=board, date=date, defaults={"status": Meeting.Status.SCHEDULED}
     )
-    ForwardPlanEntry.objects.filter(
+    for entry in ForwardPlanEntry.objects.filter(
         board=board, target_meeting=None, target_month__year=date.year, target_month__month=date.month
-    ).update(target_meeting=meeting)
+    ):
+        entry.target_meeting = meeting
+        entry.save(update_fields=["target_meeting"])  # audited, as every change
     due_meetings_attach(board=board)
     return meeting
 
@@ -603,6 +611,7 @@ def _renumber(entries: list[AgendaEntry]) -> None:
     changed = []
     for n, entry in enumerate(entries, start=1):
         if entry.position != n:
+            audit.updated(entry, {"position": n})
             entry.position = n
             changed.append(entry)
     if changed:
@@ -631,6 +640,7 @@ def agenda_entry_update(
         version=F("version") + 1, **fields
     ):
         raise StaleAgendaEdit(AgendaEntry.objects.filter(pk=entry.pk).first())
+    audit.updated(entry, fields)
     entry.title, entry.presenter, entry.papers = fields["title"], fields["presenter"], fields["papers"]
     entry.version = version + 1
     return entry
@@ -668,7 +678,11 @@ def calendar_feed_create(*, person: Person) -> CalendarFeed:
 
 
 def calendar_feed_revoke(*, person: Person) -> int:
-    return CalendarFeed.objects.filter(person=person, revoked_at=None).update(revoked_at=timezone.now())
+    feeds = list(CalendarFeed.objects.filter(person=person, revoked_at=None))
+    for feed in feeds:
+        feed.revoked_at = timezone.now()
+        feed.save(update_fields=["revoked_at"])  # audited
+    return len(feeds)
 
 
 _TOKEN = re.compile(r"[A-Za-z0-9_-]{20,64}")  # secrets.token_urlsafe(32) gives 43 of these

@@ -31,6 +31,7 @@ from boardkeeper.accounts.permissions import (
 from boardkeeper.actions import services
 from boardkeeper.actions.forms import ActionOwnersForm, ActionUpdateForm, LogFilterForm
 from boardkeeper.actions.models import Action, ActionUpdate
+from boardkeeper.audit.views import history_of as audit_history_of
 from boardkeeper.directory.models import Board, Partnership
 from boardkeeper.meetings.models import Meeting
 
@@ -278,6 +279,7 @@ def action(request: HttpRequest, action_id: int) -> HttpResponse:
             "may_update": may_update,
             "form": form,
             "stale": stale,
+            "audit_events": audit_history_of(action) if access.can_edit else None,
         },
     )
 

@@ -90,6 +90,15 @@ def table_csv(header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
     return out.getvalue().encode("utf-8-sig")
 
 
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")  # XML 1.0 forbids these characters
+
+
+def xml_text(value: str) -> str:
+    """Text that an XML document (xlsx, docx) can hold: control characters from pasted minutes (Word's
+    vertical tab for a line break, terminal escapes) become spaces rather than a failed download."""
+    return _NOT_XML.sub(" ", value)
+
+
 def table_xlsx(sheet: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
     """One sheet: a bold, frozen header row, dates as dates, text never read as a formula."""
     from openpyxl import Workbook  # type: ignore[import-untyped]
@@ -99,12 +108,13 @@ def table_xlsx(sheet: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]
     ws = book.active
     assert ws is not None  # a new workbook has its one sheet
     ws.title = sheet[:31]  # Excel's limit
-    ws.append(list(header))
+    ws.append([xml_text(h) for h in header])
     for cell in ws[1]:
         cell.font = Font(bold=True)
     widths = [len(h) for h in header]
     for r, row in enumerate(rows, start=2):
         for c, value in enumerate(row, start=1):
+            value = xml_text(value) if isinstance(value, str) else value
             cell = ws.cell(row=r, column=c, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # openpyxl would take '=...' for a formula
@@ -169,9 +179,9 @@ def four_column_docx(*, title: str, lines: Sequence[str], rows: Iterable[FourCol
         setattr(section, side, Cm(2))
     doc.styles["Normal"].font.name = "Arial"
     doc.styles["Normal"].font.size = Pt(11)
-    doc.add_heading(title, level=1)
+    doc.add_heading(xml_text(title), level=1)
     for line in lines:
-        doc.add_paragraph(line)
+        doc.add_paragraph(xml_text(line))
 
     widths = (Cm(2), Cm(12.7), Cm(7.5), Cm(3.5))
     table = doc.add_table(rows=1, cols=4)
@@ -188,7 +198,7 @@ def four_column_docx(*, title: str, lines: Sequence[str], rows: Iterable[FourCol
             cells, (row.item, row.discussion, row.action, row.owner), widths, strict=True
         ):
             cell.width = width
-            for n, line in enumerate(text.split("\n")):
+            for n, line in enumerate(xml_text(text).split("\n")):
                 paragraph = cell.paragraphs[0] if n == 0 else cell.add_paragraph()
                 paragraph.add_run(line).bold = row.heading
         # keep a row on one page where it fits

@@ -15,6 +15,7 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 
 from boardkeeper.actions.models import Action
+from boardkeeper.audit import recorder as audit
 from boardkeeper.directory.models import Board, Membership, Partnership, Person, PersonAlias, Team
 from boardkeeper.directory.services import Match, directory_of, organisation_named, person_match
 from boardkeeper.meetings.models import (
@@ -74,6 +75,7 @@ def existing_import(*, partnership: Partnership, sha256: str) -> Meeting | None:
     return doc.meeting if doc else None
 
 
+@audit.acts
 def import_upload(*, board: Board, user: User, name: str, data: bytes) -> PendingImport:
     """Keep an uploaded file for import and read it (in the background where a worker is configured)."""
     if not data:
@@ -144,6 +146,7 @@ class ImportResult:
     already_imported: bool = False
 
 
+@audit.acts
 def import_confirm(
     *,
     pending: PendingImport,
@@ -266,9 +269,13 @@ def _write(
             discussion=it.get("discussion", ""),
         )
         items.setdefault(it.get("number"), item)
-        Decision.objects.bulk_create(Decision(item=item, text=text) for text in it.get("decisions", []))
-        CaseMention.objects.bulk_create(
-            CaseMention(item=item, pseudonym=c[:100]) for c in it.get("case_mentions", [])
+        audit.created(
+            Decision.objects.bulk_create(Decision(item=item, text=text) for text in it.get("decisions", []))
+        )
+        audit.created(
+            CaseMention.objects.bulk_create(
+                CaseMention(item=item, pseudonym=c[:100]) for c in it.get("case_mentions", [])
+            )
         )
     actions = 0
     earlier = _open_actions_of_earlier_meetings(board, date)
@@ -402,7 +409,8 @@ def import_file(*, board: Board, user: User, name: str, data: bytes) -> ImportRe
         pending.delete()
         raise ImportRefused(error)
     try:
-        return import_confirm(pending=pending, user=user)
+        result: ImportResult = import_confirm(pending=pending, user=user)  # audited as `user` (acts)
+        return result
     except ImportRefused:
         pending.delete()  # nothing of a refused import stays behind, the file least of all
         raise

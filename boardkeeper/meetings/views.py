@@ -20,6 +20,9 @@ from boardkeeper.accounts.permissions import (
     signed_in_user,
 )
 from boardkeeper.actions.models import Action
+from boardkeeper.audit import recorder as audit
+from boardkeeper.audit.models import AuditEvent
+from boardkeeper.audit.views import history_of
 from boardkeeper.directory.models import Membership
 from boardkeeper.meetings import services
 from boardkeeper.meetings.forms import ConfirmForm, UploadForm
@@ -103,6 +106,7 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "items": items,
             "actions": actions,
             "source": getattr(meeting, "source", None),
+            "audit_events": history_of(meeting) if access.can_edit else None,
         },
     )
 
@@ -218,6 +222,7 @@ def import_preview(request: HttpRequest, pending_id: str) -> HttpResponse:
 
 def document(request: HttpRequest, document_id: int) -> FileResponse:
     doc, _access = get_document_for_user(request, document_id)
+    audit.event(AuditEvent.Action.DOWNLOAD, doc, detail=doc.name)
     response = FileResponse(doc.file.open("rb"), as_attachment=True, filename=doc.name)
     response["X-Content-Type-Options"] = "nosniff"
     return response

@@ -18,6 +18,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 
 from boardkeeper.accounts.models import PartnershipRole
+from boardkeeper.audit import recorder as audit
 from boardkeeper.directory.models import Partnership, Person
 from boardkeeper.lib.workdays import WorkingDays
 from boardkeeper.meetings.models import CaseMention
@@ -127,6 +128,7 @@ def _save(
         fields["stage"] = stage
     if not Review.objects.filter(pk=review.pk, version=version).update(version=F("version") + 1, **fields):
         raise StaleReview(Review.objects.get(pk=review.pk))
+    audit.updated(review, fields)
     before = review.stage
     for name, value in fields.items():
         setattr(review, name, value)
@@ -144,6 +146,7 @@ def _forward(review: Review, stage: str) -> str | None:
     return stage if FLOW.index(stage) > FLOW.index(review.stage) else None
 
 
+@audit.acts
 @transaction.atomic
 def notification_record(
     *,
@@ -166,6 +169,7 @@ def notification_record(
     return review
 
 
+@audit.acts
 @transaction.atomic
 def review_create(
     *, partnership: Partnership, user: User, pseudonym: str, kind: str, referral_source: str = "", on: dt.date
@@ -193,6 +197,7 @@ def _overrun(review: Review, user: User, clock: str, reason: str) -> None:
         OverrunReason.objects.create(review=review, clock=clock, reason=reason.strip(), by=user)
 
 
+@audit.acts
 @transaction.atomic
 def notified(*, review: Review, user: User, version: int, on: dt.date, overrun_reason: str = "") -> Review:
     if review.aware_on is None:
@@ -205,6 +210,7 @@ def notified(*, review: Review, user: User, version: int, on: dt.date, overrun_r
     return _save(review, user, version, stage=_forward(review, S.RAPID_REVIEW), on=on, notified_on=on)
 
 
+@audit.acts
 @transaction.atomic
 def rapid_review_sent(
     *, review: Review, user: User, version: int, on: dt.date, overrun_reason: str = ""
@@ -217,6 +223,7 @@ def rapid_review_sent(
     return _save(review, user, version, stage=_forward(review, S.DECISION), on=on, rapid_review_on=on)
 
 
+@audit.acts
 @transaction.atomic
 def decision_record(
     *,
@@ -260,6 +267,7 @@ def decision_record(
     )
 
 
+@audit.acts
 @transaction.atomic
 def review_details(*, review: Review, user: User, version: int, **fields: Any) -> Review:
     """Terms of reference, reviewer, referral: agreed terms of reference move the review under way."""
@@ -269,6 +277,7 @@ def review_details(*, review: Review, user: User, version: int, **fields: Any) -
     return _save(review, user, version, stage=stage, on=fields.get("tor_agreed_on"), **fields)
 
 
+@audit.acts
 @transaction.atomic
 def stage_move(*, review: Review, user: User, version: int, to: str, on: dt.date, note: str) -> Review:
     if to not in MOVES.get(review.stage, []):
@@ -278,6 +287,7 @@ def stage_move(*, review: Review, user: User, version: int, to: str, on: dt.date
     return _save(review, user, version, stage=to, on=on, note=note)
 
 
+@audit.acts
 @transaction.atomic
 def version_add(
     *,
@@ -332,6 +342,7 @@ def change_request_respond(
     )
     if not changed:
         raise StaleReview(request.version.review)
+    audit.updated(request, {"response": response, "rationale": rationale.strip(), "responded_on": on})
     request.refresh_from_db()
     return request
 
@@ -350,6 +361,7 @@ def parallel_process_end(*, process: ParallelProcess, concluded_on: dt.date) -> 
     return process
 
 
+@audit.acts
 def overrun_reason_add(*, review: Review, user: User, clock: str, reason: str) -> OverrunReason:
     return OverrunReason.objects.create(review=review, clock=clock, reason=reason.strip(), by=user)
 
@@ -386,6 +398,7 @@ def holds_on_publication(review: Review) -> list[ParallelProcess]:
     return list(review.parallel_processes.filter(holds_publication=True, concluded_on=None))
 
 
+@audit.acts
 @transaction.atomic
 def publication_plan(
     *, review: Review, user: User, version: int, day: dt.date, accept_clashes: bool = False
@@ -421,6 +434,7 @@ def publication_plan(
     return review, [], None
 
 
+@audit.acts
 @transaction.atomic
 def publication_record(*, review: Review, user: User, version: int, **fields: Any) -> Review:
     """Notice given, Home Office approval, the outcome (published, improvements only, not published with a

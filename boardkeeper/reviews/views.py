@@ -25,6 +25,9 @@ from boardkeeper.accounts.permissions import (
     signed_in_user,
 )
 from boardkeeper.actions.plan_views import attachment
+from boardkeeper.audit import recorder as audit
+from boardkeeper.audit.models import AuditEvent
+from boardkeeper.audit.views import history_of
 from boardkeeper.directory.models import Person
 from boardkeeper.lib import exports
 from boardkeeper.reviews import forms as f
@@ -535,6 +538,7 @@ def _context(review: Review, access: Access) -> dict[str, Any]:
         "mentions": services.mentions_of(review),
         "themes": review.themes.all(),
         "named": review.named_people.select_related("organisation"),
+        "audit_events": history_of(review) if access.can_edit else None,
     }
 
 
@@ -610,6 +614,7 @@ def report_file(request: HttpRequest, review_id: int, version_id: int) -> FileRe
     version = get_object_or_404(ReportVersion, pk=version_id, review=review)
     if not version.file:
         raise Http404("No file for this version")
+    audit.event(AuditEvent.Action.DOWNLOAD, version, detail=version.file_name or "report")
     response = FileResponse(
         version.file.open("rb"), as_attachment=True, filename=version.file_name or "report"
     )
@@ -716,7 +721,10 @@ def register_export(request: HttpRequest, slug: str) -> HttpResponse:
             rows.append([*common, "", None, "", "", "", *tail])
     data = exports.table_xlsx("Case reviews", header, rows)
     return attachment(
-        data, filename=f"{access.partnership.slug}-case-reviews-{today:%Y-%m-%d}.xlsx", fmt="xlsx"
+        data,
+        filename=f"{access.partnership.slug}-case-reviews-{today:%Y-%m-%d}.xlsx",
+        fmt="xlsx",
+        partnership_id=access.partnership.pk,
     )
 
 
@@ -756,4 +764,6 @@ def change_log_export(request: HttpRequest, review_id: int) -> HttpResponse:
     ]
     data = exports.table_xlsx("Change log", header, rows)
     name = re.sub(r"[^A-Za-z0-9]+", "-", review.pseudonym).strip("-").lower() or "review"
-    return attachment(data, filename=f"{name}-change-log.xlsx", fmt="xlsx")
+    return attachment(
+        data, filename=f"{name}-change-log.xlsx", fmt="xlsx", partnership_id=review.partnership_id
+    )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -17,6 +18,25 @@ from boardkeeper.directory.models import Board, Partnership
 def _media(settings: Any, tmp_path: Path) -> None:
     settings.MEDIA_ROOT = tmp_path / "uploads"
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # fast, tests only
+
+
+@pytest.fixture(autouse=True)
+def _second_factor_given(request: pytest.FixtureRequest) -> Iterator[None]:
+    """Every account must give a second factor after its password. Tests of other things sign in with
+    it given (force_login, or the sign-in form of browser tests); tests marked `two_factor` do not."""
+    if request.node.get_closest_marker("two_factor"):
+        yield
+        return
+    from django.contrib.auth.signals import user_logged_in
+
+    from boardkeeper.accounts.security import SESSION_KEY
+
+    def given(sender: Any, request: Any, user: Any, **kwargs: Any) -> None:
+        request.session[SESSION_KEY] = True
+
+    user_logged_in.connect(given, dispatch_uid="tests_second_factor_given")
+    yield
+    user_logged_in.disconnect(dispatch_uid="tests_second_factor_given")
 
 
 @pytest.fixture

@@ -32,6 +32,9 @@ NOT_PAGES = {
     "login",
     "logout",
     "calendar_feed",
+    "two_factor",  # the second factor's pages: tests/web/test_two_factor.py
+    "two_factor_setup",
+    "two_factor_qr",
 }  # calendar_feed: the token is the key, no sign-in  # the sign-in and sign-out of django.contrib.auth, tested on their own
 
 
@@ -185,6 +188,12 @@ PAGES.update(
         ),
         "agenda_export": Page(lambda r: reverse("agenda_export", args=[r.meeting.pk])),
         "reviews": Page(lambda r: reverse("reviews", args=[r.cast.partnership.slug])),
+        "access": Page(
+            lambda r: reverse("access", args=[r.cast.partnership.slug]),
+            post=lambda r: {"user": str(r.cast.viewer.pk)},
+            editors_only=True,
+        ),
+        "audit_log": Page(lambda r: reverse("audit_log", args=[r.cast.partnership.slug]), editors_only=True),
         "notification_new": Page(
             lambda r: reverse("notification_new", args=[r.cast.partnership.slug]),
             post=lambda r: {"pseudonym": "Child Z", "aware_on": "01/02/2024"},
@@ -322,8 +331,9 @@ def test_only_the_business_team_may_upload_and_confirm_imports(record: Record, w
     assert {"import_upload", "import_preview"} <= set(editors_only)
     for name, page in editors_only.items():
         url = page.url(record)
-        assert page.post is not None
-        for method, response in [("GET", client.get(url)), ("POST", client.post(url, page.post(record)))]:
+        requests = [("GET", client.get(url))]
+        requests += [("POST", client.post(url, page.post(record)))] if page.post else []
+        for method, response in requests:
             if response.status_code != 403:
                 wrong.append(f"{method} {name}: {response.status_code}")
     assert wrong == []
@@ -398,3 +408,22 @@ def test_a_person_named_on_a_review_reads_it_and_its_files_but_changes_nothing(r
     download = client.get(PAGES["report_file"].url(record))
     assert b"".join(download.streaming_content).startswith(b"%PDF")  # type: ignore[attr-defined]
     assert download["Cache-Control"] == "private, no-store"
+
+
+def test_every_state_changing_view_refuses_a_post_without_its_csrf_token(record: Record) -> None:
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(record.cast.manager)
+    before = snapshot()
+    accepted = []
+    posts = {name: page for name, page in PAGES.items() if page.post}
+    assert len(posts) >= 15
+    for name, page in posts.items():
+        response = client.post(page.url(record), page.post(record))
+        if response.status_code != 403:
+            accepted.append(f"POST {name}: {response.status_code}")
+    for name in ("logout", "login"):
+        response = client.post(reverse(name), {})
+        if response.status_code != 403:
+            accepted.append(f"POST {name}: {response.status_code}")
+    assert accepted == []
+    assert snapshot() == before

@@ -1,0 +1,186 @@
+"""Signing in: the password (throttled), the second factor (set up at first sign-in), and who has access."""
+
+from __future__ import annotations
+
+import io
+from typing import Any
+from urllib.parse import urlencode
+
+import segno
+from django import forms
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.models import User
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_GET, require_http_methods
+
+from boardkeeper.accounts import security
+from boardkeeper.accounts.models import PartnershipRole, TwoFactor
+from boardkeeper.accounts.permissions import get_partnership_for_user, signed_in_user
+from boardkeeper.audit import recorder
+from boardkeeper.audit.models import AuditEvent
+
+TOO_MANY = (
+    "Too many failed sign-ins to this account or from this address. Wait 15 minutes and try again, "
+    "or ask your partnership's business team."
+)
+
+
+class ThrottledAuthenticationForm(AuthenticationForm):
+    """Django's sign-in form, refusing to try the password after too many recent failures."""
+
+    def clean(self) -> dict[str, Any]:
+        username = self.data.get("username", "")
+        ip = recorder.client_ip(self.request) if self.request else None
+        if username and security.sign_in_refused(str(username), ip):
+            recorder.event(AuditEvent.Action.SIGN_IN_FAILED, username=str(username)[:150], detail="throttled")
+            raise forms.ValidationError(TOO_MANY, code="throttled")
+        return super().clean()
+
+
+class SignInView(auth_views.LoginView):
+    template_name = "accounts/login.html"
+    authentication_form = ThrottledAuthenticationForm
+    redirect_authenticated_user = True
+
+
+class CodeForm(forms.Form):
+    code = forms.CharField(
+        label="Code",
+        max_length=20,
+        help_text="The 6-digit code your authenticator app shows, or one of your recovery codes.",
+        error_messages={"required": "Enter the code.", "max_length": "Enter the code."},
+    )
+
+
+def _next(request: HttpRequest) -> str:
+    target = request.POST.get("next") or request.GET.get("next") or ""
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return target
+    return "/"
+
+
+def _verified(request: HttpRequest) -> HttpResponse:
+    request.session.cycle_key()  # a new session key once fully signed in
+    request.session[security.SESSION_KEY] = True
+    return redirect(_next(request))
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor(request: HttpRequest) -> HttpResponse:
+    """The second factor at sign-in: a code from the app, or a recovery code."""
+    user = signed_in_user(request)
+    device = TwoFactor.objects.filter(user=user, confirmed_at__isnull=False).first()
+    if device is None:
+        return redirect(reverse("two_factor_setup") + "?" + urlencode({"next": _next(request)}))
+    form = CodeForm(request.POST or None)
+    if request.method == "POST":
+        if security.second_factor_refused(user):
+            form.add_error(None, TOO_MANY)
+        elif form.is_valid():
+            code = form.cleaned_data["code"]
+            if security.verify_code(device, code):
+                recorder.event(AuditEvent.Action.TWO_FACTOR, detail="authenticator code")
+                return _verified(request)
+            if security.use_recovery_code(user, code):
+                recorder.event(AuditEvent.Action.TWO_FACTOR, detail="recovery code")
+                messages.success(request, "You signed in with a recovery code. It cannot be used again.")
+                return _verified(request)
+            recorder.event(AuditEvent.Action.TWO_FACTOR_FAILED)
+            form.add_error(
+                "code", "The code is not right, or it has been used. Enter the code your app shows now."
+            )
+    return render(request, "accounts/two_factor.html", {"form": form, "next": _next(request)})
+
+
+@never_cache
+@require_http_methods(["GET", "POST"])
+def two_factor_setup(request: HttpRequest) -> HttpResponse:
+    """First sign-in: add Boardkeeper to an authenticator app, prove it with a code, keep the recovery codes."""
+    user = signed_in_user(request)
+    if TwoFactor.objects.filter(user=user, confirmed_at__isnull=False).exists():
+        return redirect(reverse("two_factor") + "?" + urlencode({"next": _next(request)}))
+    device = security.device_for(user)
+    form = CodeForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if security.second_factor_refused(user):
+            form.add_error(None, TOO_MANY)
+        elif security.verify_code(device, form.cleaned_data["code"]):
+            security.confirm(device)
+            codes = security.new_recovery_codes(user)
+            recorder.event(AuditEvent.Action.TWO_FACTOR, detail="authenticator app set up")
+            request.session.cycle_key()
+            request.session[security.SESSION_KEY] = True
+            return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": _next(request)})
+        else:
+            recorder.event(AuditEvent.Action.TWO_FACTOR_FAILED, detail="set-up")
+            form.add_error("code", "The code is not right. Enter the code your app shows now.")
+    key = " ".join(device.secret[i : i + 4] for i in range(0, len(device.secret), 4))
+    return render(
+        request, "accounts/two_factor_setup.html", {"form": form, "key": key, "next": _next(request)}
+    )
+
+
+@never_cache
+@require_GET
+def two_factor_qr(request: HttpRequest) -> HttpResponse:
+    """The QR code of the set-up, as SVG: only while the authenticator is not yet confirmed."""
+    user = signed_in_user(request)
+    device = get_object_or_404(TwoFactor, user=user, confirmed_at__isnull=True)
+    out = io.BytesIO()  # a whole SVG document (with its namespace): an <img> draws nothing less
+    segno.make(security.provisioning_uri(device), error="m").save(out, kind="svg", scale=5, xmldecl=False)
+    response = HttpResponse(out.getvalue(), content_type="image/svg+xml")
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+# Who has access ------------------------------------------------------------------------------------------
+
+
+@require_http_methods(["GET", "POST"])
+def access(request: HttpRequest, slug: str) -> HttpResponse:
+    """The accounts with a role in the partnership; the business team removes one at once."""
+    acc = get_partnership_for_user(request, slug)
+    acc.require_edit()
+    me = signed_in_user(request)
+    if request.method == "POST":
+        role = get_object_or_404(
+            PartnershipRole, partnership=acc.partnership, user_id=request.POST.get("user") or 0
+        )
+        if role.user_id == me.pk:
+            messages.error(
+                request, "You cannot remove your own access. Ask another member of the business team."
+            )
+            return redirect("access", slug=slug)
+        target: User = role.user
+        role.delete()
+        others = PartnershipRole.objects.filter(user=target).exists()
+        if not others and target.is_active:
+            target.is_active = False  # every session of theirs ends on its next request
+            target.save(update_fields=["is_active"])
+        recorder.event(
+            AuditEvent.Action.ACCESS,
+            target,
+            partnership_id=acc.partnership.pk,
+            detail="access removed" + ("" if others else "; account deactivated"),
+        )
+        messages.success(
+            request,
+            f"{target.get_full_name() or target.username} no longer has access"
+            + ("." if others else ": the account is deactivated and signed out."),
+        )
+        return redirect("access", slug=slug)
+    roles = (
+        PartnershipRole.objects.filter(partnership=acc.partnership)
+        .select_related("user__two_factor", "user__person")
+        .order_by("user__username")
+    )
+    return render(request, "accounts/access.html", {"access": acc, "roles": roles, "me": me})
