@@ -407,7 +407,7 @@ class PublicationForm(VersionedForm):
         return cleaned
 
 
-class ThemesForm(forms.Form):
+class ThemesForm(VersionedForm):
     themes = forms.MultipleChoiceField(
         label="Themes",
         required=False,
@@ -421,7 +421,7 @@ class ThemesForm(forms.Form):
         self.fields["themes"].choices = [(k, t.name) for k, t in self.objects.items()]  # type: ignore[attr-defined]
 
 
-class PeopleForm(forms.Form):
+class PeopleForm(VersionedForm):
     people = forms.MultipleChoiceField(
         label="Named people",
         required=False,

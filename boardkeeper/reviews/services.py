@@ -370,11 +370,23 @@ def panel_meeting_add(*, review: Review, **fields: Any) -> PanelMeeting:
     return PanelMeeting.objects.create(review=review, **fields)
 
 
-def themes_set(*, review: Review, themes: Iterable[Theme]) -> None:
+@transaction.atomic
+def themes_set(
+    *, review: Review, themes: Iterable[Theme], user: User | None = None, version: int | None = None
+) -> None:
+    """The review's themes; with the version the page showed, a stale page is refused (StaleReview)."""
+    if version is not None and user is not None:
+        _save(review, user, version)
     review.themes.set(list(themes))
 
 
-def named_people_set(*, review: Review, people: Iterable[Person]) -> None:
+@transaction.atomic
+def named_people_set(
+    *, review: Review, people: Iterable[Person], user: User | None = None, version: int | None = None
+) -> None:
+    """Who may see the review (need to know); with the version the page showed, as `themes_set`."""
+    if version is not None and user is not None:
+        _save(review, user, version)
     review.named_people.set(list(people))
 
 

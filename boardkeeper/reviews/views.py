@@ -333,12 +333,22 @@ def _save_publication(review: Review, user: User, form: Any) -> str:
 
 
 def _save_themes(review: Review, user: User, form: Any) -> str:
-    services.themes_set(review=review, themes=[form.objects[k] for k in form.cleaned_data["themes"]])
+    services.themes_set(
+        review=review,
+        themes=[form.objects[k] for k in form.cleaned_data["themes"]],
+        user=user,
+        version=form.cleaned_data["version"],
+    )
     return "Themes saved."
 
 
 def _save_people(review: Review, user: User, form: Any) -> str:
-    services.named_people_set(review=review, people=[form.objects[k] for k in form.cleaned_data["people"]])
+    services.named_people_set(
+        review=review,
+        people=[form.objects[k] for k in form.cleaned_data["people"]],
+        user=user,
+        version=form.cleaned_data["version"],
+    )
     return "The people named on the review are saved."
 
 
@@ -498,7 +508,7 @@ SECTIONS: dict[str, Section] = {
             data,
             prefix="themes",
             themes=list(Theme.objects.filter(partnership_id=review.partnership_id)),
-            initial={"themes": [str(t.pk) for t in review.themes.all()]},
+            initial=_versioned(review, themes=[str(t.pk) for t in review.themes.all()]),
         ),
         _save_themes,
         "themes",
@@ -509,7 +519,7 @@ SECTIONS: dict[str, Section] = {
             data,
             prefix="people",
             people=_people_of(review),
-            initial={"people": [str(p.pk) for p in review.named_people.all()]},
+            initial=_versioned(review, people=[str(p.pk) for p in review.named_people.all()]),
         ),
         _save_people,
         "people",

@@ -432,7 +432,7 @@ def test_themes_are_charted_across_reviews_with_a_table(cast: Cast, child_q: Rev
         partnership=cast.partnership, user=cast.manager, pseudonym="Adult B", kind="sar_mandatory", on=AWARE
     )
     services.themes_set(review=child_q, themes=[neglect, housing])
-    manager.post(section(other, "themes"), {"themes-themes": [str(neglect.pk)]})
+    manager.post(section(other, "themes"), {"themes-themes": [str(neglect.pk)], "themes-version": "1"})
     page = manager.get(reverse("reviews", args=[cast.partnership.slug]))
     html = lxml.html.fromstring(page.content)
     table = [
@@ -594,3 +594,19 @@ def test_a_late_publication_needs_a_reason(cast: Cast, child_q: Review, manager:
     assert (
         OverrunReason.objects.get(review=review, clock="lcspr").reason == "The inquest concluded in February."
     )
+
+
+def test_two_stale_changes_of_who_may_see_a_review_do_not_overwrite_each_other(
+    cast: Cast, child_q: Review, manager: Client
+) -> None:
+    nadia = Person.objects.create(partnership=cast.partnership, full_name="Nadia Okafor", user=cast.member)
+    victor = Person.objects.create(partnership=cast.partnership, full_name="Victor Hale", user=cast.viewer)
+    first = manager.post(
+        section(child_q, "people"), {"people-people": [str(nadia.pk)], "people-version": "1"}
+    )
+    assert first.status_code == 302
+    stale = manager.post(
+        section(child_q, "people"), {"people-people": [str(victor.pk)], "people-version": "1"}
+    )
+    assert "This review was changed by someone else since you opened it" in text_of(stale)
+    assert [p.full_name for p in Review.objects.get(pk=child_q.pk).named_people.all()] == ["Nadia Okafor"]

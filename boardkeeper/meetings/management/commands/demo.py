@@ -12,6 +12,7 @@ from django.core.management.base import BaseCommand
 from django.utils import timezone
 
 from boardkeeper.accounts.models import PartnershipRole
+from boardkeeper.audit.recorder import acting_as
 from boardkeeper.directory.models import Board, Partnership, Person
 from boardkeeper.meetings import services
 
@@ -54,11 +55,16 @@ class Command(BaseCommand):
             f"Sample minutes {state}: {result.meeting} ({result.meeting.actions.count()} actions)."
         )
         person = self.link(member, partnership)
-        self.reviews(partnership, manager, person)
+        with acting_as(manager):  # the audit trail names who made the demo's reviews
+            self.reviews(partnership, manager, person)
         self.stdout.write("")
         self.stdout.write("Sign in at http://127.0.0.1:8000/ as")
         self.stdout.write(f"  manager / {DEMO_PASSWORD}   (business team: can import)")
         self.stdout.write(f"  member  / {DEMO_PASSWORD}   (board member: can view)")
+        self.stdout.write(
+            "At first sign-in each sets up an authenticator app (the page shows a QR code and its key); "
+            "without one, .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('KEY').now())\" gives the code."
+        )
         if person is not None:
             self.stdout.write(
                 f"The member signs in as {person.full_name}: 'My actions' and 'My calendar' show "
