@@ -15,6 +15,7 @@ urlpatterns = [
     path("p/<slug:slug>/", views.partnership, name="partnership"),
     path("p/<slug:slug>/access/", accounts.access, name="access"),
     path("p/<slug:slug>/audit/", audit.audit_log, name="audit_log"),
+    path("p/<slug:slug>/records.json", views.partnership_export, name="partnership_export"),
     # before the board page: '/p/<slug>/actions/' is the partnership's log, not a board called 'actions'
     path("", include("boardkeeper.actions.urls")),
     path("", include("boardkeeper.actions.plan_urls")),

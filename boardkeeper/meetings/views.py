@@ -7,7 +7,9 @@ from django.db.models import Case, Count, Value, When
 from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.utils import timezone
+from django.utils.http import content_disposition_header
+from django.views.decorators.http import require_GET, require_http_methods
 
 from boardkeeper.accounts.permissions import (
     get_board_for_user,
@@ -134,8 +136,28 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
             "memberships": memberships,
             "actions": actions,
             "attended": attended,
+            "audit_events": history_of(person) if access.can_edit else None,
         },
     )
+
+
+@require_GET
+def partnership_export(request: HttpRequest, slug: str) -> HttpResponse:
+    """All the partnership's records as JSON (the business team's; audited as an export)."""
+    from boardkeeper.lib.backup import export_json, export_partnership
+
+    access = get_partnership_for_user(request, slug)
+    access.require_edit()
+    today = timezone.localdate()
+    filename = f"{access.partnership.slug}-records-{today:%Y-%m-%d}.json"
+    data = export_json(export_partnership(access.partnership)).encode("utf-8")
+    audit.event(
+        AuditEvent.Action.EXPORT, access.partnership, detail=filename, partnership_id=access.partnership.pk
+    )
+    response = HttpResponse(data, content_type="application/json; charset=utf-8")
+    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_http_methods(["GET", "POST"])

@@ -187,3 +187,19 @@ def test_the_business_team_searches_the_audit_by_person_record_and_date(cast: Ca
     other = signed_in(cast.outsider).get(url)
     assert other.status_code == 404
     assert signed_in(cast.member).get(url).status_code == 403
+
+
+def test_the_business_team_downloads_all_the_partnerships_records(cast: Cast, seeded: Meeting) -> None:
+    import json
+
+    response = signed_in(cast.manager).get(reverse("partnership_export", args=[cast.partnership.slug]))
+    assert (
+        response["Content-Type"].startswith("application/json")
+        and "attachment" in response["Content-Disposition"]
+    )
+    document = json.loads(response.content)
+    models = {r["model"] for r in document["records"]}
+    assert {"meetings.meeting", "actions.action", "directory.person"} <= models
+    assert cast.manager.password not in response.content.decode()
+    (export,) = events(action="export")
+    assert export.detail.endswith(".json") and export.partnership_id == cast.partnership.pk

@@ -194,6 +194,9 @@ PAGES.update(
             editors_only=True,
         ),
         "audit_log": Page(lambda r: reverse("audit_log", args=[r.cast.partnership.slug]), editors_only=True),
+        "partnership_export": Page(
+            lambda r: reverse("partnership_export", args=[r.cast.partnership.slug]), editors_only=True
+        ),
         "notification_new": Page(
             lambda r: reverse("notification_new", args=[r.cast.partnership.slug]),
             post=lambda r: {"pseudonym": "Child Z", "aware_on": "01/02/2024"},
