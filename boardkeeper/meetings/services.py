@@ -186,13 +186,18 @@ def import_confirm(
             f"{pending.board.name} already has a meeting on {date:%-d %B %Y}; these minutes were not imported again."
         )
     overrides = owner_overrides or {}
+    stored: list[str] = []  # the file written by _write, removed again if the transaction does not commit
     try:
         with transaction.atomic():
-            result = _write(pending, minutes, date, overrides, commitments or set(), user)
+            result = _write(pending, minutes, date, overrides, commitments or set(), user, stored)
             PendingImport.objects.filter(pk=pending.pk).update(
                 status=PendingImport.Status.IMPORTED, meeting=result.meeting, data=b""
             )
-    except IntegrityError:
+    except BaseException as exc:
+        for name in stored:  # no record points at it: the minutes' bytes are not left behind on disk
+            SourceDocument.file.field.storage.delete(name)
+        if not isinstance(exc, IntegrityError):
+            raise
         # the same file confirmed twice at once: the first one won
         existing = existing_import(partnership=partnership, sha256=pending.sha256)
         if existing is None:
@@ -208,6 +213,7 @@ def _write(
     overrides: dict[int, str],
     commitments: set[int],
     user: User,
+    stored: list[str],
 ) -> ImportResult:
     board = pending.board
     partnership = board.partnership
@@ -318,6 +324,7 @@ def _write(
         imported_by=user,
     )
     doc.file.save(pending.sha256, ContentFile(data), save=False)
+    stored.append(doc.file.name)
     doc.save()
     return ImportResult(meeting, created, matched, actions)
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from cast import FIXTURES, SEED_DOCX, Cast
 
@@ -102,3 +104,26 @@ def test_the_next_minutes_action_log_closes_and_carries_actions_on_record(cast: 
     assert not Action.objects.filter(meeting=result.meeting).exists()  # no second copy of either
     (update,) = pete_action.updates.all()
     assert update.note == "From the minutes of 11 March 2022: Done - shared with JG"
+
+
+def test_an_import_that_fails_at_the_last_step_leaves_no_file_behind(
+    cast: Cast, settings: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from pathlib import Path
+
+    pending = services.import_upload(
+        board=cast.board, user=cast.manager, name="a.docx", data=SEED_DOCX.read_bytes()
+    )
+    pending.refresh_from_db()
+
+    def failing_update(*args: Any, **kwargs: Any) -> int:
+        raise RuntimeError("the database went away")
+
+    # the last write of the import (marking the upload imported) fails, after the file was stored
+    monkeypatch.setattr(type(PendingImport.objects.all()), "update", failing_update)
+    with pytest.raises(RuntimeError):
+        services.import_confirm(pending=pending, user=cast.manager)
+    monkeypatch.undo()
+    assert not Meeting.objects.exists() and not SourceDocument.objects.exists()
+    uploads = Path(settings.MEDIA_ROOT)
+    assert not [p for p in uploads.rglob("*") if p.is_file()]  # the minutes' bytes are not left on disk
