@@ -41,6 +41,7 @@ test: lint
 bench: setup
 	$(PY) bench/extract.py
 	$(PY) bench/action_log.py
+	$(PY) bench/reviews.py
 
 # Scores the extractor on the shared development corpus (a sibling folder, not part of this repository)
 # and on our own synthetic minutes in other layouts (tests/fixtures/synthetic, with gold annotations).

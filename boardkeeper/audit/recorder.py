@@ -39,6 +39,7 @@ NOT_AUDITED = {
 SECRET_FIELDS = {"password", "secret", "token", "data", "code_hash", "last_step", "last_login"}
 MAX_TEXT = 1000  # characters of a long text kept in the trail (a discussion, a rationale)
 SNAPSHOT = "_audit_snapshot"
+SNAPSHOT_PLAIN = "_audit_plain"  # marks a snapshot already in plain form
 
 
 @dataclass
@@ -234,9 +235,24 @@ def _write(
 # Signals ------------------------------------------------------------------------------------------------
 
 
+_AUDITED: dict[type[models.Model], bool] = {}
+
+
 def _on_init(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
-    if _audited(sender):
-        instance.__dict__[SNAPSHOT] = _values(instance)
+    """Keep the values as loaded, cheaply (a dict copy): they are compared only if the object is saved."""
+    audited = _AUDITED.get(sender)
+    if audited is None:
+        audited = _AUDITED[sender] = _audited(sender)
+    if audited:
+        instance.__dict__[SNAPSHOT] = instance.__dict__.copy()
+
+
+def _snapshot(instance: models.Model) -> dict[str, Any] | None:
+    """The values as loaded (or as last audited), in the trail's plain form."""
+    raw: dict[str, Any] | None = instance.__dict__.get(SNAPSHOT)
+    if raw is None or raw.get(SNAPSHOT_PLAIN):
+        return raw
+    return {f.attname: _plain(raw.get(f.attname)) for f in _fields(type(instance)) if f.attname in raw}
 
 
 def _on_save(
@@ -252,16 +268,16 @@ def _on_save(
             changes={k: [None, v] for k, v in now.items() if v not in (None, "")},
         )
     else:
-        before = instance.__dict__.get(SNAPSHOT, {})
+        before = _snapshot(instance) or {}
         diff = {k: [before.get(k), v] for k, v in now.items() if k in before and before[k] != v}
         if diff:
             _write(AuditEvent.Action.UPDATE, instance, changes=diff)
-    instance.__dict__[SNAPSHOT] = now
+    instance.__dict__[SNAPSHOT] = {**now, SNAPSHOT_PLAIN: True}
 
 
 def _on_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     if _audited(sender):
-        before = instance.__dict__.get(SNAPSHOT) or _values(instance)
+        before = _snapshot(instance) or _values(instance)
         _write(
             AuditEvent.Action.DELETE,
             instance,
@@ -337,9 +353,13 @@ def updated(instance: models.Model, new: dict[str, Any]) -> None:
             diff[attname] = [old, value]
     if diff:
         _write(AuditEvent.Action.UPDATE, instance, changes=diff)
-        snapshot = instance.__dict__.get(SNAPSHOT)
+        snapshot = _snapshot(instance)
         if snapshot is not None:
-            snapshot.update({k: v[1] for k, v in diff.items()})
+            instance.__dict__[SNAPSHOT] = {
+                **snapshot,
+                **{k: v[1] for k, v in diff.items()},
+                SNAPSHOT_PLAIN: True,
+            }
 
 
 def created(instances: Iterable[models.Model]) -> None:

@@ -112,16 +112,17 @@ def table_xlsx(sheet: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]
     for cell in ws[1]:
         cell.font = Font(bold=True)
     widths = [len(h) for h in header]
+    wrapped, top = Alignment(wrap_text=True, vertical="top"), Alignment(vertical="top")  # one of each: shared
     for r, row in enumerate(rows, start=2):
         for c, value in enumerate(row, start=1):
             value = xml_text(value) if isinstance(value, str) else value
             cell = ws.cell(row=r, column=c, value=value)
             if isinstance(value, str):
                 cell.data_type = "s"  # openpyxl would take '=...' for a formula
-                cell.alignment = Alignment(wrap_text=True, vertical="top")
+                cell.alignment = wrapped
             elif isinstance(value, dt.date):
                 cell.number_format = "d mmm yyyy"
-                cell.alignment = Alignment(vertical="top")
+                cell.alignment = top
             widths[c - 1] = max(widths[c - 1], min(len(_csv_safe(value)), 60))
     for c, width in enumerate(widths, start=1):
         ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = width + 2

@@ -36,7 +36,10 @@ def reviews_command(argv: list[str]) -> int:
     for partnership in partnerships:
         rules = services.rules_for(partnership)
         reviews = (
-            Review.objects.filter(partnership=partnership).prefetch_related("overrun_reasons").order_by("pk")
+            Review.objects.filter(partnership=partnership)
+            .exclude(stage=Review.Stage.CLOSED)  # a closed review's clocks have stopped
+            .prefetch_related("overrun_reasons")
+            .order_by("pk")
         )
         for review in reviews:
             for clock in clocks_of(review, rules, today=today, reasons=review.overrun_reasons.all()):

@@ -393,16 +393,25 @@ def named_people_set(
 # Publication -------------------------------------------------------------------------------------------
 
 
-def bookings(partnership: Partnership, *, other_than: Review | None = None) -> list[planner.Booking]:
-    """Publications planned or made by the partnership's reviews (all of them: capacity is shared)."""
+def bookings(
+    partnership: Partnership, *, other_than: Review | None = None, since: dt.date | None = None
+) -> list[planner.Booking]:
+    """Publications planned or made by the partnership's reviews (capacity is shared), from `since` on
+    if given (a date two months back is as far as a gap or a month's count can reach)."""
     reviews = Review.objects.filter(partnership=partnership).filter(
         Q(published_on__isnull=False) | Q(publication_planned_on__isnull=False)
     )
     if other_than is not None:
         reviews = reviews.exclude(pk=other_than.pk)
+    if since is not None:
+        reviews = reviews.filter(
+            Q(published_on__gte=since) | Q(published_on__isnull=True, publication_planned_on__gte=since)
+        )
+    rows = reviews.values_list("pseudonym", "published_on", "publication_planned_on")
     return [
-        planner.Booking(r.published_on or r.publication_planned_on, r.pseudonym)  # type: ignore[arg-type]
-        for r in reviews.only("pseudonym", "published_on", "publication_planned_on")
+        planner.Booking(day, name)
+        for name, published, planned in rows
+        if (day := published or planned) is not None
     ]
 
 
@@ -422,7 +431,7 @@ def publication_plan(
     rules = rules_for(review.partnership)
     days = WorkingDays(rules.region)
     capacity = capacity_of(review.partnership, rules)
-    booked = bookings(review.partnership, other_than=review)
+    booked = bookings(review.partnership, other_than=review, since=day - dt.timedelta(days=62))
     problems = planner.clashes(day, booked, capacity, days)
     problems += [
         f"Publication is held by {p.get_kind_display().lower()}"

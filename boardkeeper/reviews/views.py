@@ -43,6 +43,8 @@ from boardkeeper.reviews.models import (
     Theme,
 )
 
+FINISHED = (Review.Stage.PUBLISHED, Review.Stage.CLOSED)
+
 # The dashboard -----------------------------------------------------------------------------------------
 
 
@@ -117,11 +119,12 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     user = signed_in_user(request)
     rules = services.rules_for(partnership)
     today = timezone.localdate()
-    reviews = list(
-        services.visible_reviews(user, partnership)
-        .prefetch_related("themes", "overrun_reasons")
-        .order_by("stage", "pseudonym")
-    )
+    visible = services.visible_reviews(user, partnership)
+    # the register lists the reviews still running; published and closed ones on asking (?all=1)
+    show_all = request.GET.get("all") == "1"
+    finished = visible.filter(stage__in=FINISHED)
+    listed = visible if show_all else visible.exclude(stage__in=FINISHED)
+    reviews = list(listed.prefetch_related("themes", "overrun_reasons").order_by("stage", "pseudonym"))
     rows = [Row(r, clocks_of(r, rules, today=today, reasons=r.overrun_reasons.all())) for r in reviews]
     order = {s: i for i, s in enumerate(Review.Stage.values)}
     by_stage: dict[str, list[Row]] = defaultdict(list)
@@ -140,9 +143,13 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
             ],
             "stage_counts": [(label, all_stages.get(s, 0)) for s, label in Review.Stage.choices],
             "total": sum(all_stages.values()),
-            "hidden": sum(all_stages.values()) - len(rows),
+            "hidden": sum(all_stages.values()) - visible.count(),
             "clock_counts": clock_counts,
-            "chart": theme_chart(reviews),
+            "chart": theme_chart(
+                list(visible.prefetch_related("themes").only("pk", "aware_on", "decided_on", "created_at"))
+            ),
+            "show_all": show_all,
+            "finished": 0 if show_all else finished.count(),
             "rules": rules,
         },
     )

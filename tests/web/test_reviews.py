@@ -610,3 +610,19 @@ def test_two_stale_changes_of_who_may_see_a_review_do_not_overwrite_each_other(
     )
     assert "This review was changed by someone else since you opened it" in text_of(stale)
     assert [p.full_name for p in Review.objects.get(pk=child_q.pk).named_people.all()] == ["Nadia Okafor"]
+
+
+def test_the_register_lists_running_reviews_and_finished_ones_on_asking(
+    cast: Cast, child_q: Review, manager: Client
+) -> None:
+    done = services.review_create(
+        partnership=cast.partnership, user=cast.manager, pseudonym="Adult Z", kind="llb", on=AWARE
+    )
+    services.stage_move(
+        review=done, user=cast.manager, version=1, to="closed", on=AWARE, note="Briefing shared"
+    )
+    url = reverse("reviews", args=[cast.partnership.slug])
+    page = text_of(manager.get(url))
+    assert "Child Q" in page and "Adult Z" not in page
+    assert "show all 1 of them too" in page and "2 in all" in page
+    assert "Adult Z" in text_of(manager.get(url, {"all": "1"}))
