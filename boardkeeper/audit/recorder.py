@@ -1,8 +1,8 @@
 """Writing the audit trail.
 
-1. Every model of Boardkeeper's apps (and Django's users) is audited through signals: an instance keeps
-   a snapshot of its field values from when it was loaded (`post_init`); `post_save` records what was
-   created, or what changed from what to what; `post_delete` what was deleted; `m2m_changed` who was
+1. Every model of Boardkeeper's apps (and Django's users) is audited through signals: `pre_save` reads
+   an existing row as it is just before it is saved (one query; reading lists costs nothing);
+   `post_save` records what was created, or what changed from what to what; `post_delete` what was deleted; `m2m_changed` who was
    added to or removed from a many-to-many (an action's owners, a review's named people).
 2. Writes that bypass signals (`QuerySet.update`, `bulk_update`, `bulk_create`, used for version-checked
    edits and imports) call `updated` / `created` themselves.
@@ -25,7 +25,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.db import models
-from django.db.models.signals import m2m_changed, post_delete, post_init, post_save
+from django.db.models.signals import m2m_changed, post_delete, post_save, pre_save
 from django.http import HttpRequest, HttpResponse
 
 from boardkeeper.audit.models import AuditEvent
@@ -39,7 +39,6 @@ NOT_AUDITED = {
 SECRET_FIELDS = {"password", "secret", "token", "data", "code_hash", "last_step", "last_login"}
 MAX_TEXT = 1000  # characters of a long text kept in the trail (a discussion, a rationale)
 SNAPSHOT = "_audit_snapshot"
-SNAPSHOT_PLAIN = "_audit_plain"  # marks a snapshot already in plain form
 
 
 @dataclass
@@ -238,21 +237,30 @@ def _write(
 _AUDITED: dict[type[models.Model], bool] = {}
 
 
-def _on_init(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
-    """Keep the values as loaded, cheaply (a dict copy): they are compared only if the object is saved."""
-    audited = _AUDITED.get(sender)
+def _is_audited(model: type[models.Model]) -> bool:
+    audited = _AUDITED.get(model)
     if audited is None:
-        audited = _AUDITED[sender] = _audited(sender)
-    if audited:
-        instance.__dict__[SNAPSHOT] = instance.__dict__.copy()
+        audited = _AUDITED[model] = _audited(model)
+    return audited
+
+
+def _on_pre_save(
+    sender: type[models.Model], instance: models.Model, raw: bool = False, **kwargs: Any
+) -> None:
+    """Before an existing row is saved, read it as it is (one query), so the change can be told from
+    what to what. Reading lists costs nothing: only saves pay, and a new row needs no read."""
+    if raw or instance._state.adding or instance.pk is None or not _is_audited(sender):
+        return
+    fields = [f.attname for f in _fields(sender)]
+    row = sender._base_manager.filter(pk=instance.pk).values(*fields).first()
+    if row is not None:
+        instance.__dict__[SNAPSHOT] = {k: _plain(v) for k, v in row.items()}
 
 
 def _snapshot(instance: models.Model) -> dict[str, Any] | None:
-    """The values as loaded (or as last audited), in the trail's plain form."""
-    raw: dict[str, Any] | None = instance.__dict__.get(SNAPSHOT)
-    if raw is None or raw.get(SNAPSHOT_PLAIN):
-        return raw
-    return {f.attname: _plain(raw.get(f.attname)) for f in _fields(type(instance)) if f.attname in raw}
+    """The row as it was before this save (or as last audited), in the trail's plain form."""
+    snapshot: dict[str, Any] | None = instance.__dict__.get(SNAPSHOT)
+    return snapshot
 
 
 def _on_save(
@@ -272,12 +280,12 @@ def _on_save(
         diff = {k: [before.get(k), v] for k, v in now.items() if k in before and before[k] != v}
         if diff:
             _write(AuditEvent.Action.UPDATE, instance, changes=diff)
-    instance.__dict__[SNAPSHOT] = {**now, SNAPSHOT_PLAIN: True}
+    instance.__dict__.pop(SNAPSHOT, None)
 
 
 def _on_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
     if _audited(sender):
-        before = _snapshot(instance) or _values(instance)
+        before = _values(instance)
         _write(
             AuditEvent.Action.DELETE,
             instance,
@@ -326,7 +334,7 @@ def connect() -> None:
     user_logged_in.connect(_on_signed_in, dispatch_uid="audit_signed_in")
     user_login_failed.connect(_on_sign_in_failed, dispatch_uid="audit_sign_in_failed")
     user_logged_out.connect(_on_signed_out, dispatch_uid="audit_signed_out")
-    post_init.connect(_on_init, dispatch_uid="audit_init")
+    pre_save.connect(_on_pre_save, dispatch_uid="audit_pre_save")
     post_save.connect(_on_save, dispatch_uid="audit_save")
     post_delete.connect(_on_delete, dispatch_uid="audit_delete")
     m2m_changed.connect(_on_m2m, dispatch_uid="audit_m2m")
@@ -353,13 +361,6 @@ def updated(instance: models.Model, new: dict[str, Any]) -> None:
             diff[attname] = [old, value]
     if diff:
         _write(AuditEvent.Action.UPDATE, instance, changes=diff)
-        snapshot = _snapshot(instance)
-        if snapshot is not None:
-            instance.__dict__[SNAPSHOT] = {
-                **snapshot,
-                **{k: v[1] for k, v in diff.items()},
-                SNAPSHOT_PLAIN: True,
-            }
 
 
 def created(instances: Iterable[models.Model]) -> None:
