@@ -69,6 +69,11 @@ class Visits:
                 )
 
         def on_failed(request: Request) -> None:
+            if request.is_navigation_request() and request.failure == "net::ERR_ABORTED":
+                # a page load the test itself cut short (the next goto came first) or turned into a
+                # download: the browser's doing, not the application's (errors from the server are
+                # responses, recorded above)
+                return
             self.problems.append(f"failed {request.method} {request.url} (on {page.url}): {request.failure}")
 
         page.on("response", on_response)
