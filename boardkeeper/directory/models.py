@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
@@ -83,6 +85,11 @@ class Team(models.Model):
         return self.name
 
 
+# Addresses under /p/<partnership>/ that are pages of the partnership, not boards: a board with one of
+# these slugs could never be reached.
+RESERVED_BOARD_SLUGS = frozenset({"actions", "forward-plan", "reviews", "access", "audit"})
+
+
 class Board(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="boards")
     name = models.CharField(max_length=200)
@@ -94,6 +101,11 @@ class Board(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        if self.slug in RESERVED_BOARD_SLUGS:
+            raise ValueError(f"‘{self.slug}’ names a page of the partnership: give the board another slug")
+        super().save(*args, **kwargs)
 
 
 class Membership(models.Model):

@@ -6,6 +6,7 @@ import argparse
 import os
 import sys
 
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.db.models import Q
 
@@ -40,6 +41,12 @@ def import_command(argv: list[str]) -> int:
     if user is None:
         return fail("no user to record as the importer: pass --user USERNAME")
     try:
+        size = os.path.getsize(args.file)
+        if size == 0:
+            return fail(f"{args.file}: the file is empty")
+        if size > settings.MAX_UPLOAD_BYTES:
+            limit = settings.MAX_UPLOAD_BYTES // (1024 * 1024)
+            return fail(f"{args.file}: the file is larger than {limit} MB, the most Boardkeeper reads")
         with open(args.file, "rb") as f:
             data = f.read()
     except OSError as exc:

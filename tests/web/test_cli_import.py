@@ -175,3 +175,17 @@ def test_a_missing_file_is_refused_in_one_line(site: Site, tmp_path: Path) -> No
     missing = tmp_path / "no-such-minutes.docx"
     line = one_line_refusal(site.boardkeeper("import", missing, *INTO_THE_DEMO))
     assert line == f"boardkeeper import: {missing}: No such file or directory"
+
+
+def test_an_empty_or_enormous_file_is_refused_before_it_is_read(site: Site, tmp_path: Path) -> None:
+    empty = tmp_path / "empty.docx"
+    empty.write_bytes(b"")
+    assert one_line_refusal(site.boardkeeper("import", empty, *INTO_THE_DEMO)) == (
+        f"boardkeeper import: {empty}: the file is empty"
+    )
+    huge = tmp_path / "huge.txt"
+    with huge.open("wb") as f:  # sparse: 51 MB on paper, nothing on disk
+        f.truncate(51 * 1024 * 1024)
+    assert one_line_refusal(site.boardkeeper("import", huge, *INTO_THE_DEMO)) == (
+        f"boardkeeper import: {huge}: the file is larger than 50 MB, the most Boardkeeper reads"
+    )

@@ -352,3 +352,12 @@ def test_signing_in_and_out(cast: Cast, client: Client) -> None:
     assert client.get(reverse("home")).status_code == 302
     wrong = client.post(reverse("login"), {"username": "amrita", "password": "wrong"})
     assert wrong.status_code == 200 and "_auth_user_id" not in client.session
+
+
+def test_a_board_cannot_take_the_address_of_a_partnership_page(cast: Any) -> None:
+    from boardkeeper.directory.models import Board
+
+    for slug in ("reviews", "actions", "audit"):
+        with pytest.raises(ValueError, match="names a page of the partnership"):
+            Board.objects.create(partnership=cast.partnership, name=slug.title(), slug=slug)
+    assert not Board.objects.filter(slug__in=["reviews", "actions", "audit"]).exists()
