@@ -39,12 +39,9 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
-import gc
 import itertools
 import json
-import math
 import os
-import platform
 import random
 import subprocess
 import sys
@@ -53,6 +50,8 @@ import time
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse, urlunparse
+
+from common import GcClock, _nearest_rank, _pin_to_one_cpu, machine
 
 ROOT = Path(__file__).resolve().parent.parent
 BENCH_DB = "boardkeeper_bench"
@@ -341,19 +340,6 @@ def build(size: int, seed: int, per_meeting: int = 15) -> dict[str, Any]:
 # ---------------------------------------------------------------- worker (one size, fresh process and database)
 
 
-def _pin_to_one_cpu() -> int | None:
-    if not hasattr(os, "sched_setaffinity"):
-        return None
-    cpu = min(os.sched_getaffinity(0))
-    os.sched_setaffinity(0, {cpu})
-    return cpu
-
-
-def _nearest_rank(values: list[float], pct: float) -> float:
-    ordered = sorted(values)
-    return ordered[max(0, math.ceil(pct / 100 * len(ordered)) - 1)]
-
-
 def _counted(client: Any, url: str) -> tuple[Any, int, float]:
     """One request inside CaptureQueriesContext: the response, its number of queries, and the time
     they took to execute in ms (timed here: CaptureQueriesContext rounds each to the millisecond)."""
@@ -373,21 +359,6 @@ def _counted(client: Any, url: str) -> tuple[Any, int, float]:
         response = client.get(url)
     assert response.status_code == 200, url
     return response, len(ctx.captured_queries), 1000 * sum(spent)
-
-
-class GcClock:
-    """Time spent in the cyclic garbage collector (gc.callbacks), to tell it apart from the work itself."""
-
-    def __init__(self) -> None:
-        self.seconds = 0.0
-        self._start = 0.0
-        gc.callbacks.append(self._callback)
-
-    def _callback(self, phase: str, info: dict[str, int]) -> None:
-        if phase == "start":
-            self._start = time.perf_counter()
-        else:
-            self.seconds += time.perf_counter() - self._start
 
 
 def _profile(client: Any, url: str, top: int = 25) -> str:
@@ -602,23 +573,6 @@ def run_database(kind: str, args: argparse.Namespace) -> list[dict[str, Any]]:
             finally:
                 _pg_admin(args.database_url, "DROP DATABASE IF EXISTS {db} WITH (FORCE)")
     return results
-
-
-def machine() -> str:
-    model = "unknown"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                model = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        model = platform.processor() or "unknown"
-    import sqlite3
-
-    return (
-        f"{model}; {os.cpu_count()} CPUs (the benchmark pinned to one); Python {platform.python_version()}; "
-        f"SQLite {sqlite3.sqlite_version}; {platform.platform()}"
-    )
 
 
 def print_table(header: list[str], rows: list[list[str]]) -> None:

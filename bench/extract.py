@@ -35,6 +35,8 @@ import tracemalloc
 from pathlib import Path
 from typing import Any
 
+from common import _pin_to_one_cpu
+
 ROOT = Path(__file__).resolve().parent.parent
 DEFAULT_DIRS = [ROOT / "tests" / "fixtures"]
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".php", ".docx", ".pdf"}
@@ -51,14 +53,6 @@ MEMORY_TARGET_MB = 200
 def _maxrss_mb() -> float:
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
     return rss / (1024 * 1024) if sys.platform == "darwin" else rss / 1024  # bytes on macOS, KiB on Linux
-
-
-def _pin_to_one_cpu() -> int | None:
-    if not hasattr(os, "sched_setaffinity"):
-        return None
-    cpu = min(os.sched_getaffinity(0))
-    os.sched_setaffinity(0, {cpu})
-    return cpu
 
 
 def _pages(data: bytes, fmt: str) -> int:
