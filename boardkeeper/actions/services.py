@@ -188,11 +188,13 @@ def forward_plan_from_meeting(*, meeting: Meeting) -> list[ForwardPlanEntry]:
         .select_related("item")
         .prefetch_related("owner_people", "owner_teams")
     )
+    planned = set(
+        ForwardPlanEntry.objects.filter(source_action__meeting=meeting).values_list(
+            "source_action_id", flat=True
+        )
+    )
     for action in actions:
-        if (
-            not _FORWARD_PLAN.search(action.text)
-            or ForwardPlanEntry.objects.filter(source_action=action).exists()
-        ):
+        if not _FORWARD_PLAN.search(action.text) or action.pk in planned:
             continue
         m = _TOPIC.match(action.text)
         topic = m.group("topic") if m else (action.item.title if action.item else action.text)
