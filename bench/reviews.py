@@ -669,7 +669,9 @@ def worker(size: int, repeat: int, export_repeat: int, profile: float | None, se
         item.update(label=label, url=url, kb=len(response.content) / 1024)
         if key.startswith("register"):
             user = data["manager" if key == "register_business" else "member"]
-            item["detail"] = f"{services.visible_reviews(user, partnership).count():,} reviews shown"
+            business = key == "register_business"
+            shown = services.visible_reviews(user, partnership, business_team=business).count()
+            item["detail"] = f"{shown:,} reviews shown"
         items.append(item)
 
     def clocks_cli() -> str:

@@ -45,6 +45,7 @@ CONTENT_TYPES = {
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
     "ics": "text/calendar; charset=utf-8",
+    "json": "application/json; charset=utf-8",
 }
 MEETING_HOURS = dt.timedelta(hours=2)  # a meeting's length in the calendar: the minutes give only a start
 FEED_GONE = "This calendar address does not work: it was never issued, or it has been revoked.\n"

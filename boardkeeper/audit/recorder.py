@@ -266,7 +266,7 @@ def _snapshot(instance: models.Model) -> dict[str, Any] | None:
 def _on_save(
     sender: type[models.Model], instance: models.Model, created: bool, raw: bool = False, **kwargs: Any
 ) -> None:
-    if raw or not _audited(sender):
+    if raw or not _is_audited(sender):
         return
     now = _values(instance)
     if created:
@@ -284,7 +284,7 @@ def _on_save(
 
 
 def _on_delete(sender: type[models.Model], instance: models.Model, **kwargs: Any) -> None:
-    if _audited(sender):
+    if _is_audited(sender):
         before = _values(instance)
         _write(
             AuditEvent.Action.DELETE,
@@ -302,7 +302,7 @@ def _on_m2m(
     reverse: bool,
     **kwargs: Any,
 ) -> None:
-    if action not in ("post_add", "post_remove") or not pk_set or reverse or not _audited(type(instance)):
+    if action not in ("post_add", "post_remove") or not pk_set or reverse or not _is_audited(type(instance)):
         return
     name = next(
         (f.name for f in type(instance)._meta.many_to_many if f.remote_field.through is sender),
@@ -345,7 +345,7 @@ def connect() -> None:
 
 def updated(instance: models.Model, new: dict[str, Any]) -> None:
     """`instance` (as it was) is being changed to `new` by a QuerySet.update or bulk_update."""
-    if not _audited(type(instance)):
+    if not _is_audited(type(instance)):
         return
     names = {f.name: f.attname for f in _fields(type(instance))} | {
         f.attname: f.attname for f in _fields(type(instance))
@@ -366,7 +366,7 @@ def updated(instance: models.Model, new: dict[str, Any]) -> None:
 def created(instances: Iterable[models.Model]) -> None:
     """Rows written by bulk_create (their primary keys set, as on PostgreSQL and SQLite 3.35+)."""
     for instance in instances:
-        if _audited(type(instance)):
+        if _is_audited(type(instance)):
             _write(
                 AuditEvent.Action.CREATE,
                 instance,

@@ -19,8 +19,9 @@ ONE_DAY = dt.timedelta(days=1)
 
 
 @lru_cache(maxsize=256)
-def _bank_holidays(region: str, year: int) -> frozenset[dt.date]:
-    return frozenset(holidays.country_holidays("GB", subdiv=region, years=year))
+def _bank_holidays(region: str, year: int) -> dict[dt.date, str]:
+    """The year's bank holidays of the region, with their names, read once per process."""
+    return dict(holidays.country_holidays("GB", subdiv=region, years=year))
 
 
 def _weekdays_upto(day: dt.date) -> int:
@@ -41,8 +42,7 @@ class WorkingDays:
         return day.weekday() < 5 and day not in _bank_holidays(self.region, day.year)
 
     def holiday_name(self, day: dt.date) -> str | None:
-        names = holidays.country_holidays("GB", subdiv=self.region, years=day.year)
-        return names.get(day)
+        return _bank_holidays(self.region, day.year).get(day)
 
     def add(self, start: dt.date, n: int) -> dt.date:
         """The nth working day after `start` (n >= 1); n = 0 gives `start` itself."""

@@ -8,7 +8,6 @@ from django.http import FileResponse, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from boardkeeper.accounts.permissions import (
@@ -88,16 +87,16 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     mentions = [c for item in items for c in item.case_mentions.all()]
     visible = (
         {
-            r.pseudonym.lower(): r
-            for r in visible_reviews(signed_in_user(request), access.partnership).filter(
-                pseudonym__in={c.pseudonym for c in mentions}
-            )
+            r.pseudonym: r
+            for r in visible_reviews(
+                signed_in_user(request), access.partnership, business_team=access.can_edit
+            ).filter(pseudonym__in={c.pseudonym for c in mentions})
         }
         if mentions
         else {}
     )
     for mention in mentions:
-        mention.review = visible.get(mention.pseudonym.lower())  # type: ignore[attr-defined]
+        mention.review = visible.get(mention.pseudonym)  # type: ignore[attr-defined]
     return render(
         request,
         "meetings/meeting.html",
@@ -144,20 +143,14 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_GET
 def partnership_export(request: HttpRequest, slug: str) -> HttpResponse:
     """All the partnership's records as JSON (the business team's; audited as an export)."""
+    from boardkeeper.actions.plan_views import attachment
     from boardkeeper.lib.backup import export_json, export_partnership
 
     access = get_partnership_for_user(request, slug)
     access.require_edit()
-    today = timezone.localdate()
-    filename = f"{access.partnership.slug}-records-{today:%Y-%m-%d}.json"
+    filename = f"{access.partnership.slug}-records-{timezone.localdate():%Y-%m-%d}.json"
     data = export_json(export_partnership(access.partnership)).encode("utf-8")
-    audit.event(
-        AuditEvent.Action.EXPORT, access.partnership, detail=filename, partnership_id=access.partnership.pk
-    )
-    response = HttpResponse(data, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
-    response["Cache-Control"] = "private, no-store"
-    return response
+    return attachment(data, filename=filename, fmt="json", partnership_id=access.partnership.pk)
 
 
 @require_http_methods(["GET", "POST"])

@@ -17,7 +17,6 @@ from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
 
-from boardkeeper.accounts.models import PartnershipRole
 from boardkeeper.audit import recorder as audit
 from boardkeeper.directory.models import Partnership, Person
 from boardkeeper.lib.workdays import WorkingDays
@@ -89,17 +88,12 @@ def capacity_of(partnership: Partnership, rules: ReviewRules | None = None) -> p
 # Who may see a review ----------------------------------------------------------------------------------
 
 
-def is_business_team(user: User, partnership: Partnership) -> bool:
-    return PartnershipRole.objects.filter(
-        user=user, partnership=partnership, role=PartnershipRole.Role.BUSINESS_TEAM
-    ).exists()
-
-
-def visible_reviews(user: User, partnership: Partnership) -> QuerySet[Review]:
-    """Need to know: the business team sees every review of the partnership; anyone else only the
-    reviews they are named on (through the person their account is linked to)."""
+def visible_reviews(user: User, partnership: Partnership, *, business_team: bool) -> QuerySet[Review]:
+    """Need to know: the business team (the caller's `Access.can_edit`) sees every review of the
+    partnership; anyone else only the reviews they are named on (through the person their account is
+    linked to)."""
     reviews = Review.objects.filter(partnership=partnership)
-    if is_business_team(user, partnership):
+    if business_team:
         return reviews
     return reviews.filter(named_people__user=user).distinct()
 
@@ -192,11 +186,6 @@ def review_create(
     return review
 
 
-def _overrun(review: Review, user: User, clock: str, reason: str) -> None:
-    if reason.strip():
-        OverrunReason.objects.create(review=review, clock=clock, reason=reason.strip(), by=user)
-
-
 @audit.acts
 @transaction.atomic
 def notified(*, review: Review, user: User, version: int, on: dt.date, overrun_reason: str = "") -> Review:
@@ -206,7 +195,7 @@ def notified(*, review: Review, user: User, version: int, on: dt.date, overrun_r
         )
     if on < review.aware_on:
         raise ReviewRefused(f"The notification cannot come before awareness ({review.aware_on:%-d %B %Y}).")
-    _overrun(review, user, "notification", overrun_reason)
+    overrun_reason_add(review=review, user=user, clock="notification", reason=overrun_reason)
     return _save(review, user, version, stage=_forward(review, S.RAPID_REVIEW), on=on, notified_on=on)
 
 
@@ -219,7 +208,7 @@ def rapid_review_sent(
         raise ReviewRefused("Only a rapid review is sent to the Panel as one.")
     if review.notified_on is None:
         raise ReviewRefused("Record the notification to the Panel first: a rapid review follows it.")
-    _overrun(review, user, "rapid_review", overrun_reason)
+    overrun_reason_add(review=review, user=user, clock="rapid_review", reason=overrun_reason)
     return _save(review, user, version, stage=_forward(review, S.DECISION), on=on, rapid_review_on=on)
 
 
@@ -362,7 +351,10 @@ def parallel_process_end(*, process: ParallelProcess, concluded_on: dt.date) -> 
 
 
 @audit.acts
-def overrun_reason_add(*, review: Review, user: User, clock: str, reason: str) -> OverrunReason:
+def overrun_reason_add(*, review: Review, user: User, clock: str, reason: str) -> OverrunReason | None:
+    """Why a clock ran over; a blank reason records nothing."""
+    if not reason.strip():
+        return None
     return OverrunReason.objects.create(review=review, clock=clock, reason=reason.strip(), by=user)
 
 

@@ -128,16 +128,15 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     user = signed_in_user(request)
     rules = services.rules_for(partnership)
     today = timezone.localdate()
-    visible = services.visible_reviews(user, partnership)
+    visible = services.visible_reviews(user, partnership, business_team=access.can_edit)
     # the register lists the reviews still running; published and closed ones on asking (?all=1)
     show_all = request.GET.get("all") == "1"
     finished = visible.filter(stage__in=FINISHED)
     listed = visible if show_all else visible.exclude(stage__in=FINISHED)
     reviews = list(listed.prefetch_related("themes", "overrun_reasons").order_by("stage", "pseudonym"))
     rows = [Row(r, clocks_of(r, rules, today=today, reasons=r.overrun_reasons.all())) for r in reviews]
-    order = {s: i for i, s in enumerate(Review.Stage.values)}
-    by_stage: dict[str, list[Row]] = defaultdict(list)
-    for row in sorted(rows, key=lambda r: (order[r.review.stage], r.review.pseudonym)):
+    by_stage: dict[str, list[Row]] = defaultdict(list)  # pseudonym order within a stage, as queried
+    for row in rows:
         by_stage[row.review.stage].append(row)
     # the board's view: how many reviews at each stage, whoever is named on them (no pseudonyms)
     all_stages = Counter(Review.objects.filter(partnership=partnership).values_list("stage", flat=True))
@@ -341,7 +340,7 @@ def _save_publication(review: Review, user: User, form: Any) -> str:
     already = set(review.overrun_reasons.values_list("clock", flat=True))
     services.publication_record(review=review, user=user, **d)
     for clock in form.late_clocks():
-        if reason.strip() and clock not in already:
+        if clock not in already:
             services.overrun_reason_add(review=review, user=user, clock=clock, reason=reason)
     return "Publication details saved."
 
@@ -543,7 +542,7 @@ SECTIONS: dict[str, Section] = {
 
 def _context(review: Review, access: Access) -> dict[str, Any]:
     rules = services.rules_for(review.partnership)
-    reasons = list(OverrunReason.objects.filter(review=review).select_related("by"))
+    reasons = list(OverrunReason.objects.filter(review=review))
     clocks = clocks_of(review, rules, today=timezone.localdate(), reasons=reasons)
     versions = list(ReportVersion.objects.filter(review=review).prefetch_related("change_requests"))
     return {
@@ -552,7 +551,6 @@ def _context(review: Review, access: Access) -> dict[str, Any]:
         "rules": rules,
         "clocks": clocks,
         "notice_clock": next((c for c in clocks if c.key == "notice"), None),
-        "reasons": reasons,
         "history": review.stage_changes.select_related("by__person").all(),
         "versions": versions,
         "change_requests": _with_response_forms([c for v in versions for c in v.change_requests.all()]),
@@ -706,7 +704,7 @@ def register_export(request: HttpRequest, slug: str) -> HttpResponse:
     rules = services.rules_for(access.partnership)
     today = timezone.localdate()
     reviews = (
-        services.visible_reviews(signed_in_user(request), access.partnership)
+        services.visible_reviews(signed_in_user(request), access.partnership, business_team=access.can_edit)
         .prefetch_related("themes", "overrun_reasons")
         .order_by("pseudonym", "pk")
     )

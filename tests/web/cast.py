@@ -4,8 +4,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
+import lxml.html
 from django.contrib.auth.models import User
+from django.test import Client
 
 from boardkeeper.directory.models import Board, Partnership
 
@@ -24,3 +27,15 @@ class Cast:
     outsider: User  # business team of another partnership
     other_partnership: Partnership
     other_board: Board
+
+
+def signed_in(user: User) -> Client:
+    """A test client signed in as `user` (the second factor given: see conftest.py)."""
+    client = Client()
+    client.force_login(user)
+    return client
+
+
+def text_of(response: Any) -> str:
+    """A page's text as a reader sees it, whitespace collapsed."""
+    return " ".join(lxml.html.fromstring(response.content).text_content().split())

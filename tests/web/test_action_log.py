@@ -8,8 +8,7 @@ from typing import Any
 
 import lxml.html
 import pytest
-from cast import SEED_DOCX, Cast
-from django.contrib.auth.models import User
+from cast import SEED_DOCX, Cast, signed_in, text_of
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -25,10 +24,6 @@ PETES = "PH to share examples of incidents"
 LLB = "LLB to be progressed"
 BUDGET = "Seek update on budget shortfall sum from Finance"
 STALE = "This action was changed by someone else"
-
-
-def text_of(response: Any) -> str:
-    return " ".join(lxml.html.fromstring(response.content).text_content().split())
 
 
 def html_of(response: Any) -> Any:
@@ -55,12 +50,6 @@ def counts(response: Any) -> dict[str, int]:
 def form_data(response: Any) -> dict[str, str]:
     (form,) = html_of(response).xpath("//main//form[@method='post']")
     return dict(form.form_values())
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -8,8 +8,7 @@ from typing import Any
 
 import lxml.html
 import pytest
-from cast import SEED_DOCX, Cast
-from django.contrib.auth.models import User
+from cast import SEED_DOCX, Cast, signed_in, text_of
 from django.test import Client
 from django.urls import reverse
 
@@ -27,16 +26,6 @@ MARCH = (
     b"4. Budget\n\nAction: JC to bring the budget to the June meeting.\n\n"
     b"5. Any other business\n\nNone.\n"
 )
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def text_of(response: Any) -> str:
-    return " ".join(lxml.html.fromstring(response.content).text_content().split())
 
 
 def form_fields(response: Any) -> dict[str, list[str]]:

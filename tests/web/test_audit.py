@@ -8,7 +8,7 @@ from typing import Any
 
 import lxml.html
 import pytest
-from cast import SEED_DOCX, Cast
+from cast import SEED_DOCX, Cast, signed_in, text_of
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -22,16 +22,6 @@ from boardkeeper.meetings.models import Decision, Meeting
 from boardkeeper.reviews import services as reviews
 
 PETES = "PH to share examples of incidents"
-
-
-def signed_in(user: Any) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def text_of(response: Any) -> str:
-    return " ".join(lxml.html.fromstring(response.content).text_content().split())
 
 
 @pytest.fixture

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from io import StringIO
-from typing import Any
 
 import lxml.html
 import pytest
+from cast import text_of
 from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
@@ -23,10 +23,6 @@ def demo() -> str:
     out = StringIO()
     call_command("demo", stdout=out)
     return out.getvalue()
-
-
-def text_of(response: Any) -> str:
-    return " ".join(lxml.html.fromstring(response.content).text_content().split())
 
 
 @pytest.fixture

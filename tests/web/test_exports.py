@@ -15,8 +15,7 @@ import icalendar
 import lxml.html
 import openpyxl
 import pytest
-from cast import SEED_DOCX, Cast
-from django.contrib.auth.models import User
+from cast import SEED_DOCX, Cast, signed_in
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
@@ -34,12 +33,6 @@ ACTION_LOG = "Minutes of the previous meeting and action log"
 PETES = "PH to share examples of incidents"
 LOG_COLUMNS = ["Number", "Item", "Action", "Owners", "Raised at", "Due", "Status"]
 FOUR_COLUMNS = ["Item", "Discussion", "Action Required", "Owner"]
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

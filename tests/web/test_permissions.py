@@ -13,8 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import pytest
-from cast import FIXTURES, SEED_DOCX, Cast
-from django.contrib.auth.models import User
+from cast import FIXTURES, SEED_DOCX, Cast, signed_in
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
@@ -250,12 +249,6 @@ def xlsx_rows(data: bytes) -> list[list[Any]]:
 
     sheet = load_workbook(io.BytesIO(data)).active
     return [list(row) for row in sheet.iter_rows(values_only=True)]
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 def snapshot() -> tuple[int, ...]:

@@ -10,8 +10,7 @@ from typing import Any
 import docx
 import lxml.html
 import pytest
-from cast import SEED_DOCX, Cast
-from django.contrib.auth.models import User
+from cast import SEED_DOCX, Cast, signed_in, text_of
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -31,16 +30,6 @@ DRAFT = ["Welcome, introductions and apologies", ACTION_LOG, OFSTED, "Any other 
 
 def html_of(response: Any) -> Any:
     return lxml.html.fromstring(response.content)
-
-
-def text_of(response: Any) -> str:
-    return " ".join(html_of(response).text_content().split())
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
 
 
 @pytest.fixture

@@ -11,8 +11,7 @@ from typing import Any
 
 import lxml.html
 import pytest
-from cast import SEED_DOCX, Cast
-from django.contrib.auth.models import User
+from cast import SEED_DOCX, Cast, signed_in, text_of
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import reverse
@@ -34,16 +33,6 @@ from boardkeeper.reviews.models import (
 )
 
 AWARE = dt.date(2022, 4, 8)  # a Friday: Easter 2022 falls in the next week
-
-
-def signed_in(user: User) -> Client:
-    client = Client()
-    client.force_login(user)
-    return client
-
-
-def text_of(response: Any) -> str:
-    return " ".join(lxml.html.fromstring(response.content).text_content().split())
 
 
 def clock_rows(response: Any) -> dict[str, str]:
@@ -626,3 +615,12 @@ def test_the_register_lists_running_reviews_and_finished_ones_on_asking(
     assert "Child Q" in page and "Adult Z" not in page
     assert "show all 1 of them too" in page and "2 in all" in page
     assert "Adult Z" in text_of(manager.get(url, {"all": "1"}))
+
+
+def test_closing_a_review_stops_the_clocks_still_running(cast: Cast, child_q: Review) -> None:
+    rules = services.rules_for(cast.partnership)
+    assert [c.key for c in clocks_of(child_q, rules, today=AWARE)] == ["notification", "rapid_review"]
+    closed = services.stage_move(
+        review=child_q, user=cast.manager, version=1, to="closed", on=AWARE, note="Referred to another area"
+    )
+    assert clocks_of(closed, rules, today=dt.date(2023, 1, 1)) == []

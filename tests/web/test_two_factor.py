@@ -10,7 +10,7 @@ from typing import Any
 import lxml.html
 import pyotp
 import pytest
-from cast import PASSWORD, Cast
+from cast import PASSWORD, Cast, text_of
 from django.conf import settings
 from django.test import Client
 from django.urls import reverse
@@ -20,10 +20,6 @@ from boardkeeper.accounts.models import RecoveryCode, TwoFactor
 from boardkeeper.audit.models import AuditEvent
 
 pytestmark = pytest.mark.two_factor  # these tests give the second factor themselves
-
-
-def text_of(response: Any) -> str:
-    return " ".join(lxml.html.fromstring(response.content).text_content().split())
 
 
 def password_only(client: Client, username: str, password: str = PASSWORD, **extra: Any) -> Any:

@@ -7,7 +7,7 @@ from typing import Any
 
 import lxml.html
 import pytest
-from cast import FIXTURES, PASSWORD, SEED_DOCX, Cast
+from cast import FIXTURES, PASSWORD, SEED_DOCX, Cast, text_of
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
@@ -22,11 +22,6 @@ from boardkeeper.minutes import MinutesError, extract
 EXPECTED = json.loads((FIXTURES / "warwickshire-executive-board-2022-02-23.expected.json").read_text())
 SEED_TXT = FIXTURES / "warwickshire-executive-board-2022-02-23.txt"
 BUDGET = "Seek update on budget shortfall sum from Finance"
-
-
-def text_of(response: Any) -> str:
-    """The page as a reader sees it: tags gone, entities decoded, white space collapsed."""
-    return " ".join(lxml.html.fromstring(response.content).text_content().split())
 
 
 def form_data(response: Any) -> dict[str, str]:
