@@ -43,10 +43,11 @@ bench: setup
 	$(PY) bench/action_log.py
 	$(PY) bench/reviews.py
 
-# Scores the extractor on the shared development corpus (a sibling folder, not part of this repository)
-# and on our own synthetic minutes in other layouts (tests/fixtures/synthetic, with gold annotations).
+# Scores the extractor on the shared development corpora (../shared/corpus and corpus2, a sibling folder,
+# not part of this repository) and on our own minutes in tests/fixtures (synthetic, heldout, blind).
 score: setup
 	-python3 ../shared/tools/score_extraction.py --cmd "$(VENV)/bin/boardkeeper extract --json" ../shared/corpus
+	-python3 ../shared/tools/score_extraction.py --cmd "$(VENV)/bin/boardkeeper extract --json" ../shared/corpus2
 	python3 ../shared/tools/score_extraction.py --cmd "$(VENV)/bin/boardkeeper extract --json" tests/fixtures/synthetic
 	python3 ../shared/tools/score_extraction.py --cmd "$(VENV)/bin/boardkeeper extract --json" tests/fixtures/heldout
 	python3 ../shared/tools/score_extraction.py --cmd "$(VENV)/bin/boardkeeper extract --json" tests/fixtures/blind

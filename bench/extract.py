@@ -2,8 +2,9 @@
 
     .venv/bin/python bench/extract.py [DIR_OR_FILE ...] [--min-seconds 2] [--json]
 
-Documents come from tests/fixtures plus any directories or files given (directories
-are searched recursively for .txt .md .html .htm .php .docx .pdf, README files left
+Documents come from tests/fixtures, ../shared/corpus and ../shared/corpus2 (the shared
+corpus of real minutes beside the clone, when present) plus any directories or files
+given (directories are searched recursively for .txt .md .html .htm .php .docx .pdf, README files left
 out; the same content under two names is measured once). They are grouped by the format the engine sniffs from their content. Each format is measured
 in a fresh process of its own (this script re-run with --worker), pinned to one CPU:
 
@@ -38,7 +39,11 @@ from typing import Any
 from common import _pin_to_one_cpu
 
 ROOT = Path(__file__).resolve().parent.parent
-DEFAULT_DIRS = [ROOT / "tests" / "fixtures"]
+SHARED = ROOT.parent / "shared"  # the shared corpus of real minutes, beside the clone; not in this repository
+DEFAULT_DIRS = [
+    ROOT / "tests" / "fixtures",
+    *(d for d in (SHARED / "corpus", SHARED / "corpus2") if d.is_dir()),
+]
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".php", ".docx", ".pdf"}
 FORMATS = ["text", "markdown", "html", "docx", "pdf"]
 # targets: (docs/s, pages/s); memory target applies to every format
@@ -290,7 +295,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--min-seconds", type=float, default=2.0, help="timed run per format (default 2)")
     parser.add_argument("--json", action="store_true", help="print the results as JSON too")
     parser.add_argument(
-        "--no-fixtures", action="store_true", help="measure only the paths given, not tests/fixtures"
+        "--no-fixtures",
+        action="store_true",
+        help="measure only the paths given, not tests/fixtures and the shared corpus",
     )
     parser.add_argument("--worker", metavar="FORMAT", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)

@@ -5,6 +5,7 @@ from pathlib import Path
 
 import pytest
 from record import record
+from shared import corpus_file
 
 from boardkeeper.minutes import Minutes, MinutesError, extract
 
@@ -14,6 +15,11 @@ SEED = "warwickshire-executive-board-2022-02-23"
 
 def read(name: str) -> Minutes:
     return extract((FIXTURES / name).read_bytes(), name)
+
+
+def read_real(name: str) -> Minutes:
+    """Real public minutes from the shared corpus beside the clone (the test is skipped without it)."""
+    return extract(corpus_file(name).read_bytes(), name)
 
 
 def explicit(m: Minutes) -> list[tuple[str | None, str, list[str]]]:
@@ -85,7 +91,7 @@ def test_a_prose_sentence_restating_a_listed_action_is_not_listed_again() -> Non
 
 
 def test_an_action_table_carried_forward_is_listed_once_with_the_later_owners() -> None:
-    m = read("01_icat-steering-group-2015-12-09.txt")
+    m = read_real("01_icat-steering-group-2015-12-09.txt")
     acts = [a for a in m.actions if a.origin == "action_table"]
     assert len(acts) == 12
     carried = next(a for a in acts if a.number == "2.4")
@@ -94,7 +100,7 @@ def test_an_action_table_carried_forward_is_listed_once_with_the_later_owners() 
 
 
 def test_action_markers_resolve_roles_and_unexpanded_initials() -> None:
-    m = read("03_west-dereham-pc-2008-09-18.txt")
+    m = read_real("03_west-dereham-pc-2008-09-18.txt")
     acts = explicit(m)
     assert len(acts) == 17
     assert ("4", "AR to contact the BC to negotiate rent increase.", ["Alison Richardson"]) in acts
@@ -107,11 +113,11 @@ def test_action_markers_resolve_roles_and_unexpanded_initials() -> None:
 
 def test_minutes_without_explicit_actions_have_none() -> None:
     for name in ("04_stoke-ferry-pc-2013-07-10.txt", "13_w3c-publishing-wg-2018-08-27.txt"):
-        assert explicit(read(name)) == []
+        assert explicit(read_real(name)) == []
 
 
 def test_an_html_page_inside_php_gives_its_attendance_table_and_styled_headings() -> None:
-    m = read("16_eclipse-board-2012-10-22_html.txt")
+    m = read_real("16_eclipse-board-2012-10-22_html.txt")
     assert m.source.format == "html"
     assert str(m.meeting.date) == "2012-10-22"  # not the template's 2008 header comment
     assert len(m.items) == 10 and m.items[0].title == "General Business"
@@ -125,7 +131,7 @@ def test_an_html_page_inside_php_gives_its_attendance_table_and_styled_headings(
 
 
 def test_pdftotext_output_keeps_a_heading_glued_to_prose_and_a_hanging_action() -> None:
-    m = read("14_oasis-csaf-tc-2018-08-29_pdftotext.txt")
+    m = read_real("14_oasis-csaf-tc-2018-08-29_pdftotext.txt")
     assert [i.number for i in m.items] == ["1", "2", "3", "4", "5", "8", "10", "11", "12"]
     (action,) = [a for a in m.actions if a.origin != "prose"]
     assert action.item == "5" and action.owners == ["Troy Fridley"]
@@ -134,7 +140,7 @@ def test_pdftotext_output_keeps_a_heading_glued_to_prose_and_a_hanging_action() 
 
 
 def test_wiki_minutes_resolve_first_names_and_ownerless_markers() -> None:
-    m = read("10_perth-artifactory-committee-2023-04-01.txt")
+    m = read_real("10_perth-artifactory-committee-2023-04-01.txt")
     acts = {a.text: a.owners for a in m.actions if a.origin != "prose"}
     assert acts["Identify tools which need safety signage"] == ["Ben Connor", "Fletcher Boyd"]
     assert acts["Restock first aid cabinet"] == []
@@ -143,13 +149,13 @@ def test_wiki_minutes_resolve_first_names_and_ownerless_markers() -> None:
 
 
 def test_initials_in_a_name_are_expanded_from_the_text() -> None:
-    m = read("04_stoke-ferry-pc-2013-07-10.txt")
+    m = read_real("04_stoke-ferry-pc-2013-07-10.txt")
     assert "Martin Storey" in {p.name for p in m.people}
     assert ("C Sampson", "apologies") in {(p.name, p.attendance) for p in m.people}
 
 
 def test_front_matter_gives_the_date_when_the_body_has_none() -> None:
-    m = read("08_yic-head-neck-sig-2022-05-12.txt")
+    m = read_real("08_yic-head-neck-sig-2022-05-12.txt")
     assert str(m.meeting.date) == "2022-05-12"
     assert [i.title for i in m.items][:2] == ["Introduce SIG Project Managers", "Non- Contrast CT Protocols"]
 
