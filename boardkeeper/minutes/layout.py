@@ -4,6 +4,13 @@ A document is a flat sequence of blocks in reading order: paragraphs and
 tables. Tables hold rows of cells, each cell a list of paragraphs. That is
 all the extraction needs to know about .docx, .pdf, .html, markdown and
 text alike, so one extraction serves every format.
+
+Where the format has geometry (PDF), a paragraph also carries where it stands
+(page, left and right edge, top and bottom in points from the top of the page,
+the text column), and what is printed in the margin level with it (`aside`:
+the initials of an Action column that is no table). Word documents give an
+aside too, when a paragraph ends in a tab to the right margin followed by a
+few words. Extraction that needs no geometry ignores it.
 """
 
 from __future__ import annotations
@@ -22,6 +29,12 @@ class Para:
     list_item: bool = False  # a bullet or numbered list entry
     quoted: bool = False  # quoted from elsewhere ('> 5. AOB' in a reply to an email)
     page: int | None = None  # 1-based page, where the format has pages
+    aside: str | None = None  # text set apart in the right margin level with this paragraph ('KC/GD')
+    x0: float | None = None  # geometry (PDF only): left and right edge, top and bottom, in points
+    x1: float | None = None
+    top: float | None = None
+    bottom: float | None = None
+    column: int = 0  # 0 for the page's only or first text column, 1 for the second ...
 
 
 @dataclass(slots=True)
@@ -37,6 +50,7 @@ class Cell:
 class Table:
     rows: list[list[Cell]] = field(default_factory=list)
     page: int | None = None  # page the table starts on
+    ruled: bool = True  # False: rebuilt from text aligned in columns, with no lines drawn (PDF, tab stops)
 
     @property
     def width(self) -> int:

@@ -1,338 +1,388 @@
-"""Read a PDF into a `Layout` with pdfplumber.
+"""Read a PDF into a `Layout` with PDFium (pypdfium2), by geometry.
 
-A PDF has no paragraphs or tables, only positioned glyphs and ruling lines, so
-both are reconstructed: ruled tables with pdfplumber's table finder, and
-paragraphs (outside tables and inside every cell) from the vertical rhythm of
-the text lines, since a gap larger than the usual line pitch is where a
-paragraph ends.
+PDFium gives each character with its box and font, and each drawn path. From them this
+module makes words (a space character, or a gap wider than a fraction of the font size,
+ends a word, so the LaTeX PDFs whose text layer has no spaces are re-spaced from the gaps)
+and ruling edges; `geometry.py` rebuilds the page from those: lines and segments, ruled and
+unruled tables, text columns, margin asides and paragraphs.
 
-The reader works in two passes. The first reads each page into lines and table
-grids (then releases the page), collecting the document's usual line pitch and
-the lines at the top and bottom edge of each page. The second drops the lines
-that repeat on most pages (running headers, page numbers) and builds the
-blocks. Tables split across pages are not rejoined here; the extraction layer
-does that for every format alike.
+The reader works in two passes. The first reads each page into lines and table drafts and
+releases the page, collecting what holds for the whole document; the second drops the lines
+that repeat at the top or bottom of most pages (running headers, page numbers), finds the
+margin column, and builds the blocks. Tables split across pages are not rejoined here; the
+extraction layer does that for every format alike.
+
+PDFium is not safe to call from two threads at once, and a server reads uploads in threads:
+one lock serialises the reading (a page takes milliseconds).
 """
 
 from __future__ import annotations
 
-import io
+import ctypes
+import math
 import re
-import statistics
+import threading
 from collections import Counter
-from dataclasses import dataclass, field
-from itertools import islice, pairwise
 from typing import Any
 
-import pdfplumber
-from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect, PDFXRefFallback
-from pdfminer.pdfpage import PDFPage
-from pdfplumber.utils.exceptions import PdfminerException
+import pypdfium2 as pdfium
+import pypdfium2.raw as pdfium_c
 
 from ..errors import MinutesError
-from ..layout import Block, Cell, Layout, Para, Table
+from ..layout import Block, Layout
+from . import geometry
+from .geometry import Edge, Line, PageLines, TableDraft, Word
 
 MAX_PAGES = 500
-MAX_PAGE_EDGES = 5000  # table finding is super-linear in ruling lines; a chart page can hold thousands
-PARA_GAP = 1.3  # a line pitch this many times the usual one starts a new paragraph
+MAX_PAGE_EDGES = 5000  # a chart or drawing, not a table
+MAX_PATH_SEGMENTS = 400  # paths with more segments are curves or drawings; only their box counts
+WORD_GAP = 0.15  # a gap wider than this many font sizes between two characters is a space
 EDGE_BAND = 0.08  # top and bottom 8% of the page: where running headers and page numbers live
 
 DAMAGED = "the PDF is damaged or incomplete (it could not be read)"
+CUT_SHORT = "the PDF is damaged or incomplete (it looks cut short, perhaps by an interrupted download)"
 PASSWORD = "the PDF is password-protected; remove the password and try again"
+ENCRYPTED = "the PDF is encrypted in a way that cannot be read; remove the encryption and try again"
 SCANNED = "the PDF has no text layer (it looks scanned); run it through OCR first or supply the Word version"
-_BULLET = re.compile(r"^[-–—•●▪■◦○·*\uf0a7\uf0b7\uf0d8\uf076\uf0fc]\s+")
-_NUMBERED = re.compile(r"^(\d{1,3}(\.\d{1,3})*[.)]|\(?[a-z]\)|\(?[ivx]{1,5}\))\s")
-_PAGE_NUMBER = re.compile(r"^(page\s*)?[-–]?\s*\d{1,4}\s*[-–]?(\s*(of|/)\s*\d{1,4})?$", re.IGNORECASE)
+_PAGE_NUMBER = re.compile(
+    r"^(page\s*)?[-–|:]?\s*\d{1,4}\s*[-–]?(\s*(of|/)\s*\d{1,4})?$|^\d{1,4}\s*[|/]\s*page$", re.IGNORECASE
+)
+_BOLD_NAME = re.compile(r"bold|black|heavy|semibold|demi", re.I)
+_LOCK = threading.Lock()
 
-
-@dataclass(slots=True)
-class _Word:
-    text: str
-    x0: float
-    x1: float
-    top: float
-    bottom: float
-    size: float
-    bold: bool
-    underline: bool = False
-
-
-@dataclass(slots=True)
-class _Line:
-    words: list[_Word]
-    top: float
-    bottom: float
-    size: float
-    text: str = ""
-    bold: bool = False
-
-
-# A table row in pass 1: each cell's lines, or None for a grid slot no cell starts in.
-_DraftRow = list[list[_Line] | None]
-
-
-@dataclass(slots=True)
-class _TableDraft:
-    top: float
-    rows: list[_DraftRow]
-
-
-@dataclass(slots=True)
-class _Page:
-    number: int
-    height: float
-    lines: list[_Line] = field(default_factory=list)  # outside tables
-    tables: list[_TableDraft] = field(default_factory=list)
+# characters that end a word: spaces, line breaks PDFium adds, and the zero-width ones
+_BREAKS = frozenset([0, 9, 10, 13, 32, 0xA0, 0x2002, 0x2003, 0x2009, 0x200B, 0x3000, 0xFFFE, 0xFFFF])
+_PATH, _IMAGE, _FORM = 2, 3, 5  # FPDF_PAGEOBJ_* types
+_FORCE_BOLD = 1 << 18  # font descriptor flag
 
 
 def read_pdf(data: bytes) -> Layout:
     """Read PDF bytes into a Layout; every failure is a MinutesError."""
-    try:
-        pdf = pdfplumber.open(io.BytesIO(data), raise_unicode_errors=False)
-    except PdfminerException as exc:
-        cause = exc.args[0] if exc.args else None
-        if isinstance(cause, PDFPasswordIncorrect):
-            raise MinutesError(PASSWORD) from exc
-        if isinstance(cause, PDFEncryptionError):
-            raise MinutesError(
-                "the PDF is encrypted in a way that cannot be read; remove the encryption and try again"
-            ) from exc
-        raise MinutesError(DAMAGED) from exc
-    except Exception as exc:
-        raise MinutesError(DAMAGED) from exc
-    try:
-        with pdf:
-            return _read(pdf, data[-2048:])
-    except MinutesError:
-        raise
-    except RecursionError as exc:
-        raise MinutesError("the PDF is nested too deeply to read (it may be damaged)") from exc
-    except MemoryError as exc:
-        raise MinutesError("the PDF is too large to read") from exc
-    except Exception as exc:  # pdfminer raises many kinds of error on damaged files
-        raise MinutesError(DAMAGED) from exc
+    with _LOCK:
+        try:
+            pdf = pdfium.PdfDocument(data)
+        except pdfium.PdfiumError as exc:
+            code = getattr(exc, "err_code", None)
+            if code == pdfium_c.FPDF_ERR_PASSWORD:
+                raise MinutesError(PASSWORD) from exc
+            if code == pdfium_c.FPDF_ERR_SECURITY:
+                raise MinutesError(ENCRYPTED) from exc
+            raise MinutesError(CUT_SHORT if _cut_short(data) else DAMAGED) from exc
+        except Exception as exc:
+            raise MinutesError(DAMAGED) from exc
+        try:
+            return _read(pdf, data)
+        except MinutesError:
+            raise
+        except MemoryError as exc:
+            raise MinutesError("the PDF is too large to read") from exc
+        except Exception as exc:  # PDFium reports damage through many paths
+            raise MinutesError(DAMAGED) from exc
+        finally:
+            pdf.close()
 
 
-def _read(pdf: Any, tail: bytes) -> Layout:
-    # Count through the page tree before pdfplumber builds a Page for every page.
-    if sum(1 for _ in islice(PDFPage.create_pages(pdf.doc), MAX_PAGES + 1)) > MAX_PAGES:
+def _cut_short(data: bytes) -> bool:
+    """No end-of-file marker near the end: the file was cut short."""
+    return b"%%EOF" not in data[-2048:]
+
+
+def _read(pdf: Any, data: bytes) -> Layout:
+    n_pages = len(pdf)
+    if n_pages > MAX_PAGES:
         raise MinutesError(f"the PDF has more than {MAX_PAGES} pages; minutes are never that long")
+    if n_pages == 0:
+        raise MinutesError(DAMAGED)
+    if _cut_short(data):
+        # PDFium rebuilds a broken index by scanning the file; with no end-of-file marker either,
+        # the file was cut short: refuse rather than return half the minutes as if they were all.
+        raise MinutesError(CUT_SHORT)
     warnings: list[str] = []
-    if any(isinstance(x, PDFXRefFallback) for x in pdf.doc.xrefs):
-        # pdfminer rebuilt a missing or broken index by scanning the file. With no
-        # end-of-file marker either, the file was cut short: refuse rather than
-        # return half the minutes as if they were all.
-        if b"%%EOF" not in tail:
-            raise MinutesError(
-                "the PDF is incomplete (it looks cut short, perhaps by an interrupted download)"
-            )
-        warnings.append("the PDF's index was damaged; its text was recovered but may be incomplete")
-    pages: list[_Page] = []
+    pages: list[PageLines] = []
     saw_images = False
-    for page in pdf.pages:
-        saw_images = saw_images or bool(page.objects.get("image"))
-        pages.append(_read_page(page, warnings))
-        page.close()  # drop pdfplumber's per-page caches: memory stays flat
+    for index in range(n_pages):
+        page = pdf[index]
+        try:
+            lines, images = _read_page(page, index + 1, warnings)
+        finally:
+            page.close()
+        saw_images = saw_images or images
+        pages.append(lines)
     if not any(p.lines or p.tables for p in pages):
         raise MinutesError(SCANNED if saw_images else "the PDF has no text layer (its pages contain no text)")
     for p in pages:
         if not (p.lines or p.tables):
             warnings.append(f"page {p.number} has no text layer (it may be a scanned image); it was skipped")
-    pitch = _usual_pitch(pages)
     furniture = _furniture(pages)
+    metrics = geometry.metrics(
+        [PageLines(p.number, p.height, p.width, _kept(p, furniture), p.tables) for p in pages]
+    )
     blocks: list[Block] = []
     for p in pages:
-        blocks.extend(_blocks(p, pitch, furniture))
-    return Layout(format="pdf", blocks=blocks, warnings=warnings, pages=len(pages))
+        drop = {i for i, line in enumerate(p.lines) if _is_furniture(line, p, furniture)}
+        blocks.extend(geometry.page_blocks(p, metrics, drop))
+    return Layout(format="pdf", blocks=blocks, warnings=warnings, pages=n_pages)
 
 
-# -- pass 1: one page into lines and table grids --------------------------------
+# -- pass 1: one page into lines and table drafts -----------------------------------
 
 
-def _read_page(page: Any, warnings: list[str]) -> _Page:
-    out = _Page(number=page.page_number, height=float(page.height))
-    words = [_word(w) for w in page.extract_words(return_chars=True) if w.get("upright", True)]
-    words = [w for w in words if w.text.strip()]
+def _read_page(page: Any, number: int, warnings: list[str]) -> tuple[PageLines, bool]:
+    width, height = page.get_size()
+    out = PageLines(number=number, height=float(height), width=float(width))
+    horizontal, vertical, images = _edges(page, float(height))
+    words = _words(page, float(height))
     if not words:
-        return out
-    tables: list[Any] = []
-    n_edges = len(page.lines) + len(page.rects) + len(page.curves)
-    if n_edges > MAX_PAGE_EDGES:
-        warnings.append(f"page {out.number} has too many drawn lines to look for tables; read as plain text")
-    elif n_edges:
-        tables = _real_tables(page.find_tables())
-    _mark_underlines(words, _rules(page, tables))
-    # Each word goes to the cell its centre falls in, or stays free text.
-    grids = [_grid(t) for t in tables]
-    cell_words: dict[tuple[int, int, int], list[_Word]] = {}
-    free: list[_Word] = []
+        return out, images
+    grids: list[geometry.Grid] = []
+    if len(horizontal) + len(vertical) > MAX_PAGE_EDGES:
+        warnings.append(f"page {number} has too many drawn lines to look for tables; read as plain text")
+    else:
+        grids = geometry.ruled_tables(horizontal, vertical)
+    _mark_underlines(words, horizontal, grids)
+    cell_words: dict[tuple[int, int, int], list[Word]] = {}
+    free: list[Word] = []
     for w in words:
-        key = _locate(w, tables, grids)
+        key = geometry.locate(w, grids)
         if key is None:
             free.append(w)
         else:
             cell_words.setdefault(key, []).append(w)
-    out.lines = _lines(free)
-    for ti, (table, grid) in enumerate(zip(tables, grids, strict=True)):
+    out.lines = geometry.lines_of(free)
+    for ti, grid in enumerate(grids):
         if not any(k[0] == ti for k in cell_words):
             continue  # an empty grid: a box or signature panel, not a table of content
-        rows: list[_DraftRow] = [
-            [
-                None if bbox is None else _lines(cell_words.get((ti, ri, ci), []))
-                for ci, bbox in enumerate(row)
-            ]
-            for ri, row in enumerate(grid)
+        rows = [
+            [geometry.lines_of(cell_words.get((ti, ri, ci), [])) for ci, box in enumerate(row)]
+            for ri, row in enumerate(grid.rows)
         ]
-        out.tables.append(_TableDraft(top=float(table.bbox[1]), rows=_drop_spanned(rows, grid)))
-    return out
+        out.tables.append(TableDraft(top=grid.bbox[1], rows=rows))
+    return out, images
 
 
-def _word(w: dict[str, Any]) -> _Word:
-    chars = w.get("chars") or []
-    return _Word(
-        text=w["text"],
-        x0=float(w["x0"]),
-        x1=float(w["x1"]),
-        top=float(w["top"]),
-        bottom=float(w["bottom"]),
-        size=float(chars[0].get("size", 0)) if chars else float(w["bottom"] - w["top"]),
-        bold=bool(chars) and all("bold" in str(c.get("fontname", "")).lower() for c in chars),
-    )
+def _words(page: Any, height: float) -> list[Word]:
+    """The page's words: characters joined until a space, a line break or a gap wider than a space."""
+    textpage = page.get_textpage()
+    try:
+        tp = textpage.raw
+        n = pdfium_c.FPDFText_CountChars(tp)
+        unicode_of = pdfium_c.FPDFText_GetUnicode
+        box_of = pdfium_c.FPDFText_GetLooseCharBox
+        size_of = pdfium_c.FPDFText_GetFontSize
+        object_of = pdfium_c.FPDFText_GetTextObject
+        rect = pdfium_c.FS_RECTF()
+        rect_ref = ctypes.byref(rect)
+        styles: dict[int | None, tuple[bool, bool]] = {}  # text object -> (upright, bold)
+        words: list[Word] = []
+        chars: list[str] = []
+        x0 = x1 = top = bottom = size = 0.0
+        bold = False
+        last_x0 = -1.0
+        last_char = ""
+
+        def close() -> None:
+            if chars:
+                words.append(Word("".join(chars), x0, x1, top, bottom, size, bold))
+                chars.clear()
+
+        for i in range(n):
+            code = unicode_of(tp, i)
+            if code in _BREAKS or (code < 32 and code != 2):
+                close()
+                continue
+            obj = object_of(tp, i)
+            key = ctypes.cast(obj, ctypes.c_void_p).value
+            style = styles.get(key)
+            if style is None:
+                style = styles[key] = _style(obj, tp, i)
+            upright, is_bold = style
+            if not upright:
+                close()  # rotated or vertical text: a watermark or a margin note, not the minutes
+                continue
+            box_of(tp, i, rect_ref)
+            c_x0, c_x1 = rect.left, rect.right
+            c_top, c_bottom = height - rect.top, height - rect.bottom
+            char = "-" if code == 2 else chr(code)  # 2: PDFium's mark for a hyphen at a line break
+            c_size = size_of(tp, i)
+            if not (0.5 < c_size < 400):
+                c_size = max(c_bottom - c_top, 1.0) / 1.15
+            if char == last_char and abs(c_x0 - last_x0) < 0.1 * c_size:
+                continue  # the same glyph printed twice, offset a hair: fake bold
+            last_char, last_x0 = char, c_x0
+            if chars and (
+                c_x0 - x1 > WORD_GAP * c_size
+                or c_x0 < x0 - 0.5 * c_size  # moved back: a new line or a new run
+                or abs(c_bottom - bottom) > 0.5 * c_size
+            ):
+                close()
+            if not chars:
+                x0, x1, top, bottom, size, bold = c_x0, c_x1, c_top, c_bottom, c_size, is_bold
+            else:
+                x1 = max(x1, c_x1)
+                top, bottom = min(top, c_top), max(bottom, c_bottom)
+                bold = bold and is_bold
+            chars.append(char)
+        close()
+        return words
+    finally:
+        textpage.close()
 
 
-def _real_tables(found: list[Any]) -> list[Any]:
-    """Tables worth keeping: more than one cell (a lone box is a frame), not inside another table."""
-    found = [t for t in found if len(t.cells) > 1]
-    keep = []
-    for i, t in enumerate(found):
-        inside = any(
-            j != i and _contains(o.bbox, t.bbox) and (_area(o.bbox) > _area(t.bbox) or j < i)
-            for j, o in enumerate(found)
+def _style(obj: Any, tp: Any, index: int) -> tuple[bool, bool]:
+    """(upright, bold) of a text object: its characters' angle, and its font's weight or name."""
+    angle = pdfium_c.FPDFText_GetCharAngle(tp, index)
+    upright = angle < 0.05 or abs(angle - 2 * math.pi) < 0.05
+    if not obj:
+        return upright, False
+    bold = pdfium_c.FPDFTextObj_GetTextRenderMode(obj) == pdfium_c.FPDF_TEXTRENDERMODE_FILL_STROKE
+    font = pdfium_c.FPDFTextObj_GetFont(obj)
+    if font and not bold:
+        buffer = ctypes.create_string_buffer(128)
+        pdfium_c.FPDFFont_GetBaseFontName(font, buffer, 128)
+        weight = pdfium_c.FPDFFont_GetWeight(font)  # from the font descriptor; nonsense (3912) in some files
+        bold = (
+            bool(_BOLD_NAME.search(buffer.value.decode("latin-1", "replace")))
+            or 600 <= weight <= 1000
+            or bool(pdfium_c.FPDFFont_GetFlags(font) & _FORCE_BOLD)
         )
-        if not inside:
-            keep.append(t)
-    return keep
+    return upright, bold
 
 
-def _contains(outer: tuple[float, ...], inner: tuple[float, ...], tol: float = 1.0) -> bool:
-    return (
-        outer[0] - tol <= inner[0]
-        and outer[1] - tol <= inner[1]
-        and inner[2] <= outer[2] + tol
-        and inner[3] <= outer[3] + tol
-    )
+_Matrix = tuple[float, float, float, float, float, float]
+_IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
 
-def _area(b: tuple[float, ...]) -> float:
-    return (b[2] - b[0]) * (b[3] - b[1])
+def _compose(inner: _Matrix, outer: _Matrix) -> _Matrix:
+    """The matrix applying `inner`, then `outer` (PDF row-vector convention)."""
+    a, b, c, d, e, f = inner
+    A, B, C, D, E, F = outer
+    return (a * A + b * C, a * B + b * D, c * A + d * C, c * B + d * D, e * A + f * C + E, e * B + f * D + F)
 
 
-def _grid(table: Any) -> list[list[tuple[float, float, float, float] | None]]:
-    # pdfplumber aligns each row's cells to the table's distinct left edges, with
-    # None where no cell starts: under a cell spanning columns or rows.
-    return [list(row.cells) for row in table.rows]
+def _apply(m: _Matrix, x: float, y: float) -> tuple[float, float]:
+    return m[0] * x + m[2] * y + m[4], m[1] * x + m[3] * y + m[5]
 
 
-def _locate(w: _Word, tables: list[Any], grids: list[list[list[Any]]]) -> tuple[int, int, int] | None:
-    cx, cy = (w.x0 + w.x1) / 2, (w.top + w.bottom) / 2
-    for ti, table in enumerate(tables):
-        x0, top, x1, bottom = table.bbox
-        if not (x0 <= cx <= x1 and top <= cy <= bottom):
-            continue
-        for ri, row in enumerate(grids[ti]):
-            for ci, bbox in enumerate(row):
-                if bbox is not None and bbox[0] <= cx <= bbox[2] and bbox[1] <= cy <= bbox[3]:
-                    return ti, ri, ci
-    return None
+def _matrix_of(obj: Any) -> _Matrix | None:
+    m = pdfium_c.FS_MATRIX()
+    if not pdfium_c.FPDFPageObj_GetMatrix(obj, ctypes.byref(m)):
+        return None
+    return (m.a, m.b, m.c, m.d, m.e, m.f)
 
 
-def _drop_spanned(rows: list[_DraftRow], grid: list[list[Any]]) -> list[_DraftRow]:
-    """Drop the grid slots a horizontally merged cell covers; a slot covered from above stays, empty.
+def _edges(page: Any, height: float) -> tuple[list[Edge], list[Edge], bool]:
+    """Horizontal and vertical edges of the page's drawn lines and rectangles, and whether it has images.
 
-    That matches the Word reader: a merged cell appears once in its row, and
-    the continuation of a vertically merged cell is an empty cell.
+    Objects inside form XObjects are read too, through the form's matrix.
     """
-    xs = sorted({bbox[0] for row in grid for bbox in row if bbox is not None})
-    out: list[_DraftRow] = []
-    for row, cells in zip(grid, rows, strict=True):
-        kept: list[list[_Line] | None] = []
-        reach = float("-inf")  # right edge of the last real cell in this row
-        for ci, (bbox, lines) in enumerate(zip(row, cells, strict=True)):
-            if bbox is not None:
-                kept.append(lines)
-                reach = bbox[2]
-            elif ci >= len(xs) or reach <= xs[ci] + 1:
-                kept.append([])  # covered from the row above
-        if kept:
-            out.append(kept)
-    return out
+    horizontal: list[Edge] = []
+    vertical: list[Edge] = []
+    images = False
+    area = float(page.get_width()) * height
+    raw_page = page.raw
+    stack: list[tuple[Any, bool, _Matrix]] = [(raw_page, True, _IDENTITY)]
+    left, bottom, right, top = (ctypes.c_float() for _ in range(4))
+    budget = 4 * MAX_PAGE_EDGES
+    while stack and budget > 0:
+        parent, is_page, outer = stack.pop()
+        count = (
+            pdfium_c.FPDFPage_CountObjects(parent) if is_page else pdfium_c.FPDFFormObj_CountObjects(parent)
+        )
+        for j in range(count):
+            obj = (
+                pdfium_c.FPDFPage_GetObject(parent, j)
+                if is_page
+                else pdfium_c.FPDFFormObj_GetObject(parent, j)
+            )
+            kind = pdfium_c.FPDFPageObj_GetType(obj)
+            if kind == _IMAGE:
+                images = True
+            elif kind == _FORM:
+                form = _matrix_of(obj)
+                if form is not None:
+                    stack.append((obj, False, _compose(form, outer)))
+            elif kind == _PATH:
+                budget -= 1
+                if budget <= 0:
+                    break
+                if not pdfium_c.FPDFPageObj_GetBounds(
+                    obj, ctypes.byref(left), ctypes.byref(bottom), ctypes.byref(right), ctypes.byref(top)
+                ):
+                    continue
+                corners = [
+                    _apply(outer, x, y) for x in (left.value, right.value) for y in (bottom.value, top.value)
+                ]
+                x0, x1 = min(p[0] for p in corners), max(p[0] for p in corners)
+                y0, y1 = height - max(p[1] for p in corners), height - min(p[1] for p in corners)
+                w, h = x1 - x0, y1 - y0
+                if h <= 2.0 and w > 2.0:
+                    horizontal.append(Edge((y0 + y1) / 2, x0, x1))
+                elif w <= 2.0 and h > 2.0:
+                    vertical.append(Edge((x0 + x1) / 2, y0, y1))
+                elif w * h < 0.5 * area:  # not a page background
+                    own = _matrix_of(obj)
+                    if own is not None:
+                        _path_edges(obj, _compose(own, outer), height, horizontal, vertical)
+    return horizontal, vertical, images
 
 
-def _rules(page: Any, tables: list[Any]) -> list[tuple[float, float, float]]:
-    """Thin horizontal rules (x0, x1, y) that could be underlines: not table borders."""
-    borders = {round(y) for t in tables for c in t.cells for y in (c[1], c[3])}
-    rules = []
-    for obj in (*page.lines, *page.rects):
-        if abs(obj["bottom"] - obj["top"]) > 1.5 or obj["x1"] - obj["x0"] < 2:
-            continue
-        y = (obj["top"] + obj["bottom"]) / 2
-        if round(y) in borders or round(y) - 1 in borders or round(y) + 1 in borders:
-            continue
-        rules.append((float(obj["x0"]), float(obj["x1"]), float(y)))
-    return rules if len(rules) < 2000 else []  # a drawing, not underlining
-
-
-def _mark_underlines(words: list[_Word], rules: list[tuple[float, float, float]]) -> None:
-    if not rules:
+def _path_edges(obj: Any, m: _Matrix, height: float, horizontal: list[Edge], vertical: list[Edge]) -> None:
+    """The straight axis-aligned pieces of a path: a rectangle's four sides, a grid drawn as one path."""
+    n = pdfium_c.FPDFPath_CountSegments(obj)
+    if n <= 0 or n > MAX_PATH_SEGMENTS:
         return
+    px, py = ctypes.c_float(), ctypes.c_float()
+    start: tuple[float, float] | None = None
+    prev: tuple[float, float] | None = None
+    for k in range(n):
+        seg = pdfium_c.FPDFPath_GetPathSegment(obj, k)
+        if not pdfium_c.FPDFPathSegment_GetPoint(seg, ctypes.byref(px), ctypes.byref(py)):
+            return
+        x, y = _apply(m, px.value, py.value)
+        point = (x, height - y)
+        kind = pdfium_c.FPDFPathSegment_GetType(seg)
+        if kind == pdfium_c.FPDF_SEGMENT_MOVETO:
+            start = prev = point
+            continue
+        if prev is not None and kind == pdfium_c.FPDF_SEGMENT_LINETO:
+            _add_edge(prev, point, horizontal, vertical)
+        prev = point
+        if pdfium_c.FPDFPathSegment_GetClose(seg) and start is not None:
+            _add_edge(prev, start, horizontal, vertical)
+            prev = start
+
+
+def _add_edge(
+    p: tuple[float, float], q: tuple[float, float], horizontal: list[Edge], vertical: list[Edge]
+) -> None:
+    (x0, y0), (x1, y1) = p, q
+    if abs(y0 - y1) <= 1.0 and abs(x1 - x0) > 2.0:
+        horizontal.append(Edge((y0 + y1) / 2, min(x0, x1), max(x0, x1)))
+    elif abs(x0 - x1) <= 1.0 and abs(y1 - y0) > 2.0:
+        vertical.append(Edge((x0 + x1) / 2, min(y0, y1), max(y0, y1)))
+
+
+def _mark_underlines(words: list[Word], horizontal: list[Edge], grids: list[geometry.Grid]) -> None:
+    """A thin rule just under a word, not a table border, underlines it."""
+    borders = {round(box[k]) for g in grids for row in g.rows for box in row if box for k in (1, 3)}
+    rules = [
+        e
+        for e in horizontal
+        if e.end - e.start >= 2 and not ({round(e.at) - 1, round(e.at), round(e.at) + 1} & borders)
+    ]
+    if not rules or len(rules) > 2000:
+        return  # none, or a drawing rather than underlining
     for w in words:
         # An underline sits a little below the baseline, i.e. near the bottom of the glyph box.
         low, high = w.bottom - 0.35 * w.size, w.bottom + 0.3 * w.size
-        covered = sum(max(0.0, min(x1, w.x1) - max(x0, w.x0)) for x0, x1, y in rules if low <= y <= high)
+        covered = sum(max(0.0, min(e.end, w.x1) - max(e.start, w.x0)) for e in rules if low <= e.at <= high)
         w.underline = covered >= 0.8 * (w.x1 - w.x0)
 
 
-def _lines(words: list[_Word]) -> list[_Line]:
-    """Group words into visual lines: words whose vertical extents mostly overlap."""
-    lines: list[_Line] = []
-    for w in sorted(words, key=lambda w: (w.top, w.x0)):
-        if lines:
-            cur = lines[-1]
-            overlap = min(cur.bottom, w.bottom) - max(cur.top, w.top)
-            if overlap >= 0.5 * min(cur.bottom - cur.top, w.bottom - w.top):
-                cur.words.append(w)
-                cur.top, cur.bottom = min(cur.top, w.top), max(cur.bottom, w.bottom)
-                continue
-        lines.append(_Line([w], w.top, w.bottom, w.size))
-    for line in lines:
-        line.words.sort(key=lambda w: w.x0)
-        line.text = " ".join(w.text for w in line.words)
-        line.size = statistics.median(w.size for w in line.words)
-        line.bold = all(w.bold for w in line.words)
-    return lines
+# -- pass 2: page furniture ---------------------------------------------------------
 
 
-# -- pass 2: furniture, paragraphs, blocks ----------------------------------------
-
-
-def _usual_pitch(pages: list[_Page]) -> float:
-    """The document's normal line pitch as a multiple of font size (about 1.15 for single spacing)."""
-    ratios = []
-    for p in pages:
-        regions = [p.lines] + [c for t in p.tables for row in t.rows for c in row if c]
-        for lines in regions:
-            for a, b in pairwise(lines):
-                gap = b.top - a.top
-                if a.size > 0 and abs(a.size - b.size) < 0.5 and 0.8 * a.size < gap < 3 * a.size:
-                    ratios.append(gap / a.size)
-    if len(ratios) < 4:
-        return 1.2
-    # A low percentile: paragraph gaps are larger, and even a page of mostly
-    # one-line paragraphs has some wrapped lines that show the true pitch.
-    return sorted(ratios)[len(ratios) // 7]
-
-
-def _edge_key(line: _Line, page: _Page) -> tuple[str, int] | None:
+def _edge_key(line: Line, page: PageLines) -> tuple[str, int] | None:
     if line.top < page.height * EDGE_BAND:
         position = round(line.top / 4)
     elif line.bottom > page.height * (1 - EDGE_BAND):
@@ -342,7 +392,7 @@ def _edge_key(line: _Line, page: _Page) -> tuple[str, int] | None:
     return re.sub(r"\d+", "#", line.text.lower()), position
 
 
-def _furniture(pages: list[_Page]) -> set[tuple[str, int]]:
+def _furniture(pages: list[PageLines]) -> set[tuple[str, int]]:
     """Edge lines repeated at the same place on at least half the pages (and two or more)."""
     seen: Counter[tuple[str, int]] = Counter()
     for p in pages:
@@ -351,67 +401,10 @@ def _furniture(pages: list[_Page]) -> set[tuple[str, int]]:
     return {k for k, n in seen.items() if n >= 2 and n >= text_pages / 2}
 
 
-def _blocks(page: _Page, pitch: float, furniture: set[tuple[str, int]]) -> list[Block]:
-    lines = []
-    for line in page.lines:
-        key = _edge_key(line, page)
-        if key is not None and (key in furniture or _PAGE_NUMBER.match(line.text)):
-            continue
-        lines.append(line)
-    blocks: list[Block] = []
-    pending: list[_Line] = []
-    tables = sorted(page.tables, key=lambda t: t.top)
-    ti = 0
-    for line in lines:  # already in top-to-bottom order
-        while ti < len(tables) and tables[ti].top <= line.top:
-            blocks.extend(_paras(pending, pitch, page.number))
-            pending = []
-            blocks.append(_table(tables[ti], pitch, page.number))
-            ti += 1
-        pending.append(line)
-    blocks.extend(_paras(pending, pitch, page.number))
-    blocks.extend(_table(t, pitch, page.number) for t in tables[ti:])
-    return blocks
+def _is_furniture(line: Line, page: PageLines, furniture: set[tuple[str, int]]) -> bool:
+    key = _edge_key(line, page)
+    return key is not None and (key in furniture or bool(_PAGE_NUMBER.match(line.text)))
 
 
-def _table(draft: _TableDraft, pitch: float, page: int) -> Table:
-    rows = [[Cell(_paras(lines or [], pitch, page)) for lines in row] for row in draft.rows]
-    return Table(rows=rows, page=page)
-
-
-def _paras(lines: list[_Line], pitch: float, page: int) -> list[Para]:
-    groups: list[list[_Line]] = []
-    for line in lines:
-        prev = groups[-1][-1] if groups else None
-        if (
-            prev is None
-            or line.top - prev.top > PARA_GAP * pitch * prev.size
-            or abs(line.size - prev.size) > 0.15 * prev.size  # a heading and its text
-            or line.bold != prev.bold  # a bold line and plain lines are not one paragraph
-            or _BULLET.match(line.text)
-            or _NUMBERED.match(line.text)
-        ):
-            groups.append([line])
-        else:
-            groups[-1].append(line)
-    return [_para(g, page) for g in groups]
-
-
-def _para(lines: list[_Line], page: int) -> Para:
-    text = lines[0].text
-    for line in lines[1:]:
-        # A line ending in a hyphen glued to a word ('Coleridge-') continues that word.
-        glue = "" if len(text) > 1 and text.endswith("-") and not text[-2].isspace() else " "
-        text += glue + line.text
-    text = " ".join(text.split())
-    bullet = _BULLET.match(text)
-    if bullet:  # Word keeps bullets out of the text; so do we
-        text = text[bullet.end() :]
-    words = [w for line in lines for w in line.words]
-    return Para(
-        text,
-        bold=all(w.bold for w in words),
-        underline=all(w.underline for w in words),
-        list_item=bool(bullet),
-        page=page,
-    )
+def _kept(page: PageLines, furniture: set[tuple[str, int]]) -> list[Line]:
+    return [line for line in page.lines if not _is_furniture(line, page, furniture)]
