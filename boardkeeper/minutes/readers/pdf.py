@@ -168,17 +168,14 @@ def _words(page: Any, height: float) -> list[Word]:
         n = pdfium_c.FPDFText_CountChars(tp)
         unicode_of = pdfium_c.FPDFText_GetUnicode
         box_of = pdfium_c.FPDFText_GetLooseCharBox
-        size_of = pdfium_c.FPDFText_GetFontSize
         object_of = pdfium_c.FPDFText_GetTextObject
         rect = pdfium_c.FS_RECTF()
         rect_ref = ctypes.byref(rect)
-        styles: dict[int | None, tuple[bool, bool]] = {}  # text object -> (upright, bold)
+        styles: dict[int | None, tuple[bool, bool, float]] = {}  # text object -> (upright, bold, size)
         words: list[Word] = []
         chars: list[str] = []
         x0 = x1 = top = bottom = size = 0.0
         bold = False
-        last_x0 = -1.0
-        last_char = ""
 
         def close() -> None:
             if chars:
@@ -195,7 +192,7 @@ def _words(page: Any, height: float) -> list[Word]:
             style = styles.get(key)
             if style is None:
                 style = styles[key] = _style(obj, tp, i)
-            upright, is_bold = style
+            upright, is_bold = style[0], style[1]
             if not upright:
                 close()  # rotated or vertical text: a watermark or a margin note, not the minutes
                 continue
@@ -203,12 +200,7 @@ def _words(page: Any, height: float) -> list[Word]:
             c_x0, c_x1 = rect.left, rect.right
             c_top, c_bottom = height - rect.top, height - rect.bottom
             char = "-" if code == 2 else chr(code)  # 2: PDFium's mark for a hyphen at a line break
-            c_size = size_of(tp, i)
-            if not (0.5 < c_size < 400):
-                c_size = max(c_bottom - c_top, 1.0) / 1.15
-            if char == last_char and abs(c_x0 - last_x0) < 0.1 * c_size:
-                continue  # the same glyph printed twice, offset a hair: fake bold
-            last_char, last_x0 = char, c_x0
+            c_size = style[2]
             if chars and (
                 c_x0 - x1 > WORD_GAP * c_size
                 or c_x0 < x0 - 0.5 * c_size  # moved back: a new line or a new run
@@ -223,17 +215,40 @@ def _words(page: Any, height: float) -> list[Word]:
                 bold = bold and is_bold
             chars.append(char)
         close()
-        return words
+        return _without_overprint(words)
     finally:
         textpage.close()
 
 
-def _style(obj: Any, tp: Any, index: int) -> tuple[bool, bool]:
-    """(upright, bold) of a text object: its characters' angle, and its font's weight or name."""
+def _without_overprint(words: list[Word]) -> list[Word]:
+    """A word printed twice a hair apart (bold faked by overprinting) is one word, in bold."""
+    seen: dict[tuple[str, int, int], Word] = {}
+    out = []
+    for w in words:
+        key = (w.text, round(w.x0 / 2), round(w.top / 2))
+        first = seen.get(key)
+        if first is not None:
+            first.bold = True
+            continue
+        seen[key] = w
+        out.append(w)
+    return out
+
+
+def _style(obj: Any, tp: Any, index: int) -> tuple[bool, bool, float]:
+    """(upright, bold, size) of a text object: its characters' angle, its font's weight or name, and
+    the font size as printed (the size set times the text matrix's scale: Quartz writes size 1, scaled)."""
     angle = pdfium_c.FPDFText_GetCharAngle(tp, index)
     upright = angle < 0.05 or abs(angle - 2 * math.pi) < 0.05
+    matrix = pdfium_c.FS_MATRIX()
+    scale = 1.0
+    if pdfium_c.FPDFText_GetMatrix(tp, index, ctypes.byref(matrix)):
+        scale = math.hypot(matrix.c, matrix.d) or 1.0
+    size = pdfium_c.FPDFText_GetFontSize(tp, index) * scale
+    if not 1.0 <= size <= 400:
+        size = 10.0
     if not obj:
-        return upright, False
+        return upright, False, size
     bold = pdfium_c.FPDFTextObj_GetTextRenderMode(obj) == pdfium_c.FPDF_TEXTRENDERMODE_FILL_STROKE
     font = pdfium_c.FPDFTextObj_GetFont(obj)
     if font and not bold:
@@ -245,7 +260,7 @@ def _style(obj: Any, tp: Any, index: int) -> tuple[bool, bool]:
             or 600 <= weight <= 1000
             or bool(pdfium_c.FPDFFont_GetFlags(font) & _FORCE_BOLD)
         )
-    return upright, bold
+    return upright, bold, size
 
 
 _Matrix = tuple[float, float, float, float, float, float]
