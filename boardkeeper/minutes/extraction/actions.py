@@ -36,7 +36,7 @@ _OWNER_LEAD = re.compile(
 )
 _TEAM = re.compile(
     r"\b(team|group|board|panel|service|unit|committee|members|partners|office|department|trustees|governors|"
-    r"agencies|staff|directors|officers|councillors)$",
+    r"agencies|staff|directors|officers|councillors|cllrs|everyone|all)$",
     re.I,
 )
 _OWNER_COLON = re.compile(r"^(?P<owner>[A-Z][\w .'&/-]{0,40}?):\s+(?P<rest>\S.*)$")
@@ -145,12 +145,28 @@ def explicit_actions(sections: list[Section], d: Directory, *, minutes_table: bo
                 prev = block
                 continue
             listed = listed and block.list_item
-            action = _marker_action(block, prev, section, d, listed)
+            action = _aside_action(block, section, d) or _marker_action(block, prev, section, d, listed)
             if action:
                 out.append(action)
                 markers.append(action)
             prev = block
     return out
+
+
+def _aside_action(para: Para, section: Section, d: Directory) -> Action | None:
+    """A paragraph with owners in the margin level with it: an Action column that is no table."""
+    if not para.aside or not _owner_only(para.aside, d) or _OWNER_LINE.match(para.aside):
+        return None
+    owner_text = para.aside.replace(" / ", "/")
+    return Action(
+        item=section.number,
+        text=_MARKER.sub(r"\2", para.text).strip(),
+        owners=d.resolve(owner_text),
+        origin="action_column",
+        owner_text=owner_text,
+        quote=para.text,
+        section=_section_name(section),
+    )
 
 
 def _column_actions(section: Section, acts: list[Para], owners: list[Para], d: Directory) -> list[Action]:

@@ -9,7 +9,7 @@ from ..model import Person
 
 _NOBODY = re.compile(r"^\W*(\?+|who\??|tbc|tbd|n/?a|none|unassigned|unknown|-+)\W*$", re.I)
 _TITLES = re.compile(
-    r"^(?:(?:the|cllr|councillor|mr|mrs|ms|miss|mx|dr|prof|revd|rev|owner|pc|dc|ds|di|dci|pcso|insp|inspector|sgt|"
+    r"^(?:(?:the|cllrs?|councillors?|mr|mrs|ms|miss|mx|dr|prof|revd|rev|owner|pc|dc|ds|di|dci|pcso|insp|inspector|sgt|"
     r"sergeant|supt|det|superintendent)\.?\s+)+",
     re.I,
 )

@@ -12,7 +12,7 @@ import functools
 import re
 from collections.abc import Iterable
 
-from ..layout import Para, Table
+from ..layout import Cell, Para, Table
 from ..model import Attendance, Person
 
 LABELS: list[tuple[re.Pattern[str], Attendance | str]] = [
@@ -25,7 +25,7 @@ LABELS: list[tuple[re.Pattern[str], Attendance | str]] = [
     ),
     (
         re.compile(
-            r"apologies\s+(?:were\s+|have\s+been\s+)?(?:(?:received|given|noted|sent|accepted)\s+(?:and\s+)?)+(?:from|by)|apologies(?:\s+for\s+absence)?|regrets",
+            r"apologies(?:\s+for\s+(?:absence|lateness))?\s+(?:were\s+|have\s+been\s+|had\s+been\s+)?(?:(?:received|given|noted|sent|accepted|tendered)\s+(?:and\s+)?)+(?:from|by)|apologies(?:\s+for\s+absence)?|regrets",
             re.I,
         ),
         "apologies",
@@ -40,7 +40,7 @@ LABELS: list[tuple[re.Pattern[str], Attendance | str]] = [
     ),
     (
         re.compile(
-            r"chair(?:man|person|woman)?|scribe(?:\(s\))?|minute\s*taker|minutes\s+taken\s+by|clerk|secretary",
+            r"chair(?:man|person|woman)?|scribe(?:\(s\))?|minute\s*(?:taker|secretary)|minutes\s+(?:taken|issued|recorded|written)\s+by|note\s*taker|recorder|clerk|secretary",
             re.I,
         ),
         "role",
@@ -127,7 +127,8 @@ _PIECES = re.compile(r"(?<=[a-z)])\.\s+(?=[A-Z])|(?<=\))\s*[;]?\s+(?:and\s+)?(?=
 _DIGIT = re.compile(r"\d")
 _TOKENS = re.compile(r"\S+")
 _PARENS = re.compile(r"\(([^()]*)\)")
-_WAS_PRESENT = re.compile(r"\b(?:was|were)\s+present.*$", re.I)
+_WAS_PRESENT = re.compile(r"\b(?:was|were)\s+(?:present|absent).*$", re.I)
+_WAS_ABSENT = re.compile(r"^(?:was|were)\s+absent\b|^did\s+not\s+attend\b", re.I)
 _WORDS = re.compile(r"[A-Za-z]+")
 _NUMBER_START = re.compile(r"^\d+[.)]?\s")
 
@@ -193,7 +194,7 @@ def split_people(text: str) -> list[str]:
     pieces = _PIECES.split(text)
     out: list[str] = []
     for piece in pieces:
-        for part in _split_top(piece, ",;", on_and=True):
+        for part in _distribute_plural_titles(_split_top(piece, ",;", on_and=True)):
             if _leading_name(part):
                 out.append(part)
             elif out and not _DIGIT.search(part) and len(part) < 80:
@@ -268,6 +269,8 @@ def parse_person(chunk: str, attendance: Attendance) -> Person | None:
     if not name:
         return None
     rest = body[len(name) :].strip() if body.startswith(name) else body.split(name, 1)[-1].strip()
+    if _WAS_ABSENT.search(rest):
+        attendance = "absent"  # 'Cllr G Bell was absent', inside a list of apologies
     person = Person(name=name, attendance=attendance, role=role)
     # initials: ', ECS (' or ' (SF)'
     m = re.match(
@@ -356,7 +359,11 @@ def people_from_text(text: str, attendance: Attendance, *, one_per_line: bool = 
         # 'CW – Claire Wetherby, Reviews Manager' reads as 'Claire Wetherby (CW), Reviews Manager'
         name, sep, rest = first.group("rest").partition(",")
         text = f"{name} ({first.group('initials')}){sep}{rest}"
+    text = _part_glued_titles(text)
     chunks = split_people(text)
+    firsts = _first_names(text)
+    if firsts and len(firsts) > len(chunks):
+        return [Person(name=n, attendance=attendance) for n in firsts]
     listed = bool(re.search(r"\)\s*;?\s+[A-Z]", text)) or len(_split_top(text, ";")) > 1
     if one_per_line and len(chunks) > 1 and not listed:
         parts = _split_top(text, ",;")
@@ -369,6 +376,60 @@ def people_from_text(text: str, attendance: Attendance, *, one_per_line: bool = 
         if p:
             out.append(p)
     return out
+
+
+_GLUED_TITLE = re.compile(
+    r"(?<=[a-z\u2019')])(?P<before>\s+)(?=(?:Cllrs?|Councillors?|Mrs?|Ms|Miss|Dr|Prof)\.?\s+[A-Z])"
+)
+_TITLE_WORD = re.compile(
+    r"(?:^|\s)(?:cllrs?|councillors?|mrs?|ms|miss|dr|prof|county|borough|district|parish|town|city)\.?$", re.I
+)
+
+
+def _part_glued_titles(text: str) -> str:
+    """'Gina Preston Cllrs Alam, Dornan': a title after a name starts the next person (a comma was lost)."""
+    if "Cllr" not in text and "Councillor" not in text and "Dr" not in text and "Mr" not in text:
+        return text
+
+    def part(m: re.Match[str]) -> str:
+        before = text[: m.start()]
+        word = before.rsplit(None, 1)[-1] if before.strip() else ""
+        return ", " if word[:1].isupper() and not _TITLE_WORD.search(before) else m.group("before")
+
+    return _GLUED_TITLE.sub(part, text)
+
+
+_PLURAL_TITLE = re.compile(r"^(?P<title>Cllrs|Councillors|Drs|Messrs)\.?\s+", re.I)
+_SINGULAR = {"cllrs": "Cllr", "councillors": "Councillor", "drs": "Dr", "messrs": "Mr"}
+_FIRST_NAME = re.compile(r"^[A-Z][a-z]+(?:[-\u2019'][A-Z]?[a-z]+)?$")
+
+
+def _distribute_plural_titles(chunks: list[str]) -> list[str]:
+    """'Cllrs Hodivala (Chairman), Hewett, Mosson and Wood': the title belongs to every surname after it."""
+    out = []
+    title: str | None = None
+    for chunk in chunks:
+        m = _PLURAL_TITLE.match(chunk)
+        if m:
+            title = _SINGULAR[m.group("title").lower()]
+            chunk = f"{title} {chunk[m.end() :]}"
+        elif title and _FIRST_NAME.match(chunk.split(" (")[0].strip(" .")):
+            chunk = f"{title} {chunk}"
+        else:
+            title = None
+        out.append(chunk)
+    return out
+
+
+def _first_names(text: str) -> list[str]:
+    """'Amelie, Ella, Josh and Leo': a list of first names only, as small societies write them."""
+    parts = [p.strip(" .") for p in re.split(r",|;|\band\b|&", text)]
+    parts = [p for p in parts if p]
+    if len(parts) < 2 or not all(_FIRST_NAME.match(p) for p in parts):
+        return []
+    if any(NOT_NAMES.search(p) or ORG_WORDS.search(p) or ROLE_WORDS.search(p) for p in parts):
+        return []
+    return parts
 
 
 _ATTENDANCE_VALUES: dict[str, Attendance] = {
@@ -457,6 +518,11 @@ def _is_prose(text: str) -> bool:
     return len(words) > 6 and lower > len(words) * 0.3
 
 
+_WERE_PRESENT = re.compile(
+    r"^(?P<names>[A-Z][^.:;]{0,400}?)\s+(?:were|was)\s+(?:all\s+|also\s+)?(?:in\s+attendance|present|attending)\.?$"
+)
+
+
 def _paras_people(
     paras: list[Para], state: Attendance | None
 ) -> tuple[list[Person], list[tuple[str, str]], Attendance | None]:
@@ -465,6 +531,11 @@ def _paras_people(
     roles: list[tuple[str, str]] = []
     for para in paras:
         text = para.text.strip()
+        sentence = _WERE_PRESENT.match(text)
+        if sentence:
+            # 'Daniel, Braden, Cate and Sri were in attendance'
+            people.extend(people_from_text(sentence.group("names"), "present"))
+            continue
         lab = label_of(text)
         if lab:
             kind, label, rest = lab
@@ -527,6 +598,51 @@ def people_from_blocks(blocks: list[Para | Table]) -> tuple[list[Person], list[t
     return people, roles
 
 
+def _column_kind(texts: list[str]) -> str | None:
+    """What a column of an attendance grid holds: names, initials or details (roles, organisations)."""
+    texts = [t.strip() for t in texts if t.strip()]
+    if not texts:
+        return None
+    initials = sum(1 for t in texts if INITIALS.match(t))
+    names = sum(1 for t in texts if not INITIALS.match(t) and "\n" not in t and _leading_name(t))
+    if initials > len(texts) / 2:
+        return "initials"
+    if names > len(texts) / 2:
+        return "name"
+    return "detail"
+
+
+def _grid_people(rows: list[tuple[Attendance, list[Cell]]]) -> list[Person] | None:
+    """A grid of several people a row ('Name | Initials | Name | Initials'), read by what each column holds.
+
+    None when the rows hold one person each (a name, then details), which the caller reads row by row.
+    """
+    if not rows:
+        return None
+    width = max(len(cells) for _, cells in rows)
+    kinds = [_column_kind([cells[c].text for _, cells in rows if c < len(cells)]) for c in range(width)]
+    if kinds.count("name") < 2 and not (kinds.count("name") == 1 and "initials" in kinds):
+        return None
+    out: list[Person] = []
+    for state, cells in rows:
+        current: Person | None = None
+        for kind, cell in zip(kinds, cells, strict=False):
+            text = cell.text.strip()
+            if not text:
+                continue
+            if kind == "name":
+                current = parse_person(text, state)
+                if current:
+                    out.append(current)
+            elif current is None:
+                continue
+            elif kind == "initials" and INITIALS.match(text) and _initials_fit(text, current.name):
+                current.initials = current.initials or text
+            else:
+                _apply_details(current, [text])
+    return out
+
+
 def _table_people(
     table: Table, state: Attendance | None, people: list[Person], roles: list[tuple[str, str]]
 ) -> Attendance | None:
@@ -550,6 +666,7 @@ def _table_people(
                     _apply_details(p, [c.text for i, c in enumerate(row) if i not in skip and c.text])
                     people.append(p)
         return current
+    labelled: list[tuple[Attendance, list[Cell]]] = []
     for row in table.rows:
         if len(row) < 2:
             continue
@@ -563,16 +680,21 @@ def _table_people(
         elif row[0].text.strip():
             state = None  # another field ('Date', 'Venue')
             continue
-        if state is None:
-            continue
-        filled = [c for c in row[1:] if c.text]
+        if state is not None:
+            labelled.append((state, row[1:]))
+    grid = _grid_people(labelled)
+    if grid is not None:
+        people.extend(grid)
+        return state
+    for state_of_row, cells in labelled:
+        filled = [c for c in cells if c.text]
         if len(filled) >= 2 and len(filled[0].paras) == 1:
-            p = parse_person(filled[0].text, state)  # one person a row: name | role | organisation
+            p = parse_person(filled[0].text, state_of_row)  # one person a row: name | role | organisation
             if p:
                 _apply_details(p, [c.text for c in filled[1:]])
                 people.append(p)
         else:
-            found, more_roles, _ = _paras_people([p for c in filled for p in c.paras], state)
+            found, more_roles, _ = _paras_people([p for c in filled for p in c.paras], state_of_row)
             people.extend(found)
             roles.extend(more_roles)
     return state

@@ -41,7 +41,7 @@ MIN_BAND = 3.0  # rows and columns thinner than this are double borders, not cel
 _BULLET = re.compile(r"^[-–—•●▪■◦○·*\uf0a7\uf0b7\uf0d8\uf076\uf0fc\uf02d]\s*")
 _LIST_MARKER = re.compile(
     r"^(?:[-–—•●▪■◦○·*\uf0a7\uf0b7\uf0d8\uf076\uf0fc\uf02d]|\(?\d{1,3}(?:\.\d{1,3})*[.):]?|\(?[a-z][.)]|"
-    r"\(?[ivx]{1,5}[.)]|[A-Z][.)]|(?:item|minute)\s+\d{1,3}[.:]?)$",
+    r"\(?[ivx]{1,5}[.)]|[A-Z][.)]|(?:item|minute)\s+\d{1,3}[.:]?|(?:[A-Z]{2,5}\s+)?\d{2,4}/\d{1,4}[.:]?)$",
     re.I,
 )
 _NUMBERED = re.compile(r"^(\d{1,3}(\.\d{1,3})*[.)]|\(?[a-z]\)|\(?[ivx]{1,5}\))\s")
@@ -512,7 +512,10 @@ def _unruled_table(lines: list[Line], columns: list[float]) -> TableDraft:
             k = next(n for n, c in enumerate(cells) if c)
             rows[-1][k].append(Line(cells[k], line.top, line.bottom, line.size))
             continue
-        rows.append([[Line(c, line.top, line.bottom, line.size)] if c else [] for c in cells])
+        row = [[Line(c, line.top, line.bottom, line.size)] if c else [] for c in cells]
+        if line.aside:
+            next(cell for cell in reversed(row) if cell)[-1].aside = line.aside
+        rows.append(row)
     return TableDraft(top=lines[0].top, rows=rows, ruled=False)
 
 
