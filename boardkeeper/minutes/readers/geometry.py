@@ -147,7 +147,9 @@ def lines_of(words: list[Word], gap: float = SEGMENT_GAP) -> list[Line]:
                 groups.append([b])
             else:
                 groups[-1].append(b)
-        lines.append(Line([_segment(g) for g in groups], top, bottom, size))
+        line = Line([_segment(g) for g in groups], top, bottom, size)
+        join_markers(line)
+        lines.append(line)
     return lines
 
 
@@ -163,9 +165,10 @@ def _segment(words: list[Word]) -> Segment:
 
 def join_markers(line: Line) -> None:
     """'•  text', '5.  Apologies', '52  Apologies': a list marker and the text after its tab are one segment."""
-    if len(line.segments) == 2 and _LIST_MARKER.match(line.segments[0].text):
-        a, b = line.segments
-        line.segments = [Segment(f"{a.text} {b.text}", a.x0, b.x1, a.bold and b.bold, b.underline)]
+    if len(line.segments) >= 2 and _LIST_MARKER.match(line.segments[0].text):
+        a, b = line.segments[:2]
+        joined = Segment(f"{a.text} {b.text}", a.x0, b.x1, a.bold and b.bold, b.underline)
+        line.segments = [joined, *line.segments[2:]]
 
 
 # -- 2. ruled tables --------------------------------------------------------------
@@ -624,8 +627,6 @@ def page_blocks(page: PageLines, m: Metrics, drop: set[int]) -> list[Block]:
     lines = [line for i, line in enumerate(page.lines) if i not in drop]
     alone = take_asides(lines, m)
     lines = [line for line in lines if line not in alone]
-    for line in lines:
-        join_markers(line)
     elements: list[tuple[float, Line | TableDraft | ColumnRun]] = [(t.top, t) for t in page.tables]
     i = 0
     while i < len(lines):
