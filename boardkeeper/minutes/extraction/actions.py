@@ -131,8 +131,11 @@ def explicit_actions(sections: list[Section], d: Directory, *, minutes_table: bo
         for acts, owners in section.column_actions:
             out.extend(_column_actions(section, acts, owners, d))
         prev: Para | None = None
-        listed = False  # inside a list headed 'Actions'
-        for block in section.blocks:
+        blocks = section.blocks
+        i = 0
+        while i < len(blocks):
+            block = blocks[i]
+            i += 1
             if isinstance(block, Table):
                 # a log under its own 'Actions' heading after the last item belongs to no one item
                 labelled = prev is not None and bool(_ACTIONS_LABEL.match(prev.text))
@@ -140,16 +143,89 @@ def explicit_actions(sections: list[Section], d: Directory, *, minutes_table: bo
                 prev = None
                 continue
             if _ACTIONS_LABEL.match(block.text):
-                # minutes with an action column keep their actions there; their 'Actions' lists are updates
-                listed = not section.column_actions and not minutes_table
                 prev = block
+                end = _list_end(blocks, i, d)
+                # minutes with an action column keep their actions there; their 'Actions' lists are updates
+                if end > i and not section.column_actions and not minutes_table:
+                    entries = [b for b in blocks[i:end] if isinstance(b, Para)]
+                    # a list that runs to the end of the last section is the meeting's list, not the item's
+                    whole = end == len(blocks) and section is sections[-1] and section.number is not None
+                    listed = _listed_actions(entries, section, d, item_less=whole)
+                    out.extend(listed)
+                    markers.extend(listed)
+                    i = end
                 continue
-            listed = listed and block.list_item
-            action = _aside_action(block, section, d) or _marker_action(block, prev, section, d, listed)
+            action = _aside_action(block, section, d) or _marker_action(block, prev, section, d, False)
             if action:
                 out.append(action)
                 markers.append(action)
             prev = block
+    return out
+
+
+_ENTRY_NUMBER = re.compile(r"^\(?(?P<n>\d{1,3}|[a-z])[.)]\s+(?=\S)")
+_ENTRY_OWNER = re.compile(
+    r"^(?P<owner>[A-Z@][\w'\u2019.@]*(?:\s*[/&+,]\s*[\w'\u2019.@]+|\s+(?:and|&)\s+[A-Z][\w'.]*|\s+[\w'.]+){0,3})"
+    r"\s*(?:[-\u2013\u2014]|:)\s+(?P<task>\S.*)$"
+)
+
+
+def _list_end(blocks: list[Para | Table], start: int, d: Directory) -> int:
+    """Where the entries of a list headed 'Actions' end: bullets, numbered lines, 'Name - task' lines,
+    and short lines naming an owner over the tasks that follow them."""
+    j = start
+    while j < len(blocks):
+        b = blocks[j]
+        if not isinstance(b, Para) or b.heading or _ACTIONS_LABEL.match(b.text):
+            break
+        text = b.text.strip()
+        if not (
+            b.list_item
+            or _ENTRY_NUMBER.match(text)
+            or _ENTRY_OWNER.match(text)
+            or (len(text) <= 40 and _owner_only(text.rstrip(":"), d) and j + 1 < len(blocks))
+        ):
+            break
+        j += 1
+    return j
+
+
+def _listed_actions(entries: list[Para], section: Section, d: Directory, *, item_less: bool) -> list[Action]:
+    """Entries of a list headed 'Actions', each an action.
+
+    The list decides how its owners are written: when most entries read 'Name - task' (or
+    'Name: task'), the part before the dash is the owner of every entry so written, even a
+    name the attendance does not know ('Others', 'George'); a short line naming someone alone
+    is the owner of the entries under it (tasks grouped by owner).
+    """
+    texts = [_ENTRY_NUMBER.sub("", e.text.strip()) for e in entries]
+    numbers = [m.group("n") if (m := _ENTRY_NUMBER.match(e.text.strip())) else None for e in entries]
+    owned = [m for t in texts if (m := _ENTRY_OWNER.match(t)) and _names_someone(m.group("owner"), d)]
+    by_dash = len(owned) >= max(2, 0.6 * len(texts))
+    out: list[Action] = []
+    group_owner: str | None = None
+    for para, text, number in zip(entries, texts, numbers, strict=True):
+        if not para.list_item and number is None and len(text) <= 40 and _owner_only(text.rstrip(":"), d):
+            group_owner = text.rstrip(":")  # 'Jane Smith' over her tasks
+            continue
+        m = _ENTRY_OWNER.match(text) if by_dash else None
+        marked = _marker_action(para, None, section, d, False) if not m else None
+        if marked:
+            action = marked  # 'ACTION (TH): share the chronology', in a list of its own
+        elif m:
+            action = _marker(m.group("task"), m.group("owner"), para.text, section, d)
+        else:
+            action = _marker(text, None, para.text, section, d)
+            if not action.owners and group_owner:
+                action.owner_text, action.owners = group_owner, d.resolve(group_owner)
+        task = _TASK.match(text) if para.list_item else None
+        if task:  # a markdown task list: '- [ ] @AliT to put up posters', '- [x] ... – done'
+            action = _marker(task.group("body"), None, para.text, section, d)
+            action.status = "done" if task.group("box").strip() else "open"
+        action.number = number
+        if item_less:
+            action.item = None
+        out.append(action)
     return out
 
 

@@ -218,6 +218,7 @@ def _headings_of(
     found: list[tuple[int, str | None, str, str]] = []
     levels: list[int] = []
     last = -1.0
+    inner: float | None = None  # the last number of a list that fell back below the items' numbers
     headings_seen = 0
     for i, block in enumerate(blocks):
         if not isinstance(block, Para) or not block.text or block.quoted:
@@ -254,8 +255,12 @@ def _headings_of(
         ):
             continue
         value = _value(family, number)
-        if found and value < last:
+        if found and (value < last or (inner is not None and value == inner + 1)):
+            # a list numbered afresh inside an item (or after the last one) runs on by its own
+            # numbers: '10.' after its '9.' is the list's, not the item after item 9
+            inner = value
             continue
+        inner = None
         if block.heading:
             headings_seen += 1
         found.append((i, number, title, tail))
