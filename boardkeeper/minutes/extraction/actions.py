@@ -22,8 +22,9 @@ _OWNER_LINE = re.compile(
 _TASK = re.compile(r"^\[(?P<box>[ xX]?)\]\s+(?P<body>\S.*)$")
 _AP_MARKER = re.compile(r"^AP\s*:\s*(\S.*)$")
 _ACTIONS_LABEL = re.compile(
-    r"^\W*(?:summary\s+of\s+actions|(?:new\s+|agreed\s+)?actions?"
-    r"(?:\s+(?:agreed|arising|points?|list|log|summary|required|from\s+this\s+meeting))?)"
+    r"^\W*(?:summary\s+of\s+actions|(?:new\s+|agreed\s+|outstanding\s+|previous\s+)?actions?"
+    r"(?:\s+(?:agreed|arising|points?|items?|list|log|summary|required|tracker|update))?"
+    r"(?:\s+(?:from|of|for)\s+(?:the\s+)?(?:this|last|previous|[\w-]+)?\s*(?:meeting|minutes)\b[^.:]{0,30})?)"
     r"\s*(?:\([^()]{0,40}\))?\W*$",
     re.I,
 )
@@ -200,8 +201,9 @@ def _listed_actions(entries: list[Para], section: Section, d: Directory, *, item
     """
     texts = [_ENTRY_NUMBER.sub("", e.text.strip()) for e in entries]
     numbers = [m.group("n") if (m := _ENTRY_NUMBER.match(e.text.strip())) else None for e in entries]
-    owned = [m for t in texts if (m := _ENTRY_OWNER.match(t)) and _names_someone(m.group("owner"), d)]
-    by_dash = len(owned) >= max(2, 0.6 * len(texts))
+    owned = [m for t in texts if (m := _ENTRY_OWNER.match(t))]
+    known = [m for m in owned if _names_someone(m.group("owner"), d)]
+    by_dash = len(owned) >= max(2, 0.6 * len(texts)) and bool(known or len(owned) >= 3)
     out: list[Action] = []
     group_owner: str | None = None
     for para, text, number in zip(entries, texts, numbers, strict=True):
@@ -213,7 +215,8 @@ def _listed_actions(entries: list[Para], section: Section, d: Directory, *, item
         if marked:
             action = marked  # 'ACTION (TH): share the chronology', in a list of its own
         elif m:
-            action = _marker(m.group("task"), m.group("owner"), para.text, section, d)
+            trailing = _trailing_owner(m.group("task"), d)  # 'Finance - review the budget (JB)'
+            action = _marker(m.group("task"), trailing or m.group("owner"), para.text, section, d)
         else:
             action = _marker(text, None, para.text, section, d)
             if not action.owners and group_owner:

@@ -219,6 +219,8 @@ def _headings_of(
     levels: list[int] = []
     last = -1.0
     inner: float | None = None  # the last number of a list that fell back below the items' numbers
+    inner_sig: _Look = (False, 0, False, None)  # how that list's entries look
+    head_sig: _Look = (False, 0, False, None)  # and how the headings look
     headings_seen = 0
     for i, block in enumerate(blocks):
         if not isinstance(block, Para) or not block.text or block.quoted:
@@ -235,6 +237,16 @@ def _headings_of(
                 last = float(g.group(2))
             continue
         number, rest = m.group("n"), m.group("rest")
+        value = _value(family, number)
+        sig = _signature(block)
+        if found and "." not in number:
+            falls_back = value < last
+            runs_on = inner is not None and value == inner + 1 and _nearer(sig, inner_sig, head_sig)
+            if falls_back or runs_on:
+                # a list numbered afresh inside an item (or after the last one) runs on by its own
+                # numbers: '10.' after its '9.' is the list's when it looks like the list, not the items
+                inner, inner_sig = value, sig
+                continue
         if block.list_item and not block.heading:
             continue
         if family == "paren" and not (block.heading or block.bold):
@@ -254,13 +266,8 @@ def _headings_of(
             len(title) > 100 or sentence or not (title[:1].isupper() or title[:1].isdigit())
         ):
             continue
-        value = _value(family, number)
-        if found and (value < last or (inner is not None and value == inner + 1)):
-            # a list numbered afresh inside an item (or after the last one) runs on by its own
-            # numbers: '10.' after its '9.' is the list's, not the item after item 9
-            inner = value
-            continue
         inner = None
+        head_sig = sig
         if block.heading:
             headings_seen += 1
         found.append((i, number, title, tail))
@@ -272,6 +279,23 @@ def _headings_of(
     if len(found) >= 3 or (found and headings_seen == len(found) and len(found) >= 2):
         return found
     return []
+
+
+_Look = tuple[bool, int, bool, float | None]
+
+
+def _signature(para: Para) -> _Look:
+    """How a paragraph looks: bold, heading level, list entry, and its indent where known."""
+    return para.bold, para.heading, para.list_item, para.x0
+
+
+def _nearer(look: _Look, a: _Look, b: _Look) -> bool:
+    """Whether a paragraph looks more like `a` than like `b`: by style, then by indent."""
+    if (look[:3] == a[:3]) != (look[:3] == b[:3]):
+        return look[:3] == a[:3]
+    if look[3] is None or a[3] is None or b[3] is None:
+        return False
+    return abs(look[3] - a[3]) < abs(look[3] - b[3])
 
 
 def _without_subitems(

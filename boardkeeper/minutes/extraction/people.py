@@ -371,11 +371,25 @@ def people_from_text(text: str, attendance: Attendance, *, one_per_line: bool = 
         if names < 3 or names < len(parts) * 0.6:
             chunks = [text]
     out = []
-    for chunk in chunks:
-        p = parse_person(chunk, attendance)
+    for chunk in chunks or _split_top(text, ",;"):
+        p = _with_status(chunk) or parse_person(chunk, attendance)
         if p:
             out.append(p)
     return out
+
+
+_STATUS = re.compile(
+    r"^(?P<name>[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+){0,2})\s+(?:(?P<absent>not\s+(?:here|present|coming|attending|"
+    r"in\s+attendance)|absent|unable\s+to\s+attend|did\s+not\s+attend|away)|(?P<apologies>(?:sent\s+)?apologi[sz]e[sd]?))\b"
+)
+
+
+def _with_status(chunk: str) -> Person | None:
+    """'Cate not here', 'George apologies': a name and what became of them, as quick notes put it."""
+    m = _STATUS.match(chunk.strip())
+    if not m or NOT_NAMES.search(m.group("name")):
+        return None
+    return Person(name=m.group("name"), attendance="absent" if m.group("absent") else "apologies")
 
 
 _GLUED_TITLE = re.compile(
@@ -425,7 +439,7 @@ def _first_names(text: str) -> list[str]:
     """'Amelie, Ella, Josh and Leo': a list of first names only, as small societies write them."""
     parts = [p.strip(" .") for p in re.split(r",|;|\band\b|&", text)]
     parts = [p for p in parts if p]
-    if len(parts) < 2 or not all(_FIRST_NAME.match(p) for p in parts):
+    if not parts or not all(_FIRST_NAME.match(p) for p in parts):
         return []
     if any(NOT_NAMES.search(p) or ORG_WORDS.search(p) or ROLE_WORDS.search(p) for p in parts):
         return []
@@ -518,6 +532,7 @@ def _is_prose(text: str) -> bool:
     return len(words) > 6 and lower > len(words) * 0.3
 
 
+_ATTENDANCE_HEADING = re.compile(r"^(?:attendance|attendees|present|apologies|regrets)\b(?![^:]*[.;])", re.I)
 _WERE_PRESENT = re.compile(
     r"^(?P<names>[A-Z][^.:;]{0,400}?)\s+(?:were|was)\s+(?:all\s+|also\s+)?(?:in\s+attendance|present|attending)\.?$"
 )
@@ -547,9 +562,15 @@ def _paras_people(
             if rest:
                 people.extend(people_from_text(rest, state))  # type: ignore[arg-type]
             continue
+        heading = _ATTENDANCE_HEADING.match(_LEADING_NUMBER.sub("", text))
+        if heading and len(text) <= 40:
+            # '1.2 Attendance to be taken', '1.3 Apologies': a heading over the names
+            state = "apologies" if heading.group(0).lower().startswith(("apolog", "regret")) else "present"
+            continue
         if state is None:
             continue
-        if para.heading or _NUMBER_START.match(text) or _is_prose(text) or text.endswith(":"):
+        notes = _with_status(_split_top(text, ",;")[0])  # 'Cate not here, George not coming ever'
+        if para.heading or _NUMBER_START.match(text) or (_is_prose(text) and not notes) or text.endswith(":"):
             state = None
             continue
         found = people_from_text(text, state, one_per_line=True)

@@ -324,6 +324,7 @@ class Metrics:
     right: float
     aside_right: float | None  # where the margin column's text ends (right-aligned), if there is one
     aside_left: float | None  # or starts (left-aligned)
+    words: frozenset[str] = frozenset()  # every word the document prints, lower-cased (for de-hyphenation)
 
 
 def usual_pitch(pages: list[PageLines]) -> float:
@@ -374,7 +375,14 @@ def metrics(pages: list[PageLines]) -> Metrics:
         aside_left = None
     else:
         aside_right = None
-    return Metrics(usual_pitch(pages), left, right, aside_right, aside_left)
+    words = frozenset(
+        w.strip(".,;:()[]\"'\u2018\u2019\u201c\u201d").lower()
+        for p in pages
+        for region in [p.lines] + [c for t in p.tables for row in t.rows for c in row]
+        for line in region
+        for w in line.text.split()
+    )
+    return Metrics(usual_pitch(pages), left, right, aside_right, aside_left, words)
 
 
 def _column_at(xs: list[float], tol: float) -> float | None:
@@ -525,7 +533,7 @@ def _unruled_table(lines: list[Line], columns: list[float]) -> TableDraft:
 # -- 6. paragraphs -----------------------------------------------------------------
 
 
-def paragraphs(lines: list[Line], pitch: float, page: int, column: int = 0) -> list[Para]:
+def paragraphs(lines: list[Line], m: Metrics, page: int, column: int = 0) -> list[Para]:
     """Lines of one region (free text, a column, a cell) joined into paragraphs."""
     if not lines:
         return []
@@ -534,11 +542,11 @@ def paragraphs(lines: list[Line], pitch: float, page: int, column: int = 0) -> l
     groups: list[list[Line]] = []
     for line in lines:
         prev = groups[-1][-1] if groups else None
-        if prev is None or _starts_paragraph(line, prev, groups[-1], pitch, left, right):
+        if prev is None or _starts_paragraph(line, prev, groups[-1], m.pitch, left, right):
             groups.append([line])
         else:
             groups[-1].append(line)
-    return [_para(g, page, column) for g in groups]
+    return [_para(g, page, column, m.words) for g in groups]
 
 
 def _starts_paragraph(
@@ -569,12 +577,10 @@ def _starts_paragraph(
     return short and not text[:1].islower() and ((ends_sentence and not prev.text.endswith(":")) or moved)
 
 
-def _para(lines: list[Line], page: int, column: int) -> Para:
+def _para(lines: list[Line], page: int, column: int, words: frozenset[str]) -> Para:
     text = lines[0].text
     for line in lines[1:]:
-        # A line ending in a hyphen glued to a word ('Coleridge-') continues that word.
-        glue = "" if len(text) > 1 and text.endswith("-") and not text[-2].isspace() else " "
-        text += glue + line.text
+        text = _join_lines(text, line.text, words)
     text = " ".join(text.split())
     bullet = _BULLET.match(text)
     if bullet and len(text) > bullet.end():  # Word keeps bullets out of the text; so do we
@@ -593,6 +599,21 @@ def _para(lines: list[Line], page: int, column: int) -> Para:
         bottom=round(lines[-1].bottom, 1),
         column=column,
     )
+
+
+_LAST_PART = re.compile(r"([A-Za-z]+)-$")
+_FIRST_PART = re.compile(r"^([a-z]+)")
+
+
+def _join_lines(text: str, more: str, words: frozenset[str]) -> str:
+    """A line ending in a hyphen glued to a word continues that word: 'Coleridge-' 'Smith' keeps its
+    hyphen, 'di-' 'versity' loses it when the document writes 'diversity' elsewhere."""
+    if len(text) < 2 or not text.endswith("-") or text[-2].isspace():
+        return f"{text} {more}"
+    left, right = _LAST_PART.search(text), _FIRST_PART.match(more)
+    if left and right and (left.group(1) + right.group(1)).lower() in words:
+        return text[:-1] + more
+    return text + more
 
 
 def attach_asides(paras: list[Para], alone: list[Line]) -> None:
@@ -651,7 +672,7 @@ def page_blocks(page: PageLines, m: Metrics, drop: set[int]) -> list[Block]:
 
     def flush() -> None:
         if pending:
-            made = paragraphs(pending, m.pitch, page.number)
+            made = paragraphs(pending, m, page.number)
             blocks.extend(made)
             free.extend(made)
             pending.clear()
@@ -662,10 +683,10 @@ def page_blocks(page: PageLines, m: Metrics, drop: set[int]) -> list[Block]:
             continue
         flush()
         if isinstance(element, TableDraft):
-            blocks.append(table_block(element, m.pitch, page.number))
+            blocks.append(table_block(element, m, page.number))
             continue
         for n, side in enumerate((element.left, element.right)):
-            made = paragraphs(side, m.pitch, page.number, column=n)
+            made = paragraphs(side, m, page.number, column=n)
             blocks.extend(made)
             free.extend(made)
     flush()
@@ -673,6 +694,6 @@ def page_blocks(page: PageLines, m: Metrics, drop: set[int]) -> list[Block]:
     return blocks
 
 
-def table_block(draft: TableDraft, pitch: float, page: int) -> Table:
-    rows = [[Cell(paragraphs(lines, pitch, page)) for lines in row] for row in draft.rows]
+def table_block(draft: TableDraft, m: Metrics, page: int) -> Table:
+    rows = [[Cell(paragraphs(lines, m, page)) for lines in row] for row in draft.rows]
     return Table(rows=rows, page=page, ruled=draft.ruled)
