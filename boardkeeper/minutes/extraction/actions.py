@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 from ..layout import Cell, Para, Table
 from ..model import Action, Decision
 from .dates import first_date
 from .items import Section
 from .owners import Directory
-from .tables import columns, is_action_table
+from .tables import Columns, action_header
 
 _MARKER = re.compile(r"^\W{0,3}actions?\W{0,3}\s*(?:\((?P<owner>[^()]{1,40})\)\s*)?(?::|-|–|—)\s*(.*)$", re.I)
 _TRAILING_MARKER = re.compile(
@@ -140,7 +141,9 @@ def explicit_actions(sections: list[Section], d: Directory, *, minutes_table: bo
             if isinstance(block, Table):
                 # a log under its own 'Actions' heading after the last item belongs to no one item
                 labelled = prev is not None and bool(_ACTIONS_LABEL.match(prev.text))
-                out.extend(_table_actions(block, section, d, table_index, markers, labelled=labelled))
+                out.extend(
+                    _table_actions(block, section, d, table_index, markers, labelled=labelled, above=prev)
+                )
                 prev = None
                 continue
             if _ACTIONS_LABEL.match(block.text):
@@ -292,25 +295,27 @@ def _table_actions(
     markers: list[Action],
     *,
     labelled: bool = False,
+    above: Para | None = None,
 ) -> list[Action]:
     out: list[Action] = []
-    if is_action_table(table):
-        cols = columns(table.rows[0])
-        for row in table.rows[1:]:
-            text = _cell(row, cols.action)
-            if not text:
-                continue
-            owner_text = _cell(row, cols.owner)
-            number = _cell(row, cols.number) or None
+    header = action_header(table, above)
+    body = table.rows[header[0] + 1 :] if header else []
+    cols = _settle_columns(body, header[1], d) if header else Columns()
+    here: dict[str, Action] = {}  # this table's rows: the same task for other owners is another action
+    for row in body:
+        stacked = _row_actions(row, cols)
+        for text, owner_text, due_text in stacked:
+            number = (_cell(row, cols.number) or None) if len(stacked) == 1 else None
             status = _cell(row, cols.status) or None
+            names = d.resolve(owner_text)
             earlier = index.get(f"n:{number}") if number else None
             earlier = earlier or index.get(f"t:{_norm(text)}") or _restated_marker(text, markers)
-            names = d.resolve(owner_text)
+            if earlier is not None and here.get(f"t:{_norm(text)}") is earlier and earlier.owners != names:
+                earlier = None
             if earlier:
                 # carried forward: the later table's owners are the current assignment
                 earlier.owners = list(dict.fromkeys(earlier.owners + names))
                 continue
-            due_text = _cell(row, cols.due) or None
             out.append(
                 Action(
                     item=_cell(row, cols.item).rstrip(".") or (None if labelled else section.number),
@@ -326,16 +331,76 @@ def _table_actions(
                     section=_section_name(section),
                 )
             )
-            index[f"t:{_norm(text)}"] = out[-1]
+            index[f"t:{_norm(text)}"] = here[f"t:{_norm(text)}"] = out[-1]
             if number:
                 index[f"n:{number}"] = out[-1]
     # an ACTION marker inside any cell ('Follow up with Ben - **ACTION**')
-    for row in table.rows[1:]:
+    for row in body or table.rows[1:]:
         for c in row:
             m = _TRAILING_MARKER.match(c.text.strip()) if "ACTION" in c.text else None
             if m and m.group(1).strip():
                 out.append(_marker(m.group(1).strip(" -–"), m.group(2), c.text, section, d))
     return out
+
+
+def _settle_columns(rows: list[list[Cell]], cols: Columns, d: Directory) -> Columns:
+    """Which column names the owners is decided by what the cells hold, not only by the header:
+    a header shifted against its columns ('Next Steps' over the names, 'Owner' over the tasks)
+    is read the way a person reads it."""
+
+    def naming(c: int) -> float:
+        cells = [row[c].text.strip() for row in rows if 0 <= c < len(row) and row[c].text.strip()]
+        return sum(1 for t in cells if _owner_only(t, d)) / len(cells) if cells else 0.0
+
+    if cols.owner >= 0 and cols.action >= 0 and naming(cols.action) > 0.6 and naming(cols.owner) < 0.3:
+        return replace(cols, action=cols.owner, owner=cols.action)
+    if cols.owner < 0:
+        used = {cols.action, cols.due, cols.status, cols.number, cols.item}
+        width = max((len(r) for r in rows), default=0)
+        owner = next((c for c in range(width) if c not in used and naming(c) > 0.6), -1)
+        return replace(cols, owner=owner)
+    return cols
+
+
+def _row_actions(row: list[Cell], cols: Columns) -> list[tuple[str, str, str | None]]:
+    """(task, owner, due) of each action in a row: one, or several stacked in the action cell
+    ('Seek update ... / Request funding ...') each with the owner and date level with it."""
+    acts = [p for p in row[cols.action].paras if p.text] if 0 <= cols.action < len(row) else []
+    if not acts:
+        return []
+    owners = [p for p in row[cols.owner].paras if p.text] if 0 <= cols.owner < len(row) else []
+    dues = [p for p in row[cols.due].paras if p.text] if 0 <= cols.due < len(row) else []
+    if len(acts) == 1 or not (len(owners) > 1 or len(dues) > 1):
+        whole = "\n".join(p.text for p in acts) if len(acts) > 1 else acts[0].text
+        return [(" ".join(whole.split("\n")), _cell(row, cols.owner), _cell(row, cols.due) or None)]
+    out = []
+    for n, act in enumerate(acts):
+        mine = pair_owners(acts, n, owners)
+        due = pair_owners(acts, n, dues)
+        out.append((act.text, " & ".join(p.text for p in mine), " ".join(p.text for p in due) or None))
+    return out
+
+
+def pair_owners(acts: list[Para], n: int, owners: list[Para]) -> list[Para]:
+    """The paragraphs of a neighbouring cell that belong to the n-th stacked action.
+
+    By height where the reader knows it (PDF: what stands level with the action, or the nearest
+    above it); else by order (the n-th, the last for actions beyond them, all of them for one action).
+    """
+    if not owners:
+        return []
+    if len(acts) == 1:
+        return owners
+    top = acts[n].top
+    tops = [o.top for o in owners]
+    if top is not None and all(t is not None for t in tops):
+        following = acts[n + 1].top if n + 1 < len(acts) else None
+        nxt = following if following is not None else float("inf")
+        level = [o for o, t in zip(owners, tops, strict=True) if t is not None and top - 2 <= t < nxt - 2]
+        return level or [o for o, t in zip(owners, tops, strict=True) if t is not None and t < top][-1:]
+    if len(owners) == len(acts):
+        return [owners[n]]
+    return [owners[min(n, len(owners) - 1)]]
 
 
 def _restated_marker(text: str, markers: list[Action]) -> Action | None:

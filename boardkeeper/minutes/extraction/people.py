@@ -664,11 +664,17 @@ def _grid_people(rows: list[tuple[Attendance, list[Cell]]]) -> list[Person] | No
     return out
 
 
+_NAME_HEADERS = frozenset(
+    ["name", "names", "member", "members", "attendee", "attendees", "attendees name", "participants", "who"]
+)
+
+
 def _table_people(
     table: Table, state: Attendance | None, people: list[Person], roles: list[tuple[str, str]]
 ) -> Attendance | None:
     header = [c.text.strip().casefold() for c in table.rows[0]] if table.rows else []
-    name_col = next((i for i, h in enumerate(header) if h in ("name", "names", "member", "attendee")), -1)
+    keys = [re.sub(r"[^a-z ]+", "", h).strip() for h in header]
+    name_col = next((i for i, h in enumerate(keys) if h in _NAME_HEADERS), -1)
     initials_col = next((i for i, h in enumerate(header) if h in ("initials", "init")), -1)
     if name_col >= 0:
         # 'Name | Initials | Organisation | Role', with rows such as 'In attendance' parting the people

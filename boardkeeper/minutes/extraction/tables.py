@@ -99,7 +99,7 @@ def _join_cells(a: Cell, b: Cell) -> None:
 
 # ---------------------------------------------------------------- what a table is
 
-ACTION_WORDS = re.compile(r"\b(action|actions|detail|task|description|to do|todo)\b")
+ACTION_WORDS = re.compile(r"\b(action|actions|detail|task|tasks|description|to do|todo|next steps?|what)\b")
 ITEM_WORDS = re.compile(r"^(item|items|agenda item|item no|min|minute|minute ref|min ref)$")
 OWNER_WORDS = re.compile(
     r"\b(owner|owners|who|resp|responsible|responsibility|lead|by whom|assigned|assignee|actionee|person)\b"
@@ -156,8 +156,46 @@ def is_minutes_table(table: Table) -> bool:
     return cols.discussion >= 0 and (cols.number >= 0 or cols.action >= 0)
 
 
-def is_action_table(table: Table) -> bool:
-    if not table.rows or table.width < 2 or len(table.rows) < 2:
-        return False
-    cols = columns(table.rows[0])
-    return cols.action >= 0 and cols.owner >= 0 and cols.discussion < 0
+def action_header(table: Table, above: Para | None = None) -> tuple[int, Columns] | None:
+    """Where an action table's header is, and its columns: one of its first rows (a title row
+    across the table may come first), or a line printed just above the table (-1)."""
+    if not table.rows or table.width < 2:
+        return None
+    for r, row in enumerate(table.rows[:3]):
+        cols = columns(row)
+        if cols.discussion < 0 and cols.action >= 0 and max(cols.owner, cols.due, cols.status) >= 0:
+            return (r, cols) if r + 1 < len(table.rows) else None
+    if above is not None and len(above.text) <= 80:
+        printed = _header_words(above.text, table.width)
+        if printed is not None:
+            return -1, printed
+    return None
+
+
+_ROLES: list[tuple[str, re.Pattern[str]]] = [
+    ("number", re.compile(r"^(no|number|ref|#|id)$")),
+    ("action", ACTION_WORDS),
+    ("owner", OWNER_WORDS),
+    ("due", DUE_WORDS),
+    ("status", STATUS_WORDS),
+    ("item", re.compile(r"^(item|items|minute|min)$")),
+]
+
+
+def _header_words(text: str, width: int) -> Columns | None:
+    """'Action   Owner   Due date' printed over a table: one role a column, in order."""
+    roles: list[str] = []
+    for word in _key(text).split():
+        role = next((name for name, pattern in _ROLES if pattern.search(word)), None)
+        if role is None:
+            if not roles or word not in ("required", "date", "agreed", "by", "when", "officer", "name"):
+                return None  # a word no header has: a sentence, not a header
+            continue  # 'Action Required', 'Due date': part of the role before it
+        if not roles or roles[-1] != role:
+            roles.append(role)
+    if len(roles) != width or "action" not in roles:
+        return None
+    cols = Columns()
+    for i, role in enumerate(roles):
+        setattr(cols, role, i)
+    return cols
