@@ -44,6 +44,13 @@ _TEAM = re.compile(
 _OWNER_COLON = re.compile(r"^(?P<owner>[A-Z][\w .'&/-]{0,40}?):\s+(?P<rest>\S.*)$")
 _SLASHES = re.compile(r"\s+/\s+")
 _OWNER_DASH = re.compile(r"^(?P<owner>[A-Z][^\u2013\u2014:]{1,80}?)\s+[-\u2013\u2014]\s+(?P<rest>\S.*)$")
+_FUNCTION = r"(?!(?:to|be|been|that|this|they|them|it|its|is|are|was|were|not|must|should|will|shall|has|have|had|of|for|in|on|with|by)\b)"
+_SUBJECT_TO = re.compile(
+    rf"^(?P<owner>(?:[Tt]he\s+|[Aa]ll\s+)?{_FUNCTION}[A-Za-z@][\w'\u2019.@-]*(?:\s*\([^()]{{1,20}}\))?"
+    rf"(?:(?:\s*,\s*|\s+(?:and|&)\s+|\s*[/+]\s*|\s+){_FUNCTION}[\w'\u2019.@-]+(?:\s*\([^()]{{1,20}}\))?){{0,4}}?)"
+    r"\s+(?:to|will|shall|should|must|needs?\s+to)\s+(?!be\b)[a-z]"
+)
+NOT_OWNERS = re.compile(r"^(?:it|this|that|these|there|we|they|everything|nothing|all|each)\b", re.I)
 _INLINE_MARKER = re.compile(r"(?<=[.!?])\s+\**actions?\**\s*:\s*(?P<body>\S.*)$", re.I)
 _OWNER_PREFIX = re.compile(
     r"^owner\s+(?P<owner>[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3})\s*[-–—,:]?\s*(?P<rest>.*)$"
@@ -495,6 +502,11 @@ def _marker(body: str, owner_hint: str | None, quote: str, section: Section, d: 
         dash = _OWNER_DASH.match(body) if owner_text is None else None
         if dash and _names_someone(dash.group("owner"), d):
             owner_text = dash.group("owner")  # 'Communications Team – publicise the shortages'
+        subject = _SUBJECT_TO.match(body) if owner_text is None else None
+        if subject and not NOT_OWNERS.match(subject.group("owner")):
+            # marked as an action, so whoever it opens with is its owner, known or not:
+            # 'Sysadmins to inform CERT', 'Publicity officer to email ...', 'Malcolm (mas90) to ...'
+            owner_text = subject.group("owner")
     owners = d.resolve(owner_text) if owner_text else []
     return Action(
         item=section.number,

@@ -68,6 +68,7 @@ class Directory:
         self._built = None
 
     def _lookup(self, token: str) -> Person | None:
+        token = _USER_ID.sub("", token)  # 'Malcolm (mas90)': a user id in brackets after the name
         t = _TITLES.sub("", token.strip().strip("*_.,;:()")).strip()
         if not t:
             return None
@@ -136,6 +137,7 @@ class Directory:
             self.warnings.append(f"owner '{part}' matches no one in the attendance; kept as written")
 
 
+_USER_ID = re.compile(r"(?<=\w)\s*\((?:[a-z]+\d+|@?[\w.]+)\)\s*$")
 _ROLE_QUALIFIER = re.compile(r"^(parish|town|the)\s+")
 _ROLE_GENDER = re.compile(r"(man|woman|person)$")
 _NAME_PARTS = re.compile(r"[\s-]+")
