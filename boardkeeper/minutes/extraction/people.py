@@ -140,11 +140,57 @@ def label_of(text: str) -> tuple[Attendance | str, str, str] | None:
         return None  # the label patterns are slow alternations; most paragraphs have none of their words
     t = _LEADING_NUMBER.sub("", text.strip())
     t = _AGENDA_VERB.sub("", t.strip("*_ "))
+    found: tuple[Attendance | str, str, str] | None = None
     for matcher, kind in _LABEL_MATCHERS:
         m = matcher.match(t)
         if m:
-            rest = t[m.end() :].strip(" :*_-–")
-            return kind, t[: m.end()].strip(" :*_-–"), rest
+            found = kind, t[: m.end()].strip(" :*_-–"), t[m.end() :].strip(" :*_-–")
+            break
+    found = found or _compound_label(t)
+    if found is None:
+        return None
+    inner = _compound_label(found[2]) if found[0] != "role" else None
+    if inner is not None and inner[0] != "role":
+        return (
+            inner[0],
+            f"{found[1]}: {inner[1]}",
+            inner[2],
+        )  # 'Present: Members: ...', 'Present: Observers: ...'
+    return found
+
+
+_COMPOUND = re.compile(
+    r"^(?P<label>[A-Za-z-]+(?:\s+[A-Za-z-]+){0,3})\s*(?::-?|\s[-\u2013]\s)\s*(?P<rest>.*)$", re.S
+)
+_LABEL_KINDS: list[tuple[re.Pattern[str], Attendance]] = [
+    (re.compile(r"apolog|regret"), "apologies"),
+    (re.compile(r"absent|absence"), "absent"),
+    (re.compile(r"observ|attendance|also|officers?$|guests?|staff|visitors?|advis|invited"), "in_attendance"),
+    (
+        re.compile(r"present|members?|attendees?|governors?|trustees?|councillors?|directors?|voting"),
+        "present",
+    ),
+]
+_LABEL_FILLER = frozenset(
+    "present also in attendance members member voting non-voting board council committee the co-opted "
+    "observers observer officers officer guests guest staff visitors attendees apologies for absence absent "
+    "governors trustees councillors directors invited advisers advisors".split()
+)
+
+
+def _compound_label(text: str) -> tuple[Attendance, str, str] | None:
+    """'Present Observers:', 'Present members :-', 'Members present -', 'Co-opted members:': a label
+    made of attendance words, its kind told by the most particular of them."""
+    m = _COMPOUND.match(text)
+    if not m:
+        return None
+    words = m.group("label").lower().split()
+    if not all(w in _LABEL_FILLER for w in words):
+        return None
+    label = m.group("label").lower()
+    for pattern, kind in _LABEL_KINDS:
+        if pattern.search(label):
+            return kind, m.group("label"), m.group("rest").strip(" :*_-–")
     return None
 
 
@@ -366,9 +412,12 @@ def people_from_text(text: str, attendance: Attendance, *, one_per_line: bool = 
         return [Person(name=n, attendance=attendance) for n in firsts]
     listed = bool(re.search(r"\)\s*;?\s+[A-Z]", text)) or len(_split_top(text, ";")) > 1
     if one_per_line and len(chunks) > 1 and not listed:
+        # on a line of its own, 'Jane Smith, Coventry City' is one person with details; several
+        # names, or every part titled or given a role ('Cllr Ives, Cllr Ward'), are several people
         parts = _split_top(text, ",;")
-        names = sum(1 for c in parts if _leading_name(c))
-        if names < 3 or names < len(parts) * 0.6:
+        names = sum(1 for c in chunks if _leading_name(c))
+        titled = sum(1 for c in chunks if HONORIFICS.match(c) or ROLE_PREFIX.match(c) or _DASH_ROLE.search(c))
+        if (names < 3 or names < len(parts) * 0.6) and titled < len(chunks):
             chunks = [text]
     out = []
     for chunk in chunks or _split_top(text, ",;"):
@@ -445,6 +494,8 @@ def _first_names(text: str) -> list[str]:
         return []
     return parts
 
+
+_DASH_ROLE = re.compile(r"\s[-\u2013\u2014]\s+[A-Z]")
 
 _ATTENDANCE_VALUES: dict[str, Attendance] = {
     "yes": "present",
