@@ -30,6 +30,7 @@ class Para:
     quoted: bool = False  # quoted from elsewhere ('> 5. AOB' in a reply to an email)
     page: int | None = None  # 1-based page, where the format has pages
     aside: str | None = None  # text set apart in the right margin level with this paragraph ('KC/GD')
+    lead: str | None = None  # the bold words it opens with when the rest is plain (a run-in heading or label)
     x0: float | None = None  # geometry (PDF only): left and right edge, top and bottom, in points
     x1: float | None = None
     top: float | None = None

@@ -145,7 +145,7 @@ _FAMILIES: list[tuple[str, re.Pattern[str]]] = [
     ),
     ("number", _NUMBERED),
     # '1)' numbers points inside an item as often as items: only as a heading or in bold
-    ("paren", re.compile(r"^\s*(?P<n>\d{1,2})\)\s+(?P<rest>\S.*)$")),
+    ("paren", re.compile(r"^\s*(?P<n>\d{1,2})\s?\)\s+(?P<rest>\S.*)$")),
     (
         "ref",
         re.compile(
@@ -253,7 +253,12 @@ def _headings_of(
             continue
         if family == "number" and "." in number and not block.heading:
             continue  # '2.1 Participants' is a sub-item unless it is styled as a heading
-        title, tail = _title_and_rest(rest)
+        lead = pattern.match(block.lead) if block.lead and text.startswith(block.lead) else None
+        if lead:
+            # a run-in heading: '1. Minutes' in bold, then the minute itself in plain text
+            title, tail = lead.group("rest").strip().rstrip(":.").strip(), text[len(block.lead) :].strip()
+        else:
+            title, tail = _title_and_rest(rest)
         sentence = bool(re.search(r"[a-z]{3,}[.!?]$", rest if not tail else title)) and len(title) > 60
         if (
             family == "number"

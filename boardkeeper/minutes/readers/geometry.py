@@ -72,6 +72,7 @@ class Segment:
     x1: float
     bold: bool
     underline: bool
+    lead: str = ""  # the bold words it opens with (after a list number) when the rest is plain
 
 
 @dataclass(slots=True)
@@ -154,20 +155,36 @@ def lines_of(words: list[Word], gap: float = SEGMENT_GAP) -> list[Line]:
 
 
 def _segment(words: list[Word]) -> Segment:
+    # '1.' in plain type before a bold title: the number belongs to the heading
+    start = 1 if len(words) > 1 and _LIST_MARKER.match(words[0].text) else 0
+    bold = all(w.bold for w in words[start:])
     return Segment(
         text=" ".join(w.text for w in words),
         x0=words[0].x0,
         x1=max(w.x1 for w in words),
-        bold=all(w.bold for w in words),
+        bold=bold,
         underline=all(w.underline for w in words),
+        lead="" if bold else _lead(words),
     )
+
+
+def _lead(words: list[Word]) -> str:
+    """'1. Minutes Minutes of the 2017 APCM ...' with 'Minutes' in bold: '1. Minutes'."""
+    start = 1 if len(words) > 1 and _LIST_MARKER.match(words[0].text) else 0
+    end = start
+    while end < len(words) and words[end].bold:
+        end += 1
+    if end == start or end == len(words):
+        return ""
+    return " ".join(w.text for w in words[:end])
 
 
 def join_markers(line: Line) -> None:
     """'•  text', '5.  Apologies', '52  Apologies': a list marker and the text after its tab are one segment."""
     if len(line.segments) >= 2 and _LIST_MARKER.match(line.segments[0].text):
         a, b = line.segments[:2]
-        joined = Segment(f"{a.text} {b.text}", a.x0, b.x1, a.bold and b.bold, b.underline)
+        lead = f"{a.text} {b.text if b.bold else b.lead}" if (b.bold or b.lead) and not a.bold else ""
+        joined = Segment(f"{a.text} {b.text}", a.x0, b.x1, a.bold and b.bold, b.underline, lead.strip())
         line.segments = [joined, *line.segments[2:]]
 
 
@@ -586,6 +603,9 @@ def _para(lines: list[Line], page: int, column: int, words: frozenset[str]) -> P
     if bullet and len(text) > bullet.end():  # Word keeps bullets out of the text; so do we
         text = text[bullet.end() :]
     asides = list(dict.fromkeys(line.aside for line in lines if line.aside))
+    lead = lines[0].segments[0].lead
+    if not lead and lines[0].bold and len(lines) > 1 and not lines[1].bold:
+        lead = lines[0].text
     return Para(
         text,
         bold=all(line.bold for line in lines),
@@ -593,6 +613,7 @@ def _para(lines: list[Line], page: int, column: int, words: frozenset[str]) -> P
         list_item=bool(bullet),
         page=page,
         aside=" / ".join(asides) if asides else None,
+        lead=lead or None,
         x0=round(min(line.x0 for line in lines), 1),
         x1=round(max(line.x1 for line in lines), 1),
         top=round(lines[0].top, 1),
