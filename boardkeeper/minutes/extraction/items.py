@@ -11,7 +11,7 @@ Tried in order, the first that fits wins:
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 
 from ..layout import Block, Cell, Para, Table
@@ -249,12 +249,12 @@ def _headings_of(
                 continue
         if block.list_item and not block.heading:
             continue
-        if family == "paren" and not (block.heading or block.bold):
-            continue
+        if family == "paren" and not (block.heading or block.bold or _next_in_line(found, value, last, sig, head_sig)):
+            continue  # '1)' numbers points inside an item as often as items: plain only when it runs on
         if family == "number" and "." in number and not block.heading:
             continue  # '2.1 Participants' is a sub-item unless it is styled as a heading
         lead = pattern.match(block.lead) if block.lead and text.startswith(block.lead) else None
-        if lead:
+        if lead and block.lead:
             # a run-in heading: '1. Minutes' in bold, then the minute itself in plain text
             title, tail = lead.group("rest").strip().rstrip(":.").strip(), text[len(block.lead) :].strip()
         else:
@@ -292,6 +292,13 @@ _Look = tuple[bool, int, bool, float | None]
 def _signature(para: Para) -> _Look:
     """How a paragraph looks: bold, heading level, list entry, and its indent where known."""
     return para.bold, para.heading, para.list_item, para.x0
+
+
+def _next_in_line(found: Sequence[object], value: float, last: float, look: _Look, heading: _Look) -> bool:
+    """An unstyled '11)' after a styled '10)' at the same indent: the next item, its author's bold forgotten."""
+    if not found or value != last + 1 or look[3] is None or heading[3] is None:
+        return False
+    return abs(look[3] - heading[3]) <= 4
 
 
 def _nearer(look: _Look, a: _Look, b: _Look) -> bool:

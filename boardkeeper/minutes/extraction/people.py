@@ -150,7 +150,7 @@ def label_of(text: str) -> tuple[Attendance | str, str, str] | None:
     if found is None:
         return None
     inner = _compound_label(found[2]) if found[0] != "role" else None
-    if inner is not None and inner[0] != "role":
+    if inner is not None:
         return (
             inner[0],
             f"{found[1]}: {inner[1]}",
