@@ -247,9 +247,11 @@ def _headings_of(
                 # numbers: '10.' after its '9.' is the list's when it looks like the list, not the items
                 inner, inner_sig = value, sig
                 continue
-        if block.list_item and not block.heading:
-            continue
-        if family == "paren" and not (block.heading or block.bold or _next_in_line(found, value, last, sig, head_sig)):
+        if block.list_item and not block.heading and not (block.bold or _capitals(rest)):
+            continue  # a numbered list in the text; Word's numbered headings are bold or in capitals
+        if family == "paren" and not (
+            block.heading or block.bold or _next_in_line(found, value, last, sig, head_sig)
+        ):
             continue  # '1)' numbers points inside an item as often as items: plain only when it runs on
         if family == "number" and "." in number and not block.heading:
             continue  # '2.1 Participants' is a sub-item unless it is styled as a heading
@@ -287,6 +289,12 @@ def _headings_of(
 
 
 _Look = tuple[bool, int, bool, float | None]
+
+
+def _capitals(text: str) -> bool:
+    """'MINUTES OF THE FEBRUARY MEETING These were moved ...': the words it opens with are in capitals."""
+    words = text.split()[:3]
+    return len(words) >= 2 and all(w.isupper() for w in words[:2]) and sum(c.isalpha() for c in words[0]) >= 2
 
 
 def _signature(para: Para) -> _Look:

@@ -15,7 +15,7 @@ from __future__ import annotations
 import io
 import re
 import zipfile
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
@@ -61,8 +61,8 @@ _SKIP_IN_PARA = frozenset(
 )
 _RUN_TEXT = {
     T: None,  # its own text
-    f"{_W}tab": " ",
-    f"{_W}ptab": " ",
+    f"{_W}tab": "\t",  # kept until the paragraph is read: tab stops part columns and margin notes
+    f"{_W}ptab": "\t",
     f"{_W}br": " ",
     f"{_W}cr": " ",
     f"{_W}noBreakHyphen": "-",
@@ -183,6 +183,8 @@ class _Facts:
     list_item: bool = False
     bold: bool | None = None
     underline: bool | None = None
+    num: tuple[str, int] | None = None  # the numbering the style applies (numId, level)
+    right_tab: bool = False  # the style sets a right-aligned tab stop (a margin column)
 
 
 class _Styles:
@@ -213,6 +215,8 @@ class _Styles:
         heading, list_item = 0, False
         bold: bool | None = None
         underline: bool | None = None
+        num: tuple[str, int] | None = None
+        right_tab = False
         seen: set[str] = set()
         while style_id and style_id not in seen and len(seen) < 20:  # basedOn may loop
             seen.add(style_id)
@@ -225,6 +229,10 @@ class _Styles:
                 heading = min(int(match.group(1)), 6) if match else 1
             num_id = _val(style.find(f"{_W}pPr/{_W}numPr/{_W}numId"))
             list_item = list_item or "list" in name or (num_id not in (None, "0"))
+            if num is None and num_id is not None:
+                level = _val(style.find(f"{_W}pPr/{_W}numPr/{_W}ilvl"))
+                num = (num_id, int(level) if level and level.isdigit() else 0)
+            right_tab = right_tab or _has_right_tab(style.find(f"{_W}pPr"))
             rpr = style.find(RPR)
             if bold is None:
                 bold = _onoff(_child(rpr, "b"))
@@ -233,7 +241,7 @@ class _Styles:
             style_id = _val(style.find(f"{_W}basedOn"))
         if kind == "character":
             list_item = False
-        return _Facts(heading, list_item, bold, underline)
+        return _Facts(heading, list_item, bold, underline, num, right_tab)
 
 
 def _child(el: Any, tag: str) -> Any:
@@ -293,23 +301,40 @@ class _BodyReader:
     def __init__(self, document: Any) -> None:
         self._body = document.element.body
         self._styles = _Styles(document.styles.element)
+        self._numbering = _Numbering(document)
 
     def read(self) -> list[Block]:
         return self._blocks(self._body)
 
     def _blocks(self, container: Any) -> list[Block]:
         blocks: list[Block] = []
+        grid: list[Para] = []  # consecutive paragraphs laid out in columns with tab stops
         for child in _content(container):
             if child.tag == P:
                 para, boxes = self._para(child)
+                if _cells_of(para.text):
+                    grid.append(para)
+                    continue
+                _flush_grid(grid, blocks)
+                if para.text.strip("\t ") and para.text.lstrip("\t ") != para.text and _is_note(para):
+                    # nothing but a margin note on its own line: it belongs to the paragraph above
+                    last = blocks[-1] if blocks else None
+                    if isinstance(last, Para):
+                        last.aside = " / ".join(
+                            dict.fromkeys(n for n in (last.aside, para.text.strip()) if n)
+                        )
+                        continue
+                para.text = _untab(para.text)
                 if para.text:
                     blocks.append(para)
                 for box in boxes:  # text boxes anchored in the paragraph follow it
                     blocks.extend(self._blocks(box))
             elif child.tag == TBL:
+                _flush_grid(grid, blocks)
                 table = self._table(child)
                 if table.rows:
                     blocks.append(table)
+        _flush_grid(grid, blocks)
         return blocks
 
     def _para(self, p: Any) -> tuple[Para, list[Any]]:
@@ -318,21 +343,42 @@ class _BodyReader:
         texts: list[str] = []
         boxes: list[Any] = []
         bold = underline = True
+        lead: list[str] = []  # the bold runs the paragraph opens with
+        leading = True
         for run in _runs(p):
             text = _run_text(run)
             texts.append(text)
             if text.strip():
                 run_bold, run_underline = self._run_flags(run, facts)
                 bold, underline = bold and run_bold, underline and run_underline
+                leading = leading and run_bold
+                if leading:
+                    lead.append(text)
             boxes.extend(_text_boxes(run))
-        text = " ".join("".join(texts).split())
+        raw = "".join(texts).replace("\u00a0", " ")
+        label = self._numbering.label(ppr, facts)
+        text = "\t".join(" ".join(part.split()) for part in raw.split("\t")).strip(" ")
+        aside = None
+        right_tab = facts.right_tab or _has_right_tab(ppr)
+        if right_tab and "\t" in text.strip("\t"):
+            body, _, note = text.rstrip("\t").rpartition("\t")
+            if body.strip("\t ") and _NOTE.match(note.strip()):
+                text, aside = body, note.strip()  # '... at its June meeting.<right tab>SQ'
+        if label:
+            text = f"{label} {text.lstrip()}"  # Word's own numbering, as the reader sees it
+        lead_text = " ".join(" ".join(lead).split())
+        whole = " ".join(text.split())
         return (
             Para(
                 text,
                 heading=_outline_heading(ppr) or facts.heading,
-                bold=bool(text) and bold,
-                underline=bool(text) and underline,
+                bold=bool(text.strip()) and bold,
+                underline=bool(text.strip()) and underline,
                 list_item=_is_list(ppr, facts),
+                aside=aside,
+                lead=(f"{label} {lead_text}" if label else lead_text)
+                if lead_text and not bold and whole.startswith(label or lead_text)
+                else None,
             ),
             boxes,
         )
@@ -411,3 +457,180 @@ def _text_boxes(run: Any) -> list[Any]:
         if not nested:
             boxes.append(box)
     return boxes
+
+
+# -- numbering, tab stops, margin notes -----------------------------------------
+
+
+_NOTE = re.compile(r"^[A-Z][\w'.]*(?:\s*[/&,+]\s*[A-Z][\w'.]*|\s+[A-Za-z][\w'.]*){0,3}$")
+
+
+def _is_note(para: Para) -> bool:
+    """A paragraph of tabs and a few words, such as owner initials pushed to the margin ('\t\tSQ/OF')."""
+    note = para.text.strip("\t ")
+    return "\t" not in note and len(note) <= 32 and bool(_NOTE.match(note))
+
+
+def _has_right_tab(ppr: Any) -> bool:
+    tabs = _child(ppr, "tabs")
+    return tabs is not None and any(t.get(VAL) in ("right", "end") for t in tabs.iterfind(f"{_W}tab"))
+
+
+_MARKER = re.compile(
+    r"^(?:\(?\d{1,3}(?:\.\d{1,3})*[.):]?|\(?[a-z][.)]|\(?[ivx]{1,5}[.)]|[A-Z][.)]|[\u2022\u00b7\-\u2013*])$"
+)
+
+
+def _cells_of(text: str) -> list[str]:
+    """The columns of a paragraph laid out with tab stops, when it reads as a row of a grid
+    (three or more parts: 'Andrew Pike<tab>AP<tab>Nadia Rahman<tab>NR'); [] otherwise."""
+    if text.count("\t") < 2:
+        return []
+    parts = [p.strip() for p in text.strip("\t ").split("\t")]
+    parts = [p for p in parts if p]
+    if len(parts) < 3 or _MARKER.match(parts[0]) or any(len(p) > 60 for p in parts):
+        return []
+    return parts
+
+
+def _flush_grid(grid: list[Para], blocks: list[Block]) -> None:
+    """Two or more grid rows in a row are a table; a lone one is a paragraph with its parts apart."""
+    if len(grid) >= 2:
+        blocks.append(Table([[Cell([Para(c)]) for c in _cells_of(p.text)] for p in grid], ruled=False))
+    else:
+        for para in grid:
+            para.text = _untab(para.text)
+            blocks.append(para)
+    grid.clear()
+
+
+def _untab(text: str) -> str:
+    """Tabs out of a paragraph: after a number or bullet a space ('1.<tab>Welcome'); between two
+    columns of words a comma ('Jane Smith<tab>Chair' reads 'Jane Smith, Chair'); inside a sentence a space."""
+    if "\t" not in text:
+        return text
+    parts = [p.strip() for p in text.split("\t") if p.strip()]
+    out = parts[0] if parts else ""
+    for part in parts[1:]:
+        columns = part[:1].isupper() or part[:1].isdigit()  # 'Jane Smith<tab>Chair', not 'spaced<tab>out'
+        glue = (
+            ", "
+            if columns and not _MARKER.match(out) and not out.endswith((":", ",", ";", "-", "\u2013"))
+            else " "
+        )
+        out = f"{out}{glue}{part}"
+    return out
+
+
+def _letters(n: int) -> str:
+    return chr(ord("A") + (n - 1) % 26) * ((n - 1) // 26 + 1)
+
+
+def _roman(n: int) -> str:
+    out = ""
+    for value, numeral in (
+        (1000, "M"),
+        (900, "CM"),
+        (500, "D"),
+        (400, "CD"),
+        (100, "C"),
+        (90, "XC"),
+        (50, "L"),
+        (40, "XL"),
+        (10, "X"),
+        (9, "IX"),
+        (5, "V"),
+        (4, "IV"),
+        (1, "I"),
+    ):
+        while n >= value:
+            out, n = out + numeral, n - value
+    return out
+
+
+_FORMATS: dict[str, Callable[[int], str]] = {
+    "decimal": str,
+    "decimalZero": lambda n: f"{n:02d}",
+    "lowerLetter": lambda n: _letters(n).lower(),
+    "upperLetter": lambda n: _letters(n),
+    "lowerRoman": lambda n: _roman(n).lower(),
+    "upperRoman": lambda n: _roman(n),
+}
+
+
+class _Numbering:
+    """Word's automatic numbering (numbering.xml), counted as Word counts it, so that an item
+    numbered by Word reads '1. Minutes of the June meeting' as it does on the page."""
+
+    def __init__(self, document: Any) -> None:
+        self._levels: dict[
+            str, dict[int, tuple[str, str, int]]
+        ] = {}  # numId -> level -> (format, text, start)
+        self._counters: dict[str, dict[int, int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, NotImplementedError, AttributeError):
+            return
+        abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
+        for a in root.iterfind(f"{_W}abstractNum"):
+            abstract[a.get(f"{_W}abstractNumId") or ""] = self._read_levels(a)
+        for num in root.iterfind(f"{_W}num"):
+            levels = dict(abstract.get(_val(num.find(f"{_W}abstractNumId")) or "", {}))
+            for override in num.iterfind(f"{_W}lvlOverride"):
+                ilvl = int(override.get(f"{_W}ilvl") or 0)
+                start = _val(override.find(f"{_W}startOverride"))
+                lvl = override.find(f"{_W}lvl")
+                if lvl is not None:
+                    levels.update(self._read_levels_of([lvl]))
+                if start and start.isdigit() and ilvl in levels:
+                    fmt, text, _ = levels[ilvl]
+                    levels[ilvl] = (fmt, text, int(start))
+            self._levels[num.get(f"{_W}numId") or ""] = levels
+
+    @staticmethod
+    def _read_levels(abstract: Any) -> dict[int, tuple[str, str, int]]:
+        return _Numbering._read_levels_of(abstract.iterfind(f"{_W}lvl"))
+
+    @staticmethod
+    def _read_levels_of(lvls: Any) -> dict[int, tuple[str, str, int]]:
+        out = {}
+        for lvl in lvls:
+            ilvl = int(lvl.get(f"{_W}ilvl") or 0)
+            start = _val(lvl.find(f"{_W}start"))
+            out[ilvl] = (
+                _val(lvl.find(f"{_W}numFmt")) or "decimal",
+                _val(lvl.find(f"{_W}lvlText")) or "",
+                int(start) if start and start.isdigit() else 1,
+            )
+        return out
+
+    def label(self, ppr: Any, facts: _Facts) -> str:
+        """The number Word prints before this paragraph ('1.', 'a)', '2.3'), or '' for none or a bullet."""
+        num_pr = _child(ppr, "numPr")
+        if num_pr is not None:
+            num_id = _val(_child(num_pr, "numId"))
+            level = _val(_child(num_pr, "ilvl"))
+            ilvl = int(level) if level and level.isdigit() else (facts.num[1] if facts.num else 0)
+        elif facts.num is not None:
+            num_id, ilvl = facts.num
+        else:
+            return ""
+        levels = self._levels.get(num_id or "")
+        if not levels or num_id == "0" or ilvl not in levels:
+            return ""
+        counters = self._counters.setdefault(num_id or "", {})
+        fmt, text, start = levels[ilvl]
+        counters[ilvl] = counters.get(ilvl, start - 1) + 1
+        for deeper in [k for k in counters if k > ilvl]:
+            del counters[deeper]  # a new entry restarts the levels below it
+        if fmt in ("bullet", "none") or not text:
+            return ""
+
+        def value(match: re.Match[str]) -> str:
+            k = int(match.group(1)) - 1
+            f, _, st = levels.get(k, ("decimal", "", 1))
+            n = counters.get(k, st)
+            convert = _FORMATS.get(f, str)
+            return convert(n)
+
+        return re.sub(r"%(\d)", value, text).strip()
