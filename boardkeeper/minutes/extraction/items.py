@@ -37,7 +37,9 @@ class Sections:
     agenda: list[str] = field(default_factory=list)
 
 
-_NUMBERED = re.compile(r"^\s*(?P<n>\d{1,2}(?:\.\d{1,2})*)(?:\\?\.(?=\s|[A-Z])|\s)\s*(?P<rest>\S.*)$")
+_NUMBERED = re.compile(
+    r"^\s*(?P<n>\d{1,2}(?:\.\d{1,2})*)(?:\\?\.(?=\s|[A-Z])|\s|,\s+(?=[A-Z]{2}))\s*(?P<rest>\S.*)$"
+)  # '7, SECRETARY'S REPORT': a comma typed for the stop before a title in capitals
 _GLUED = re.compile(r"^(.*?[.!?])\s+(\d{1,2})\.\s+([A-Z](?:[^.!?]|(?<=\d)\.(?=\d)){2,80})$")
 _AGENDA = re.compile(r"^\W*agenda\W*$", re.I)
 
@@ -64,9 +66,16 @@ def sections(blocks: list[Block]) -> Sections:
     return Sections(preamble=list(blocks), items=[], strategy="none")
 
 
+_CAPS_RUN_IN = re.compile(r"^(?P<title>(?:[A-Z0-9][A-Z0-9'\u2019&,/-]*[:.]?\s+){2,}?)(?=\(?[a-z]|[A-Z][a-z])")
+
+
 def _title_and_rest(text: str) -> tuple[str, str]:
     """'Those Attending: Cllr J ...' -> ('Those Attending', 'Cllr J ...')."""
     text = text.strip().strip("*_").strip()
+    caps = _CAPS_RUN_IN.match(text)
+    if caps and len(text) > len(caps.group("title")) + 10:
+        # 'NEXT MEETING MONDAY 8 APRIL (back a week because of Easter) ...': the capitals are the title
+        return caps.group("title").strip(" :.-\u2013"), text[caps.end() :].strip()
     if ":" in text:
         head, _, rest = text.partition(":")
         rest = rest.strip()

@@ -26,6 +26,7 @@ from docx.parts.document import DocumentPart
 
 from ..errors import MinutesError
 from ..layout import Block, Cell, Layout, Para, Table
+from .geometry import LIST_MARKER
 
 MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024  # all members together
 MAX_MEMBER_UNCOMPRESSED = 100 * 1024 * 1024  # any one member, e.g. word/document.xml
@@ -476,11 +477,6 @@ def _has_right_tab(ppr: Any) -> bool:
     return tabs is not None and any(t.get(VAL) in ("right", "end") for t in tabs.iterfind(f"{_W}tab"))
 
 
-_MARKER = re.compile(
-    r"^(?:\(?\d{1,3}(?:\.\d{1,3})*[.):]?|\(?[a-z][.)]|\(?[ivx]{1,5}[.)]|[A-Z][.)]|[\u2022\u00b7\-\u2013*])$"
-)
-
-
 def _cells_of(text: str) -> list[str]:
     """The columns of a paragraph laid out with tab stops, when it reads as a row of a grid
     (three or more parts: 'Andrew Pike<tab>AP<tab>Nadia Rahman<tab>NR'); [] otherwise."""
@@ -488,7 +484,7 @@ def _cells_of(text: str) -> list[str]:
         return []
     parts = [p.strip() for p in text.strip("\t ").split("\t")]
     parts = [p for p in parts if p]
-    if len(parts) < 3 or _MARKER.match(parts[0]) or any(len(p) > 60 for p in parts):
+    if len(parts) < 3 or LIST_MARKER.match(parts[0]) or any(len(p) > 60 for p in parts):
         return []
     return parts
 
@@ -515,7 +511,7 @@ def _untab(text: str) -> str:
         columns = part[:1].isupper() or part[:1].isdigit()  # 'Jane Smith<tab>Chair', not 'spaced<tab>out'
         glue = (
             ", "
-            if columns and not _MARKER.match(out) and not out.endswith((":", ",", ";", "-", "\u2013"))
+            if columns and not LIST_MARKER.match(out) and not out.endswith((":", ",", ";", "-", "\u2013"))
             else " "
         )
         out = f"{out}{glue}{part}"

@@ -39,7 +39,7 @@ EDGE_TOL = 2.0  # edges this close are one edge
 MIN_BAND = 3.0  # rows and columns thinner than this are double borders, not cells
 
 _BULLET = re.compile(r"^[-–—•●▪■◦○·*\uf0a7\uf0b7\uf0d8\uf076\uf0fc\uf02d]\s*")
-_LIST_MARKER = re.compile(
+LIST_MARKER = re.compile(  # what numbers or bullets a line: its tab or gap after it is no column
     r"^(?:[-–—•●▪■◦○·*\uf0a7\uf0b7\uf0d8\uf076\uf0fc\uf02d]|\(?\d{1,3}(?:\.\d{1,3})*[.):]?|\(?[a-z][.)]|"
     r"\(?[ivx]{1,5}[.)]|[A-Z][.)]|(?:item|minute)\s+\d{1,3}[.:]?|(?:[A-Z]{2,5}\s+)?\d{2,4}/\d{1,4}[.:]?)$",
     re.I,
@@ -156,7 +156,7 @@ def lines_of(words: list[Word], gap: float = SEGMENT_GAP) -> list[Line]:
 
 def _segment(words: list[Word]) -> Segment:
     # '1.' in plain type before a bold title: the number belongs to the heading
-    start = 1 if len(words) > 1 and _LIST_MARKER.match(words[0].text) else 0
+    start = 1 if len(words) > 1 and LIST_MARKER.match(words[0].text) else 0
     bold = all(w.bold for w in words[start:])
     return Segment(
         text=" ".join(w.text for w in words),
@@ -170,7 +170,7 @@ def _segment(words: list[Word]) -> Segment:
 
 def _lead(words: list[Word]) -> str:
     """'1. Minutes Minutes of the 2017 APCM ...' with 'Minutes' in bold: '1. Minutes'."""
-    start = 1 if len(words) > 1 and _LIST_MARKER.match(words[0].text) else 0
+    start = 1 if len(words) > 1 and LIST_MARKER.match(words[0].text) else 0
     end = start
     while end < len(words) and words[end].bold:
         end += 1
@@ -181,7 +181,7 @@ def _lead(words: list[Word]) -> str:
 
 def join_markers(line: Line) -> None:
     """'•  text', '5.  Apologies', '52  Apologies': a list marker and the text after its tab are one segment."""
-    if len(line.segments) >= 2 and _LIST_MARKER.match(line.segments[0].text):
+    if len(line.segments) >= 2 and LIST_MARKER.match(line.segments[0].text):
         a, b = line.segments[:2]
         lead = f"{a.text} {b.text if b.bold else b.lead}" if (b.bold or b.lead) and not a.bold else ""
         joined = Segment(f"{a.text} {b.text}", a.x0, b.x1, a.bold and b.bold, b.underline, lead.strip())
