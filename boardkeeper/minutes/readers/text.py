@@ -172,10 +172,13 @@ def _read_lines(lines: list[str], *, markdown: bool) -> list[Block]:
             flush()
             i = _pipe_table(lines, i, blocks)
             continue
-        if "\t" in line and len(stripped.split("\t")) >= 2:
+        if "\t" in line and len(stripped.split("\t")) >= 2 and not _numbered_tab(stripped):
             flush()
             i = _tab_table(lines, i, blocks)
             continue
+        if "\t" in stripped:
+            line = raw = " ".join(stripped.split("\t"))  # '1.<tab>Matters arising': a number and its title
+            stripped = line.strip()
         if not markdown and _aligned_columns(line) >= 3:
             flush()
             i = _aligned_table(lines, i, blocks)
@@ -374,6 +377,14 @@ def _pipe_table(lines: list[str], i: int, blocks: list[Block]) -> int:
         i += 1
     blocks.append(Table(rows))
     return i
+
+
+def _numbered_tab(line: str) -> bool:
+    """'1.<tab>Matters arising': a tab after a number or bullet, not between the cells of a table."""
+    from .geometry import LIST_MARKER
+
+    parts = [p for p in line.split("\t") if p.strip()]
+    return len(parts) == 2 and bool(LIST_MARKER.match(parts[0].strip()))
 
 
 def _tab_table(lines: list[str], i: int, blocks: list[Block]) -> int:
