@@ -278,7 +278,11 @@ def _headings_of(
             and (sentence or len(title) > 60)
         ):
             continue  # '1 The Chairman welcomed ...' is a numbered sentence, not a heading
-        if not block.heading and (
+        # a numbered paragraph with its points listed under it is an outline heading, however long
+        outline = i + 1 < len(blocks) and _is_point(blocks[i + 1]) and not block.list_item
+        if outline:
+            title, tail = _first_sentence(title, tail)
+        elif not block.heading and (
             len(title) > 100 or sentence or not (title[:1].isupper() or title[:1].isdigit())
         ):
             continue
@@ -298,6 +302,18 @@ def _headings_of(
 
 
 _Look = tuple[bool, int, bool, float | None]
+
+
+def _is_point(block: Block) -> bool:
+    return isinstance(block, Para) and block.list_item
+
+
+def _first_sentence(title: str, tail: str) -> tuple[str, str]:
+    """'Breaches of the TOS. James Rutt gave ...': a title's first sentence, the rest its text."""
+    head, dot, rest = title.partition(". ")
+    if dot and rest[:1].isupper() and len(head) <= 80:
+        return head.strip(), f"{rest} {tail}".strip()
+    return title.rstrip("."), tail
 
 
 def _capitals(text: str) -> bool:

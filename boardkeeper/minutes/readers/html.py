@@ -144,6 +144,25 @@ def unwrap_template(text: str) -> str:
     return _PHP_BLOCK.sub("", text)
 
 
+def _ordinal(li: etree._Element) -> str:
+    """'3.' for the third <li> of an <ol> (its start and type honoured), '' in other lists."""
+    parent = li.getparent()
+    if parent is None or not isinstance(parent.tag, str) or parent.tag.lower() != "ol":
+        return ""
+    start = parent.get("start") or "1"
+    n = (int(start) if start.lstrip("-").isdigit() else 1) - 1
+    for sibling in parent:
+        if isinstance(sibling.tag, str) and sibling.tag.lower() == "li":
+            n += 1
+        if sibling is li:
+            break
+    kind = parent.get("type") or "1"
+    if kind in ("a", "A") and 1 <= n <= 26:
+        letter = chr(ord("a") + n - 1)
+        return f"{letter.upper() if kind == 'A' else letter}."
+    return f"{n}."
+
+
 class _Walker:
     """Turns an element tree into blocks without recursing past MAX_DEPTH."""
 
@@ -156,6 +175,22 @@ class _Walker:
         tag = el.tag.lower() if isinstance(el.tag, str) else ""
         if tag in SKIP_TAGS or not tag:
             return
+        if tag == "li" and depth <= MAX_DEPTH:
+            label = _ordinal(el)
+            if label:
+                # an entry of an ordered list shows its number, as the browser prints it
+                start = len(out)
+                self._walk_inner(el, out, depth)
+                first = next((b for b in out[start:] if isinstance(b, Para)), None)
+                if first is not None:
+                    first.text = f"{label} {first.text}"
+                    if first is not out[-1] or _has_block_child(el):
+                        first.list_item = False  # an outline entry with its points under it
+                return
+        self._walk_inner(el, out, depth)
+
+    def _walk_inner(self, el: etree._Element, out: list[Block], depth: int) -> None:
+        tag = el.tag.lower() if isinstance(el.tag, str) else ""
         if tag == "table":
             out.append(self._table(el, depth))
             return
