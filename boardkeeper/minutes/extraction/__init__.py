@@ -9,7 +9,7 @@ from ..layout import Layout, Para, Table
 from ..model import Item, Meeting, Minutes, Person, Source
 from .actions import decisions, explicit_actions, prose_actions
 from .cases import case_mentions
-from .dates import date_without_year, find_dates, first_date
+from .dates import date_order, date_without_year, find_dates, first_date
 from .items import Section, Sections, sections
 from .owners import Directory
 from .people import merge_people, people_from_blocks
@@ -47,7 +47,10 @@ def extract_layout(layout: Layout, source: Source) -> Minutes:
             person.role = person.role or role
     _fuller_names(people, [b.text for b in blocks if isinstance(b, Para)])
     directory.refresh()  # names were completed: the index must know them by their full names
-    meeting = _meeting(cut)
+    texts = [b.text for b in blocks if isinstance(b, Para)]
+    texts += [c.text for b in blocks if isinstance(b, Table) for row in b.rows for c in row]
+    order = date_order(texts)
+    meeting = _meeting(cut, order)
     if meeting.date is None:
         warnings.append("no meeting date could be read from the document")
 
@@ -57,7 +60,7 @@ def extract_layout(layout: Layout, source: Source) -> Minutes:
         body = [Section(None, "", blocks=list(cut.preamble))]
     elif cut.items and cut.preamble:
         body = [Section(None, "", blocks=[b for b in cut.preamble if isinstance(b, Table)]), *body]
-    explicit = explicit_actions(body, directory, minutes_table=cut.strategy == "minutes-table")
+    explicit = explicit_actions(body, directory, minutes_table=cut.strategy == "minutes-table", order=order)
     prose = prose_actions(body, directory, explicit)
     found_decisions = decisions(body)
     items = [
@@ -130,7 +133,7 @@ def _people(cut: Sections) -> tuple[list[Person], list[tuple[str, str]]]:
     return merge_people(people), roles
 
 
-def _meeting(cut: Sections) -> Meeting:
+def _meeting(cut: Sections, order: str) -> Meeting:
     meeting = Meeting()
     header: list[str] = []
     front: list[str] = []
@@ -152,17 +155,17 @@ def _meeting(cut: Sections) -> Meeting:
     for line in held + labelled + header:
         if _NEXT_MEETING.search(line) or _PREVIOUS.search(line) or _OTHER_DAY.search(line):
             continue
-        d = first_date(line)
+        d = first_date(line, order)
         if d:
             meeting.date = d
             break
     if meeting.date is None:
         for line in front:
             if re.match(r"front-matter (date|start|meeting)", line):
-                meeting.date = first_date(line)
+                meeting.date = first_date(line, order)
                 if meeting.date:
                     break
-    meeting.next_meeting_date = _next_meeting(cut, header, meeting)
+    meeting.next_meeting_date = _next_meeting(cut, header, meeting, order)
     for line in header:
         m = re.match(r"^(?:venue|location|place|where)\s*:\s*(.+)$", line, re.I)
         if m:
@@ -197,7 +200,7 @@ def _title(cut: Sections, header: list[str], front: list[str]) -> str | None:
     return None
 
 
-def _next_meeting(cut: Sections, header: list[str], meeting: Meeting) -> dt.date | None:
+def _next_meeting(cut: Sections, header: list[str], meeting: Meeting, order: str) -> dt.date | None:
     """The next meeting's date: the last mention of the next meeting that gives a date after this one."""
     texts: list[str] = list(header)
     for section in cut.items:
@@ -211,7 +214,7 @@ def _next_meeting(cut: Sections, header: list[str], meeting: Meeting) -> dt.date
         # the date may sit in the heading's own line or the line after it ('Date of Next Meeting.' / '9th October')
         follow = texts[i + 1] if i + 1 < len(texts) and len(text) < 80 else ""
         for candidate in (text, follow):
-            for _, d in find_dates(candidate):
+            for _, d in find_dates(candidate, order):
                 if meeting.date is None or d > meeting.date:
                     return d
             yearless = yearless or date_without_year(candidate, meeting.date)

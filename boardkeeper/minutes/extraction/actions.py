@@ -132,7 +132,9 @@ _DECISION_WORDS = ("agreed", "resolv", "decided", "decision", "motion", "approve
 _ANAPHOR = re.compile(r"\b(this|that|it|so|these)\.?$", re.I)
 
 
-def explicit_actions(sections: list[Section], d: Directory, *, minutes_table: bool = False) -> list[Action]:
+def explicit_actions(
+    sections: list[Section], d: Directory, *, minutes_table: bool = False, order: str = "dmy"
+) -> list[Action]:
     out: list[Action] = []
     table_index: dict[str, Action] = {}  # action-table rows by number and by text: carried forward once
     markers: list[Action] = []  # 'Action:' lines, which a closing summary table may list again
@@ -149,7 +151,9 @@ def explicit_actions(sections: list[Section], d: Directory, *, minutes_table: bo
                 # a log under its own 'Actions' heading after the last item belongs to no one item
                 labelled = prev is not None and bool(_ACTIONS_LABEL.match(prev.text))
                 out.extend(
-                    _table_actions(block, section, d, table_index, markers, labelled=labelled, above=prev)
+                    _table_actions(
+                        block, section, d, table_index, markers, labelled=labelled, above=prev, order=order
+                    )
                 )
                 prev = None
                 continue
@@ -303,6 +307,7 @@ def _table_actions(
     *,
     labelled: bool = False,
     above: Para | None = None,
+    order: str = "dmy",
 ) -> list[Action]:
     out: list[Action] = []
     header = action_header(table, above)
@@ -329,7 +334,7 @@ def _table_actions(
                     text=text,
                     owners=names,
                     origin="action_table",
-                    due=first_date(due_text) if due_text else None,
+                    due=first_date(due_text, order) if due_text else None,
                     due_text=due_text,
                     owner_text=owner_text or None,
                     status=status,

@@ -29,11 +29,21 @@ MONTHS = {
 }
 _MONTH = r"(jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sept?(?:ember)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
 _DAY = r"(\d{1,2})\s?(?:st|nd|rd|th)?"
-_WEEKDAY = r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?,?\s+)?"
+_WEEKDAY = (
+    r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s*)?"  # 'Tuesday15th' too
+)
 _YEAR = r"((?:19|20)\d\d)"
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"\b{_YEAR}-(\d\d)-(\d\d)(?!\d)"), "ymd"),
+    # '12-14 March 2024', '12th to 14th March 2024': a range, read as its first day
+    (
+        re.compile(
+            rf"\b{_WEEKDAY}{_DAY}\s*(?:-|\u2013|\u2014|to|until)\s*\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH},?\s+{_YEAR}\b",
+            re.I,
+        ),
+        "dmy",
+    ),
     (re.compile(rf"\b{_WEEKDAY}{_DAY}(?:\s+of)?\s+{_MONTH},?\s+{_YEAR}\b", re.I), "dmy"),
     (re.compile(rf"\b{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I), "mdy"),
     (re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)?\d\d)\b"), "numeric"),
@@ -43,23 +53,64 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
 _NO_YEAR = re.compile(rf"\b{_WEEKDAY}{_DAY}(?:\s+of)?\s+{_MONTH}\b(?!,?\s+(?:19|20)\d\d)", re.I)
 
 
-def find_dates(text: str) -> Iterator[tuple[int, dt.date]]:
-    """Every full date in text, with its position, in order of appearance."""
+_LETTER_O_YEAR = re.compile(r"\b(?:19|20|2[Oo])[0-9Oo]{2}\b")
+_NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)?\d\d)\b")
+_NAMED_ORDER = re.compile(
+    rf"\b(?:{_MONTH}\s+{_DAY},?\s+{_YEAR}|{_DAY}(?:\s+of)?\s+{_MONTH},?\s+{_YEAR})", re.I
+)
+
+
+def _zeros(match: re.Match[str]) -> str:
+    return match.group(0).replace("O", "0").replace("o", "0")
+
+
+def date_order(texts: list[str]) -> str:
+    """'dmy' or 'mdy': how this document writes its numeric dates, told by its other dates.
+
+    A numeric date with a part over 12 settles it ('17/01/2024' is day first); failing that, the
+    way it writes dates with a month's name ('October 22, 2012' is American); failing that, day first,
+    as English minutes write them.
+    """
+    day_first = month_first = 0
+    for text in texts:
+        for m in _NUMERIC.finditer(text):
+            a, b = int(m.group(1)), int(m.group(2))
+            day_first += a > 12 >= b
+            month_first += b > 12 >= a
+    if day_first != month_first:
+        return "dmy" if day_first > month_first else "mdy"
+    named_mdy = named_dmy = 0
+    for text in texts:
+        for m in _NAMED_ORDER.finditer(text):
+            if m.group(1):
+                named_mdy += 1
+            else:
+                named_dmy += 1
+    return "mdy" if named_mdy > named_dmy else "dmy"
+
+
+def find_dates(text: str, order: str = "dmy") -> Iterator[tuple[int, dt.date]]:
+    """Every full date in text, with its position, in order of appearance.
+
+    `order` reads ambiguous numeric dates ('03/04/2024'): 'dmy' or 'mdy' (see `date_order`).
+    """
+    if "O" in text or "o" in text:
+        text = _LETTER_O_YEAR.sub(_zeros, text)  # '2O24' typed with a letter O; same length, same places
     found: list[tuple[int, dt.date]] = []
     taken = bytearray(len(text))  # characters already read as part of a date (earlier patterns win)
     for pattern, kind in _PATTERNS:
         for m in pattern.finditer(text):
             if any(taken[m.start() : m.end()]):
                 continue
-            d = _to_date(m.groups(), kind)
+            d = _to_date(m.groups(), "mdy_numeric" if kind == "numeric" and order == "mdy" else kind)
             if d:
                 found.append((m.start(), d))
                 taken[m.start() : m.end()] = b"\x01" * (m.end() - m.start())
     return iter(sorted(found, key=lambda x: x[0]))
 
 
-def first_date(text: str) -> dt.date | None:
-    return next((d for _, d in find_dates(text)), None)
+def first_date(text: str, order: str = "dmy") -> dt.date | None:
+    return next((d for _, d in find_dates(text, order)), None)
 
 
 def date_without_year(text: str, after: dt.date | None) -> dt.date | None:
@@ -94,10 +145,12 @@ def _to_date(groups: tuple[str | None, ...], kind: str) -> dt.date | None:
             )
         elif kind == "mdy":
             mo, d, y = MONTHS[(groups[0] or "").lower().rstrip(".")], int(groups[1] or 0), int(groups[2] or 0)
+        elif kind == "mdy_numeric":
+            mo, d, y = (int(g or 0) for g in groups)
+            y += 2000 if y < 100 else 0
         else:  # numeric dates in English minutes are day first
             d, mo, y = (int(g or 0) for g in groups)
-            if y < 100:
-                y += 2000
+            y += 2000 if y < 100 else 0
         return dt.date(y, mo, d)
     except (ValueError, KeyError):
         return None
