@@ -61,6 +61,7 @@ def extract_layout(layout: Layout, source: Source) -> Minutes:
     elif cut.items and cut.preamble:
         body = [Section(None, "", blocks=[b for b in cut.preamble if isinstance(b, Table)]), *body]
     explicit = explicit_actions(body, directory, minutes_table=cut.strategy == "minutes-table", order=order)
+    directory.learn_owners([a.owner_text for a in explicit])
     prose = prose_actions(body, directory, explicit)
     found_decisions = decisions(body)
     items = [

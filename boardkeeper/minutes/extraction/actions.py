@@ -58,21 +58,37 @@ _OWNER_PREFIX = re.compile(
 
 _SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
 _MODAL = (
-    r"(?:has\s+|have\s+)?(?:agreed|offered|undertook|volunteered|promised|intends?|plans?|is\s+going|are\s+going)\s+to"
+    r"(?:has\s+|have\s+|had\s+)?(?:agreed|offered|undertook|volunteered|promised|intends?|plans?|is\s+going|are\s+going)\s+to"
+    r"|(?:is|are)\s+to(?=\s+[a-z]+)|committed\s+(?:himself|herself|themselves)\s+to"
+    r"|(?:was|were|has\s+been|have\s+been|had\s+been)\s+asked\s+to"
     r"|agreed\s+(?:that\s+)?(?:she|he|they)\s+would"
+    r"|(?:had\s+|has\s+)?(?:said|confirmed|advised|indicated|stated|explained|added|reported)\s+(?:that\s+)?(?:she|he|they)\s+(?:would|will)(?!\s+be\b)"
     r"|will(?!\s+be\b|\s+have\s+(?:been|had)\b)|would(?!\s+(?:be|like)\b|\s+have\s+(?:been|liked|wanted|had)\b)"
     r"|(?<!\w)to(?=\s+[a-z]+)"
 )
-_NAME = r"(?:[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*){0,2}|the\s+(?:parish\s+)?(?:clerk|chair(?:man|person)?|secretary|treasurer))"
+_ROLE = (
+    r"(?:[Tt]he\s+|[Oo]ur\s+)?(?:[Aa]ssistant\s+|[Dd]eputy\s+|[Vv]ice[-\s])?(?:[Tt]own\s+|[Pp]arish\s+|[Mm]inute\s+|"
+    r"[Bb]oard\s+|[Bb]usiness\s+|[Ii]ndependent\s+)?(?:[Cc]lerk|[Cc]hair(?:man|person|woman)?|[Ss]ecretary|[Tt]reasurer|"
+    r"[Mm]ayor|[Mm]anager|[Pp]resident|[Cc]onvenor)"
+)
+_ROLE_SUBJECT = re.compile(rf"^{_ROLE}$")
+_NAME = rf"(?:[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*){{0,2}}|{_ROLE})"
 _SUBJECT = rf"(?P<subj>(?:[Tt]he\s+)?{_NAME}(?:\s*,\s*(?:the\s+)?{_NAME})*(?:\s+(?:&|and)\s+(?:Cllr\s+)?(?:the\s+)?{_NAME})?)"
-_LEFT = r"(?:^|(?<=\bthat\s)|(?<=\band\s)|(?<=;\s)|(?<=,\s)|(?<=[-–]\s)|(?<=-))"
+_LEFT = r"(?:^|(?<=\bthat\s)|(?<=\band\s)|(?<=;\s)|(?<=,\s)|(?<=[-–]\s)|(?<=-)|(?<=\()|(?<=:\s))"
 # A commitment is found from its modal ('agreed to', 'will', 'to') back to the subject before it:
 # scanning for modals first keeps the subject pattern off most of the text.
 _MODAL_AT = re.compile(rf"(?<=\s)(?P<modal>{_MODAL})\s+(?P<what>[a-z][^.;]*)")
 _SUBJECT_BEFORE = re.compile(rf"{_LEFT}{_SUBJECT}\s+$")
 _LEAD_SUBJECT = re.compile(rf"^{_SUBJECT}\s+[a-z]")
-_ASKED = re.compile(rf"\basked\s+{_SUBJECT}\s+to\s+(?P<what>[a-z][^.;]*)")
-_PASSIVE = re.compile(r"\s+will\s+be\s+(?P<verb>[a-z]+ed)\s+by\s+(?P<subj>[A-Z][\w&-]*(?:\s+[A-Z][\w-]*)?)")
+# 'asked the Clerk to ...', 'authorise the Assistant Town Clerk to ...', 'a motion ... for the treasurer to ...'
+_ASKED = re.compile(
+    rf"\b(?:asked|ask|authori[sz]ed?|invited|requested|tasked|instructed|mandated|nominated|for)\s+{_SUBJECT}"
+    r"\s+to\s+(?!be\b)(?P<what>[a-z][^.;]*)"
+)
+# '... the bench will be rectified by CGM', 'Minute to be taken by Gordon MacKay'
+_PASSIVE = re.compile(
+    r"\s+(?:will|to)\s+be\s+(?P<verb>[a-z]+(?:ed|en|t))\s+by\s+(?P<subj>[A-Z][\w&'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)?)"
+)
 _PRONOUN = re.compile(
     rf"(?:\bthat\s+|^|\b(?:said|says|advised|confirmed|stated|reported|explained|indicated|added|agreed)\s+)"
     rf"(?P<pron>[Ss]he|[Hh]e|[Tt]hey)\s+(?P<modal>{_MODAL})\s+(?P<what>[a-z][^.;]*)"
@@ -601,17 +617,18 @@ def _prose_in(text: str, previous: str, section: Section, d: Directory) -> list[
         for subj, what in _modal_clauses(sentence, d):
             hits.append((subj, what))
             last_subject = subj
-        for m in _ASKED.finditer(sentence) if "asked" in lower else ():
+        for m in _ASKED.finditer(sentence) if " to " in lower else ():
             if _is_owner(m.group("subj"), d):
                 hits.append((m.group("subj"), m.group("what").strip()))
-        for m in _PASSIVE.finditer(sentence) if "will be" in lower else ():
+        for m in _PASSIVE.finditer(sentence) if " be " in lower and " by " in lower else ():
             # '... the bench will be rectified by CGM': the thing done is the clause before 'will be'
             subj = m.group("subj")
             what = re.split(r"[.;,]", sentence[: m.start()])[-1].strip()
             if (
-                what[:1].isupper()
+                what
                 and subj.split()[0] not in ("The", "A", "An")
-                and (d.lookup(subj) or subj.isupper())
+                and (d.lookup(subj) or subj.isupper() or _is_owner(subj, d))
+                and (what[:1].isupper() or d.lookup(subj))
             ):
                 hits.append((subj, f"{m.group('verb')}: {what}"))
                 last_subject = subj
@@ -658,29 +675,39 @@ def _modal_clauses(sentence: str, d: Directory) -> list[tuple[str, str]]:
     pos = 0
     while (m := _MODAL_AT.search(sentence, pos)) is not None:
         pos = m.start() + 1
-        words = sentence[max(0, m.start() - 30) : m.start()].split()
+        end = m.start()
+        userid = _USER_ID_BEFORE.search(sentence, max(0, end - 30), end)
+        if userid:
+            end = userid.start() + 1  # 'Malcolm (mas90) to investigate': the id in brackets aside
+        words = sentence[max(0, end - 30) : end].split()
         last = words[-1].rsplit("-", 1)[-1].strip(".,;:()\"'") if words else ""
         if not (last[:1].isupper() or last.casefold() in _ROLE_NOUNS):
             continue  # a subject ends in a capitalised word or a role ('the clerk'); most modals have neither
-        sm = _SUBJECT_BEFORE.search(sentence, max(0, m.start() - 150), m.start())
+        sm = _SUBJECT_BEFORE.search(sentence, max(0, end - 150), end)
         if not sm:
             continue
         subj, what = sm.group("subj"), _ADVERB.sub("", m.group("what").strip())
-        if _NOT_VERBS.match(what) or not _is_owner(subj, d):
-            continue
-        if m.group("modal").strip() == "to" and not _note_position(sentence, sm.start()):
+        note = m.group("modal").strip() == "to"
+        if note and not _note_position(sentence, sm.start()):
             continue  # 'X to do Y' only as a note of its own ('HC to look at this')
+        if _NOT_VERBS.match(what) or not (_is_owner(subj, d) or (note and bool(_TEAM.search(subj)))):
+            continue
         out.append((subj, what))
         pos = m.end()
     return out
 
 
 def _note_position(sentence: str, start: int) -> bool:
+    """'HC to look at this' opens its sentence, or follows a dash, comma, bracket or label ('Additional:')."""
     before = sentence[:start].rstrip()
-    return not before or before.endswith(("-", "–", ","))
+    return not before or before.endswith(("-", "–", ",", "(", ":"))
 
 
 _THE = re.compile(r"^(?:the|The)\s+")
+_TITLED = re.compile(
+    r"^(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Rev|Revd|Prof)\.?\s+[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)?$"
+)
+_USER_ID_BEFORE = re.compile(r"\s\((?:[a-z]+\d+|@?[\w.]+)\)\s*$")
 
 
 def _clean_subject(subject: str) -> str:
@@ -696,8 +723,12 @@ def _is_owner(subject: str, d: Directory) -> bool:
 
 
 def _names_owner(subject: str, d: Directory) -> bool:
+    """A person of the attendance, a first name some of them share ('Hannah'), a person given a title
+    ('Mr Kirby'), a role ('the treasurer', 'Our Secretary'), initials, or a name the action log uses."""
     s = _clean_subject(subject.strip())
-    if d.lookup(s):
+    if d.lookup(s) or d.first_name(s) or _ROLE_SUBJECT.match(subject.strip()) or _TITLED.match(s):
+        return True
+    if s in d.known_owners:
         return True
     parts = [p for p in re.split(r"\s*(?:,|&|\band\b)\s*", s) if p]
     if len(parts) > 1 and all(d.lookup(p) or _unknown_initials(p) for p in parts):

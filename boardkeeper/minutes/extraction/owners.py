@@ -33,6 +33,7 @@ class Directory:
     _warned: set[str] = field(default_factory=set)
     _cache: dict[str, Person | None] = field(default_factory=dict)
     owner_cache: dict[str, bool] = field(default_factory=dict)  # for callers that judge subjects
+    known_owners: set[str] = field(default_factory=set)  # names the action log uses, not in the attendance
     _built: _Index | None = None
 
     def add(self, person: Person) -> None:
@@ -95,12 +96,40 @@ class Directory:
         cands = [p for p, name in index.words if _matches_partial(words, name)]
         if len(cands) == 1:
             return cands[0]
+        if len(words) == 2 and len(words[0]) >= 3:
+            # 'Rob Preston' for Robert Preston: a short form of the first name and the same surname
+            cands = [
+                p
+                for p, name in index.words
+                if len(name) >= 2 and name[-1] == words[1] and name[0].startswith(words[0])
+            ]
+            if len(cands) == 1:
+                return cands[0]
         # a role: 'Clerk', 'Parish Clerk', 'Chairman'
         role_key = _ROLE_QUALIFIER.sub("", key)
         cands = [p for p, role in index.roles if _role_match(role_key, role)]
         if len(cands) == 1:
             return cands[0]
         return None
+
+    def first_name(self, token: str) -> bool:
+        """Whether a single word is the first name of someone in the attendance (even of two people)."""
+        key = token.strip().casefold()
+        return " " not in key and any(words[0] == key for _, words in self._index().words if len(words) > 1)
+
+    def learn_owners(self, owner_texts: list[str | None]) -> None:
+        """Owners the action log names that the attendance does not ('Daniel', 'Trip'): later
+        commitments in the discussion by the same names are owners too."""
+        for text in owner_texts:
+            for part in re.split(r"\s*(?:,|;|/|\band\b|\+|&)\s*", text or ""):
+                part = part.strip()
+                if (
+                    part
+                    and not self.lookup(part)
+                    and re.fullmatch(r"[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)?", part)
+                ):
+                    self.known_owners.add(part)
+        self.owner_cache.clear()
 
     def resolve(self, owner_text: str | None) -> list[str]:
         """Owner names for an owner as written ('PH', 'TG & BM', 'Ben, Fletcher', 'Warwickshire Safeguarding Team')."""
