@@ -781,27 +781,37 @@ def _words(s: str) -> set[str]:
     return {_STEM.sub("", w) for w in re.findall(r"[a-z0-9]+", s.casefold()) if w not in _STOP and len(w) > 1}
 
 
-def _restates(prose: Action, basis: str, explicit: list[tuple[Action, set[str]]], d: Directory) -> bool:
-    """A prose sentence that says again what an action of the same item says.
+_GENERIC = frozenset(_words("meeting next report update committee board item group member members plan review discuss"))
 
-    It restates when it shares two content words with the action, or one where the owners agree
-    (the same person, or a person of the team that owns the action).
+
+def _restates(prose: Action, basis: str, explicit: list[tuple[Action, set[str]]], d: Directory) -> bool:
+    """A prose sentence that says again what an action says.
+
+    Within one item it restates when it shares two content words with the action, or one where the
+    owners agree (the same person, or a person of the team that owns the action). An action list
+    after the last item belongs to no item: it is restated by strong overlap, or by one word where
+    the owners agree. Where both name owners and they differ, or only the prose names one ('Amelie to
+    look into sticker designs' beside 'ACTION: Finalise sticker designs'), the words must say it all.
     """
     # 'KM has agreed to complete it': what 'it' is stands in the rest of the sentence
     mine = _words(basis)
     for a, theirs in explicit:
         shared = len(mine & theirs)
         ratio = shared / max(1, min(len(mine), len(theirs)))
+        agree = _owners_agree(prose.owners, a.owners, d)
+        if prose.owners and not agree and (shared < 3 or ratio < 0.8):
+            continue  # someone else's action, or nobody's: only the same words say it again
         if a.item is None and a.section is None and prose.item is not None:
-            # an action table after the last item (item unknown) restates only with strong overlap
-            if shared >= 2 and ratio >= 0.5:
+            # the same person on the same particular thing ('Melatos', 'poll'), words of every minute aside
+            particular = (mine & theirs) - _GENERIC
+            if (shared >= 2 and ratio >= 0.5) or (particular and agree):
                 return True
             continue
         if a.item != prose.item or a.section != prose.section:
             continue
         if shared >= 2 and ratio >= 0.3:
             return True
-        if shared >= 1 and ratio >= 0.3 and _owners_agree(prose.owners, a.owners, d):
+        if shared >= 1 and ratio >= 0.3 and agree:
             return True
     return False
 
