@@ -781,7 +781,9 @@ def _words(s: str) -> set[str]:
     return {_STEM.sub("", w) for w in re.findall(r"[a-z0-9]+", s.casefold()) if w not in _STOP and len(w) > 1}
 
 
-_GENERIC = frozenset(_words("meeting next report update committee board item group member members plan review discuss"))
+_GENERIC = frozenset(
+    _words("meeting next report update committee board item group member members plan review discuss")
+)
 
 
 def _restates(prose: Action, basis: str, explicit: list[tuple[Action, set[str]]], d: Directory) -> bool:

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 
 from ..layout import Block, Cell, Para, Table
 from .people import label_of
-from .tables import Columns, columns, is_minutes_table
+from .tables import Columns, columns, is_minutes_table, minutes_header
 
 
 @dataclass(slots=True)
@@ -88,12 +88,13 @@ def _title_and_rest(text: str) -> tuple[str, str]:
 def _from_minutes_table(blocks: list[Block], index: int) -> Sections:
     table = blocks[index]
     assert isinstance(table, Table)
-    cols = columns(table.rows[0])
+    header = minutes_header(table) or 0
+    cols = columns(table.rows[header])
     disc = cols.discussion
     items: list[Section] = []
     trailing: list[Block] = []
     header_rows: list[list[Cell]] = []  # 'Present' | names ... rows before the first item
-    for row in table.rows[1:]:
+    for row in table.rows[header + 1 :]:
         filled = [c for c in row if c.text]
         if len(filled) == 1 and (len(row) == 1 or len({c.text for c in row if c.text}) == 1):
             trailing.extend(filled[0].paras)  # a row across the table ('Date of next meeting: ...')
@@ -135,6 +136,8 @@ def _from_minutes_table(blocks: list[Block], index: int) -> Sections:
         _column_actions_of(section, row, cols)
         items.append(section)
     preamble = list(blocks[:index])
+    if header:
+        preamble.append(Table(table.rows[:header]))  # the title row over the header
     if header_rows:
         preamble.append(Table(header_rows))
     after = trailing + list(blocks[index + 1 :])

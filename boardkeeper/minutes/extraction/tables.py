@@ -38,7 +38,7 @@ def merge_tables(blocks: list[Block]) -> list[Block]:
             last_table is not None
             and block.rows
             and last_table.rows
-            and row_key(block.rows[0]) == row_key(last_table.rows[0])
+            and any(row_key(block.rows[0]) == row_key(r) for r in last_table.rows[:3])  # a title row may lead
             and any(row_key(block.rows[0]))
         ):
             _append_rows(last_table, _copy(block).rows[1:])
@@ -148,12 +148,20 @@ def columns(header: list[Cell]) -> Columns:
     return cols
 
 
-def is_minutes_table(table: Table) -> bool:
-    """Item | Discussion | Action | Owner: the board minutes layout."""
+def minutes_header(table: Table) -> int | None:
+    """The row holding Item | Discussion | Action | Owner (the board minutes layout), among the
+    first three: a title row across the table may come first."""
     if not table.rows or table.width < 2:
-        return False
-    cols = columns(table.rows[0])
-    return cols.discussion >= 0 and (cols.number >= 0 or cols.action >= 0)
+        return None
+    for r, row in enumerate(table.rows[:3]):
+        cols = columns(row)
+        if cols.discussion >= 0 and (cols.number >= 0 or cols.action >= 0):
+            return r
+    return None
+
+
+def is_minutes_table(table: Table) -> bool:
+    return minutes_header(table) is not None
 
 
 def action_header(table: Table, above: Para | None = None) -> tuple[int, Columns] | None:

@@ -550,8 +550,11 @@ def _unruled_table(lines: list[Line], columns: list[float]) -> TableDraft:
 # -- 6. paragraphs -----------------------------------------------------------------
 
 
-def paragraphs(lines: list[Line], m: Metrics, page: int, column: int = 0) -> list[Para]:
-    """Lines of one region (free text, a column, a cell) joined into paragraphs."""
+def paragraphs(
+    lines: list[Line], m: Metrics, page: int, column: int = 0, breaks: tuple[float, ...] = ()
+) -> list[Para]:
+    """Lines of one region (free text, a column, a cell) joined into paragraphs; a line starting at
+    one of the `breaks` heights starts a paragraph."""
     if not lines:
         return []
     right = max(line.x1 for line in lines)
@@ -559,7 +562,11 @@ def paragraphs(lines: list[Line], m: Metrics, page: int, column: int = 0) -> lis
     groups: list[list[Line]] = []
     for line in lines:
         prev = groups[-1][-1] if groups else None
-        if prev is None or _starts_paragraph(line, prev, groups[-1], m.pitch, left, right):
+        if (
+            prev is None
+            or any(abs(line.top - b) <= 2 for b in breaks)
+            or _starts_paragraph(line, prev, groups[-1], m.pitch, left, right)
+        ):
             groups.append([line])
         else:
             groups[-1].append(line)
@@ -716,5 +723,19 @@ def page_blocks(page: PageLines, m: Metrics, drop: set[int]) -> list[Block]:
 
 
 def table_block(draft: TableDraft, m: Metrics, page: int) -> Table:
-    rows = [[Cell(paragraphs(lines, m, page)) for lines in row] for row in draft.rows]
+    rows = []
+    for row in draft.rows:
+        cells = [paragraphs(lines, m, page) for lines in row]
+        # a cell of short entries one under another (owners, dates) at their own heights: the
+        # cell beside it breaks where they do, so three actions typed without a gap stay three
+        for k, paras in enumerate(list(cells)):
+            tops = tuple(p.top for p in paras[1:] if p.top is not None) if _stacked(paras) else ()
+            for j in (k - 1, k + 1) if tops else ():
+                if 0 <= j < len(row) and not _stacked(cells[j]):
+                    cells[j] = paragraphs(row[j], m, page, breaks=tops)
+        rows.append([Cell(paras) for paras in cells])
     return Table(rows=rows, page=page, ruled=draft.ruled)
+
+
+def _stacked(paras: list[Para]) -> bool:
+    return len(paras) >= 2 and all(len(p.text) <= 40 for p in paras)
