@@ -71,7 +71,7 @@ ORG_WORDS = re.compile(
     r"commissioning|hospital|safeguarding|team|association|society|company|office|fire|rescue|housing|homes|"
     r"probation|unit|healthwatch|ambulance|hospice|charity|network|alliance|forum|centre|center|practice|surgery|"
     r"pharmacy|commission|directorate|division|ministry|court|prison|church|diocese|federation|consortium|"
-    r"collaborative|care|health)\b",
+    r"collaborative|care|health|city|county|borough|district|region)\b",
     re.I,
 )
 INITIALS = re.compile(r"^[A-Z][A-Za-z]{0,2}[A-Z]?$")
@@ -398,7 +398,9 @@ def _apply_details(person: Person, details: list[str]) -> None:
         person.organisation = ", ".join(orgs)
 
 
-def people_from_text(text: str, attendance: Attendance, *, one_per_line: bool = False) -> list[Person]:
+def people_from_text(
+    text: str, attendance: Attendance, *, one_per_line: bool = False, entry: bool = False
+) -> list[Person]:
     """People in text; on a line of its own, commas separate a person's details unless every part is a name."""
     first = _INITIALS_FIRST.match(text.strip())
     if first and INITIALS.match(first.group("initials")):
@@ -407,9 +409,9 @@ def people_from_text(text: str, attendance: Attendance, *, one_per_line: bool = 
         text = f"{name} ({first.group('initials')}){sep}{rest}"
     text = _part_glued_titles(text)
     chunks = split_people(text)
-    firsts = _first_names(text)
+    firsts = _first_names(text, attendance)
     if firsts and len(firsts) > len(chunks):
-        return [Person(name=n, attendance=attendance) for n in firsts]
+        return firsts
     listed = bool(re.search(r"\)\s*;?\s+[A-Z]", text)) or len(_split_top(text, ";")) > 1
     if one_per_line and len(chunks) > 1 and not listed:
         # on a line of its own, 'Jane Smith, Coventry City' is one person with details; several
@@ -417,7 +419,9 @@ def people_from_text(text: str, attendance: Attendance, *, one_per_line: bool = 
         parts = _split_top(text, ",;")
         names = sum(1 for c in chunks if _leading_name(c))
         titled = sum(1 for c in chunks if HONORIFICS.match(c) or ROLE_PREFIX.match(c) or _DASH_ROLE.search(c))
-        if (names < 3 or names < len(parts) * 0.6) and titled < len(chunks):
+        # 'Andrew Bowler, Colin Solloway' are two people; a bullet ('Jonathan Bitle, Kaiser Permanente') is one entry
+        full = not entry and names == len(parts) and all(len((_leading_name(c) or "").split()) >= 2 for c in parts)
+        if (names < 3 or names < len(parts) * 0.6) and titled < len(chunks) and not full:
             chunks = [text]
     out = []
     for chunk in chunks or _split_top(text, ",;"):
@@ -484,15 +488,27 @@ def _distribute_plural_titles(chunks: list[str]) -> list[str]:
     return out
 
 
-def _first_names(text: str) -> list[str]:
-    """'Amelie, Ella, Josh and Leo': a list of first names only, as small societies write them."""
-    parts = [p.strip(" .") for p in re.split(r",|;|\band\b|&", text)]
-    parts = [p for p in parts if p]
-    if not parts or not all(_FIRST_NAME.match(p) for p in parts):
+_FIRST_WITH_DETAIL = re.compile(r"^(?P<name>[A-Z][a-z]+(?:[-'\u2019][A-Z]?[a-z]+)?)\s*(?:\((?P<detail>[^()]{1,60})\))?$")
+
+
+def _first_names(text: str, attendance: Attendance) -> list[Person]:
+    """'Amelie, Ella, Josh and Leo', 'Sam (Chair), Priya (Treasurer) and Tom': first names only, as
+    small societies write them, each perhaps with a role in brackets."""
+    parts = [p.strip(" .") for p in _split_top(text.replace(" and ", ", ").replace(" & ", ", "), ",;")]
+    matches = [_FIRST_WITH_DETAIL.match(p) for p in parts if p]
+    if not matches or not all(matches):
         return []
-    if any(NOT_NAMES.search(p) or ORG_WORDS.search(p) or ROLE_WORDS.search(p) for p in parts):
+    names = [m.group("name") for m in matches if m]
+    if any(NOT_NAMES.search(n) or ORG_WORDS.search(n) or ROLE_WORDS.search(n) for n in names):
         return []
-    return parts
+    people = []
+    for m in matches:
+        assert m is not None
+        person = Person(name=m.group("name"), attendance=attendance)
+        if m.group("detail"):
+            _apply_details(person, [m.group("detail")])
+        people.append(person)
+    return people
 
 
 _DASH_ROLE = re.compile(r"\s[-\u2013\u2014]\s+[A-Z]")
@@ -584,9 +600,38 @@ def _is_prose(text: str) -> bool:
 
 
 _ATTENDANCE_HEADING = re.compile(r"^(?:attendance|attendees|present|apologies|regrets)\b(?![^:]*[.;])", re.I)
+# 'Sam (Chair), Tom and Hazel were present', 'Kate Lindqvist (Operations Manager) was in attendance'
 _WERE_PRESENT = re.compile(
-    r"^(?P<names>[A-Z][^.:;]{0,400}?)\s+(?:were|was)\s+(?:all\s+|also\s+)?(?:in\s+attendance|present|attending)\.?$"
+    r"^(?P<names>[A-Z][^.:;]{0,400}?)\s+(?:were|was)\s+(?:all\s+|also\s+)?"
+    r"(?P<kind>in\s+attendance|present|attending|absent)(?:\s+for\s+[^,;]+)?$"
 )
+_CLAUSES = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|[,;]\s+and\s+(?=[A-Z])|;\s+(?=[A-Z])")
+_KINDS: dict[str, Attendance] = {"present": "present", "attending": "present", "absent": "absent"}
+
+
+def _sentence_people(text: str, state: Attendance | None) -> list[Person] | None:
+    """Attendance written as sentences: '... were present, and Kate (Manager) was in attendance.
+    Apologies were received from Grace.' None when no clause of the paragraph says who attended."""
+    if " were " not in text and " was " not in text:
+        return None
+    found: list[Person] = []
+    said = False
+    # 'were in attendance' alone says who came; beside 'were present' it sets others apart
+    apart = " present" in text
+    for clause in _CLAUSES.split(text.strip()):
+        clause = clause.strip().rstrip(".")
+        m = _WERE_PRESENT.match(clause)
+        if m:
+            said = True
+            kind = _KINDS.get(m.group("kind"), "in_attendance" if apart else "present")
+            found.extend(people_from_text(m.group("names"), kind))
+            continue
+        lab = label_of(clause)
+        if lab and lab[0] != "role" and lab[2]:
+            found.extend(people_from_text(lab[2], lab[0]))  # type: ignore[arg-type]
+        elif state is not None:
+            found.extend(people_from_text(clause, state))  # the list the label above began
+    return found if said else None
 
 
 def _paras_people(
@@ -597,10 +642,10 @@ def _paras_people(
     roles: list[tuple[str, str]] = []
     for para in paras:
         text = para.text.strip()
-        sentence = _WERE_PRESENT.match(text)
-        if sentence:
+        sentences = _sentence_people(text, state)
+        if sentences is not None:
             # 'Daniel, Braden, Cate and Sri were in attendance'
-            people.extend(people_from_text(sentence.group("names"), "present"))
+            people.extend(sentences)
             continue
         lab = label_of(text)
         if lab:
@@ -624,7 +669,7 @@ def _paras_people(
         if para.heading or _NUMBER_START.match(text) or (_is_prose(text) and not notes) or text.endswith(":"):
             state = None
             continue
-        found = people_from_text(text, state, one_per_line=True)
+        found = people_from_text(text, state, one_per_line=True, entry=para.list_item)
         if found:
             people.extend(found)
         elif not para.list_item:
