@@ -56,7 +56,10 @@ _OWNER_PREFIX = re.compile(
     r"^owner\s+(?P<owner>[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3})\s*[-–—,:]?\s*(?P<rest>.*)$"
 )
 
-_SENTENCE = re.compile(r"(?<=[.!?])\s+(?=[A-Z(\"'])")
+_SENTENCE = re.compile(
+    r"(?<=[.!?])(?<!\bDr\.)(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bSt\.)(?<!\bRev\.)(?<!\bProf\.)(?<!\bCllr\.)"
+    r"(?<!\bNo\.)\s+(?=[A-Z(\"'])"
+)  # 'Dr. Lomax agreed to ...' is one sentence
 _MODAL = (
     r"(?:has\s+|have\s+|had\s+)?(?:agreed|offered|undertook|volunteered|promised|intends?|plans?|is\s+going|are\s+going)\s+to"
     r"|(?:is|are)\s+to(?=\s+[a-z]+)|committed\s+(?:himself|herself|themselves)\s+to"

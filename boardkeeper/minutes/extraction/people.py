@@ -123,7 +123,9 @@ _AGENDA_VERB = re.compile(r"^to\s+(?:consider|receive|note|record)\s+", re.I)
 
 
 _WS = re.compile(r"\s+")
-_PIECES = re.compile(r"(?<=[a-z)])\.\s+(?=[A-Z])|(?<=\))\s*[;]?\s+(?:and\s+)?(?=[A-Z])")
+# a sentence ends at a full stop, never the one after 'Dr' or 'Mr' ('Dr. Fiona Lomax')
+_NOT_AFTER_TITLE = r"(?<!\bDr)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bSt)(?<!\bRev)(?<!\bRevd)(?<!\bProf)(?<!\bCllr)"
+_PIECES = re.compile(rf"(?<=[a-z)]){_NOT_AFTER_TITLE}\.\s+(?=[A-Z])|(?<=\))\s*[;]?\s+(?:and\s+)?(?=[A-Z])")
 _DIGIT = re.compile(r"\d")
 _TOKENS = re.compile(r"\S+")
 _PARENS = re.compile(r"\(([^()]*)\)")
