@@ -124,7 +124,9 @@ _AGENDA_VERB = re.compile(r"^to\s+(?:consider|receive|note|record)\s+", re.I)
 
 _WS = re.compile(r"\s+")
 # a sentence ends at a full stop, never the one after 'Dr' or 'Mr' ('Dr. Fiona Lomax')
-_NOT_AFTER_TITLE = r"(?<!\bDr)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bSt)(?<!\bRev)(?<!\bRevd)(?<!\bProf)(?<!\bCllr)"
+_NOT_AFTER_TITLE = (
+    r"(?<!\bDr)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bSt)(?<!\bRev)(?<!\bRevd)(?<!\bProf)(?<!\bCllr)"
+)
 _PIECES = re.compile(rf"(?<=[a-z)]){_NOT_AFTER_TITLE}\.\s+(?=[A-Z])|(?<=\))\s*[;]?\s+(?:and\s+)?(?=[A-Z])")
 _DIGIT = re.compile(r"\d")
 _TOKENS = re.compile(r"\S+")
@@ -422,7 +424,11 @@ def people_from_text(
         names = sum(1 for c in chunks if _leading_name(c))
         titled = sum(1 for c in chunks if HONORIFICS.match(c) or ROLE_PREFIX.match(c) or _DASH_ROLE.search(c))
         # 'Andrew Bowler, Colin Solloway' are two people; a bullet ('Jonathan Bitle, Kaiser Permanente') is one entry
-        full = not entry and names == len(parts) and all(len((_leading_name(c) or "").split()) >= 2 for c in parts)
+        full = (
+            not entry
+            and names == len(parts)
+            and all(len((_leading_name(c) or "").split()) >= 2 for c in parts)
+        )
         if (names < 3 or names < len(parts) * 0.6) and titled < len(chunks) and not full:
             chunks = [text]
     out = []
@@ -490,7 +496,9 @@ def _distribute_plural_titles(chunks: list[str]) -> list[str]:
     return out
 
 
-_FIRST_WITH_DETAIL = re.compile(r"^(?P<name>[A-Z][a-z]+(?:[-'\u2019][A-Z]?[a-z]+)?)\s*(?:\((?P<detail>[^()]{1,60})\))?$")
+_FIRST_WITH_DETAIL = re.compile(
+    r"^(?P<name>[A-Z][a-z]+(?:[-'\u2019][A-Z]?[a-z]+)?)\s*(?:\((?P<detail>[^()]{1,60})\))?$"
+)
 
 
 def _first_names(text: str, attendance: Attendance) -> list[Person]:

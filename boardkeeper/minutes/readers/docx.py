@@ -1,13 +1,15 @@
 """Read a Word (.docx) document into a `Layout`.
 
-python-docx opens the package (zip, content types, relationships); the body is
-then walked as raw XML so that nothing python-docx's convenience API hides or
-repeats gets in the way: runs inside hyperlinks, tracked insertions and content
-controls are read; deleted text, field codes and page furniture (headers,
-footers) are not; merged table cells appear once.
+A .docx is a zip of XML parts. Only three are read: the main document (found through the
+package's relationships, so a renamed part or a macro-enabled document reads too), its styles
+and its numbering. Each is parsed with lxml with entities and network access off, and the body
+is walked as raw XML so that nothing a convenience API hides or repeats gets in the way: runs
+inside hyperlinks, tracked insertions and content controls are read; deleted text, field codes
+and page furniture (headers, footers) are not; merged table cells appear once; Word's own
+list numbering and tab stops are turned into what the page shows.
 
-Before python-docx sees the bytes the zip directory is checked, so a zip bomb
-or an archive that is not a Word document is refused with a plain sentence.
+Before any XML is parsed the zip directory is checked, so a zip bomb or an archive that is not a
+Word document is refused with a plain sentence.
 """
 
 from __future__ import annotations
@@ -19,10 +21,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
 
-import docx  # noqa: F401  (importing the package registers its part classes)
-from docx.opc.part import PartFactory
-from docx.package import Package
-from docx.parts.document import DocumentPart
+from lxml import etree
 
 from ..errors import MinutesError
 from ..layout import Block, Cell, Layout, Para, Table
@@ -38,14 +37,15 @@ DAMAGED = "the Word document is damaged or incomplete (it could not be opened as
 NOT_WORD = "this is a zip archive, not a Word document"
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
-# Macro-enabled documents and templates have the same body XML as a .docx, but
-# python-docx only maps the plain document content type to its DocumentPart.
-for _ct in (
-    "application/vnd.ms-word.document.macroEnabled.main+xml",  # .docm
-    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",  # .dotx
-    "application/vnd.ms-word.template.macroEnabledTemplate.main+xml",  # .dotm
-):
-    PartFactory.part_type_for.setdefault(_ct, DocumentPart)
+_WORD_TYPES = (  # main document parts Word writes: documents, templates, macro-enabled ones
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml",
+    "application/vnd.ms-word.document.macroenabled.main+xml",
+    "application/vnd.openxmlformats-officedocument.wordprocessingml.template.main+xml",
+    "application/vnd.ms-word.template.macroenabledtemplate.main+xml",
+)
+_RELS = "{http://schemas.openxmlformats.org/package/2006/relationships}Relationship"
+_TYPES = "{http://schemas.openxmlformats.org/package/2006/content-types}"
+_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False, load_dtd=False)
 
 _W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 _MC = "{http://schemas.openxmlformats.org/markup-compatibility/2006}"
@@ -76,15 +76,15 @@ def read_docx(data: bytes) -> Layout:
     """Read .docx bytes into a Layout; every failure is a MinutesError."""
     _check_archive(data)
     try:
-        document = _open_document(data)
-        blocks = _BodyReader(document).read()
+        parts = _open_parts(data)
+        blocks = _BodyReader(*parts).read()
     except MinutesError:
         raise
     except RecursionError as exc:
         raise MinutesError("the Word document is nested too deeply to read") from exc
     except MemoryError as exc:
         raise MinutesError("the Word document is too large to read") from exc
-    except Exception as exc:  # whatever python-docx, lxml or zipfile raise on damage
+    except Exception as exc:  # whatever lxml or zipfile raise on damage
         raise MinutesError(DAMAGED) from exc
     if not blocks:
         raise MinutesError("the Word document contains no text")
@@ -157,20 +157,73 @@ def _declares_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     return b"<!DOCTYPE" in head or b"<!ENTITY" in head
 
 
-def _open_document(data: bytes) -> Any:
-    package = Package.open(io.BytesIO(data))
-    try:
-        part = package.main_document_part
-    except KeyError:  # a package, but with no office document in it
-        raise MinutesError(NOT_WORD) from None
-    if not isinstance(part, DocumentPart):
-        content_type = part.content_type.lower()
-        if "spreadsheetml" in content_type or "ms-excel" in content_type:
-            raise MinutesError("this is an Excel workbook, not a Word document")
-        if "presentationml" in content_type or "ms-powerpoint" in content_type:
-            raise MinutesError("this is a PowerPoint presentation, not a Word document")
-        raise MinutesError(NOT_WORD)
-    return part.document
+def _open_parts(data: bytes) -> tuple[Any, Any, Any]:
+    """The main document's body, and its styles and numbering parts (None where it has none)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        names = set(zf.namelist())
+        target = None
+        if "_rels/.rels" in names:
+            for r in _xml(zf, "_rels/.rels", names).iter(_RELS):
+                if (r.get("Type") or "").lower().endswith("/officedocument"):
+                    target = r.get("Target")
+                    break
+        if not target:
+            raise MinutesError(NOT_WORD)  # a package, but with no office document in it
+        main = _part_name(target, "")
+        content_type = _content_type(_xml(zf, "[Content_Types].xml", names), main).lower()
+        if content_type not in _WORD_TYPES:
+            if "spreadsheetml" in content_type or "ms-excel" in content_type:
+                raise MinutesError("this is an Excel workbook, not a Word document")
+            if "presentationml" in content_type or "ms-powerpoint" in content_type:
+                raise MinutesError("this is a PowerPoint presentation, not a Word document")
+            raise MinutesError(NOT_WORD)
+        body = _xml(zf, main, names).find(f"{_W}body")
+        if body is None:
+            raise MinutesError(DAMAGED)
+        folder, _, base = main.rpartition("/")
+        rels_name = f"{folder}/_rels/{base}.rels" if folder else f"_rels/{base}.rels"
+        related: dict[str, str] = {}
+        if rels_name in names:
+            for r in _xml(zf, rels_name, names).iter(_RELS):
+                kind = (r.get("Type") or "").rsplit("/", 1)[-1]
+                if r.get("TargetMode") != "External":
+                    related.setdefault(kind, _part_name(r.get("Target") or "", folder))
+        styles, numbering = related.get("styles"), related.get("numbering")
+        return (
+            body,
+            _xml(zf, styles, names) if styles in names else None,
+            _xml(zf, numbering, names) if numbering in names else None,
+        )
+
+
+def _xml(zf: zipfile.ZipFile, name: str | None, names: set[str]) -> Any:
+    if name is None or name not in names:
+        raise MinutesError(DAMAGED)
+    return etree.fromstring(zf.read(name), _PARSER)
+
+
+def _part_name(target: str, folder: str) -> str:
+    """A relationship's target as a name inside the zip ('/word/document.xml'; 'styles.xml' beside it)."""
+    path = target.lstrip("/") if target.startswith("/") else f"{folder}/{target}" if folder else target
+    parts: list[str] = []
+    for piece in path.split("/"):
+        if piece == "..":
+            if parts:
+                parts.pop()
+        elif piece and piece != ".":
+            parts.append(piece)
+    return "/".join(parts)
+
+
+def _content_type(types: Any, part: str) -> str:
+    for override in types.iter(f"{_TYPES}Override"):
+        if (override.get("PartName") or "").lstrip("/").lower() == part.lower():
+            return override.get("ContentType") or ""
+    extension = part.rsplit(".", 1)[-1].lower()
+    for default in types.iter(f"{_TYPES}Default"):
+        if (default.get("Extension") or "").lower() == extension:
+            return default.get("ContentType") or ""
+    return ""
 
 
 # -- styles ------------------------------------------------------------------
@@ -299,10 +352,10 @@ def _run_text(run: Any) -> str:
 
 
 class _BodyReader:
-    def __init__(self, document: Any) -> None:
-        self._body = document.element.body
-        self._styles = _Styles(document.styles.element)
-        self._numbering = _Numbering(document)
+    def __init__(self, body: Any, styles: Any, numbering: Any) -> None:
+        self._body = body
+        self._styles = _Styles(styles)
+        self._numbering = _Numbering(numbering)
 
     def read(self) -> list[Block]:
         return self._blocks(self._body)
@@ -400,7 +453,7 @@ class _BodyReader:
             if tr.tag != TR:
                 continue
             row: list[Cell] = []
-            # Iterating the w:tc elements (not python-docx's row.cells, which repeats
+            # Iterating the w:tc elements (not a grid view such as python-docx's row.cells, which repeats
             # a cell once per grid column it spans) gives each merged cell once.
             for tc in _content(tr):
                 if tc.tag != TC:
@@ -558,14 +611,12 @@ class _Numbering:
     """Word's automatic numbering (numbering.xml), counted as Word counts it, so that an item
     numbered by Word reads '1. Minutes of the June meeting' as it does on the page."""
 
-    def __init__(self, document: Any) -> None:
+    def __init__(self, root: Any) -> None:
         self._levels: dict[
             str, dict[int, tuple[str, str, int]]
         ] = {}  # numId -> level -> (format, text, start)
         self._counters: dict[str, dict[int, int]] = {}
-        try:
-            root = document.part.numbering_part.element
-        except (KeyError, NotImplementedError, AttributeError):
+        if root is None:
             return
         abstract: dict[str, dict[int, tuple[str, str, int]]] = {}
         for a in root.iterfind(f"{_W}abstractNum"):
