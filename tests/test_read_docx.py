@@ -343,3 +343,98 @@ def test_run_level_bold_off_value_forms() -> None:
     by_text = {b.text: b for b in read_docx(save(d)).blocks if isinstance(b, Para)}
     assert not by_text["explicit"].bold
     assert by_text["on"].bold
+
+
+# -- what the page shows: Word's numbering, tab stops, run-in headings ---------------------
+
+
+def _numbered(d: object, text: str, num_id: int, level: int = 0) -> None:
+    p = d.add_paragraph(text)  # type: ignore[attr-defined]
+    p._p.get_or_add_pPr().append(
+        parse_xml(f'<w:numPr {nsdecls("w")}><w:ilvl w:val="{level}"/><w:numId w:val="{num_id}"/></w:numPr>')
+    )
+
+
+def test_word_numbering_is_printed_as_word_prints_it() -> None:
+    d = docx.Document()
+    numbering = d.part.numbering_part.element
+    numbering.insert(
+        0,
+        parse_xml(
+            f'<w:abstractNum {nsdecls("w")} w:abstractNumId="90">'
+            '<w:lvl w:ilvl="0"><w:start w:val="1"/><w:numFmt w:val="decimal"/><w:lvlText w:val="%1."/></w:lvl>'
+            '<w:lvl w:ilvl="1"><w:start w:val="1"/><w:numFmt w:val="lowerLetter"/><w:lvlText w:val="%2)"/></w:lvl>'
+            "</w:abstractNum>"
+        ),
+    )
+    numbering.append(parse_xml(f'<w:num {nsdecls("w")} w:numId="90"><w:abstractNumId w:val="90"/></w:num>'))
+    _numbered(d, "MINUTES OF THE JUNE MEETING", 90)
+    _numbered(d, "Matters arising", 90)
+    _numbered(d, "Bus shelter", 90, level=1)
+    _numbered(d, "Noticeboard", 90, level=1)
+    _numbered(d, "Any other business", 90)
+    _numbered(d, "Second point", 90, level=1)  # the letters start again under a new item
+    texts = [b.text for b in read_docx(save(d)).blocks if isinstance(b, Para)]
+    assert texts == [
+        "1. MINUTES OF THE JUNE MEETING",
+        "2. Matters arising",
+        "a) Bus shelter",
+        "b) Noticeboard",
+        "3. Any other business",
+        "a) Second point",
+    ]
+
+
+def _tabbed(d: object, text: str, right_tab: bool = True) -> None:
+    p = d.add_paragraph()  # type: ignore[attr-defined]
+    parts = text.split("\t")
+    for n, part in enumerate(parts):
+        if n:
+            p.add_run().add_tab()
+        p.add_run(part)
+    if right_tab:
+        p._p.get_or_add_pPr().append(
+            parse_xml(f'<w:tabs {nsdecls("w")}><w:tab w:val="right" w:pos="9638"/></w:tabs>')
+        )
+
+
+def test_initials_on_a_right_tab_stop_are_the_paragraphs_aside() -> None:
+    d = docx.Document()
+    _tabbed(d, "The Board asked for an analysis of care home concerns for June.\tSQ/OF")
+    _tabbed(d, "The discretionary review was discussed at length by members of the Board.")
+    _tabbed(d, "\t\tMT")  # on a line of its own, under the paragraph it belongs to
+    _tabbed(d, "Item\tAction", right_tab=False)
+    paras = [b for b in read_docx(save(d)).blocks if isinstance(b, Para)]
+    assert [(p.text, p.aside) for p in paras] == [
+        ("The Board asked for an analysis of care home concerns for June.", "SQ/OF"),
+        ("The discretionary review was discussed at length by members of the Board.", "MT"),
+        ("Item, Action", None),
+    ]
+
+
+def test_rows_of_tabbed_columns_are_a_grid_and_a_number_before_a_tab_is_no_column() -> None:
+    d = docx.Document()
+    _tabbed(d, "Present:\tAndrew Pike\tAP\tNadia Rahman\tNR", right_tab=False)
+    _tabbed(d, "\tSarah Quayle\tSQ\tOwen Fletcher\tOF", right_tab=False)
+    _tabbed(d, "1.\tWelcome and apologies", right_tab=False)
+    _tabbed(d, "Jane Smith\tChair", right_tab=False)
+    blocks = read_docx(save(d)).blocks
+    grid = blocks[0]
+    assert isinstance(grid, Table) and not grid.ruled
+    assert [[c.text for c in row] for row in grid.rows] == [
+        ["Present:", "Andrew Pike", "AP", "Nadia Rahman", "NR"],
+        ["", "Sarah Quayle", "SQ", "Owen Fletcher", "OF"],
+    ]
+    assert [b.text for b in blocks[1:] if isinstance(b, Para)] == [
+        "1. Welcome and apologies",
+        "Jane Smith, Chair",
+    ]
+
+
+def test_bold_words_a_paragraph_opens_with_are_its_lead() -> None:
+    d = docx.Document()
+    p = d.add_paragraph()
+    p.add_run("Action:").bold = True
+    p.add_run(" JB to circulate the protocol.")
+    (para,) = [b for b in read_docx(save(d)).blocks if isinstance(b, Para)]
+    assert para.lead == "Action:" and not para.bold

@@ -532,20 +532,37 @@ def _has_right_tab(ppr: Any) -> bool:
 
 def _cells_of(text: str) -> list[str]:
     """The columns of a paragraph laid out with tab stops, when it reads as a row of a grid
-    (three or more parts: 'Andrew Pike<tab>AP<tab>Nadia Rahman<tab>NR'); [] otherwise."""
+    (three or more parts: 'Andrew Pike<tab>AP<tab>Nadia Rahman<tab>NR'); [] otherwise. A row that
+    starts with tabs keeps an empty cell for each column it skips ('<tab>Sarah Quayle<tab>SQ')."""
     if text.count("\t") < 2:
         return []
-    parts = [p.strip() for p in text.strip("\t ").split("\t")]
-    parts = [p for p in parts if p]
+    tokens = text.rstrip("\t ").split("\t")
+    parts = [p.strip() for p in tokens if p.strip()]
     if len(parts) < 3 or LIST_MARKER.match(parts[0]) or any(len(p) > 60 for p in parts):
         return []
-    return parts
+    leading = next(i for i, t in enumerate(tokens) if t.strip())
+    runs: list[int] = []  # tabs between one part and the next
+    count = 0
+    for token in tokens[leading + 1 :]:
+        count += 1
+        if token.strip():
+            runs.append(count)
+            count = 0
+    step = min(runs) if runs else 1  # some authors press tab twice to reach each stop
+    return [""] * round(leading / step) + parts
 
 
 def _flush_grid(grid: list[Para], blocks: list[Block]) -> None:
     """Two or more grid rows in a row are a table; a lone one is a paragraph with its parts apart."""
     if len(grid) >= 2:
-        blocks.append(Table([[Cell([Para(c)]) for c in _cells_of(p.text)] for p in grid], ruled=False))
+        rows = [_cells_of(p.text) for p in grid]
+        width = max(len(r) for r in rows)
+        blocks.append(
+            Table(
+                [[Cell([Para(c)] if c else []) for c in r + [""] * (width - len(r))] for r in rows],
+                ruled=False,
+            )
+        )
     else:
         for para in grid:
             para.text = _untab(para.text)

@@ -610,7 +610,8 @@ def _para(lines: list[Line], page: int, column: int, words: frozenset[str]) -> P
     if bullet and len(text) > bullet.end():  # Word keeps bullets out of the text; so do we
         text = text[bullet.end() :]
     asides = list(dict.fromkeys(line.aside for line in lines if line.aside))
-    lead = lines[0].segments[0].lead
+    first = lines[0].segments[0]
+    lead = first.lead or (first.text if first.bold and not lines[0].bold else "")
     if not lead and lines[0].bold and len(lines) > 1 and not lines[1].bold:
         lead = lines[0].text
     return Para(
@@ -725,7 +726,7 @@ def page_blocks(page: PageLines, m: Metrics, drop: set[int]) -> list[Block]:
 def table_block(draft: TableDraft, m: Metrics, page: int) -> Table:
     rows = []
     for row in draft.rows:
-        cells = [paragraphs(lines, m, page) for lines in row]
+        cells = [paragraphs(lines, m, page, breaks=_entry_tops(lines)) for lines in row]
         # a cell of short entries one under another (owners, dates) at their own heights: the
         # cell beside it breaks where they do, so three actions typed without a gap stay three
         for k, paras in enumerate(list(cells)):
@@ -735,6 +736,17 @@ def table_block(draft: TableDraft, m: Metrics, page: int) -> Table:
                     cells[j] = paragraphs(row[j], m, page, breaks=tops)
         rows.append([Cell(paras) for paras in cells])
     return Table(rows=rows, page=page, ruled=draft.ruled)
+
+
+_INITIALS_ENTRY = re.compile(r"^[A-Z][A-Za-z]?[A-Z]{1,2}(?:\s*[/&,+]\s*[A-Z][A-Za-z]?[A-Z]{1,2})*$")
+
+
+def _entry_tops(lines: list[Line]) -> tuple[float, ...]:
+    """A cell that stacks initials one a line ('LH' / 'RO' / 'LH'): each line its own entry, at its
+    own height (a wrapped name or sentence never looks like this)."""
+    if len(lines) < 2 or not all(_INITIALS_ENTRY.match(line.text) for line in lines):
+        return ()
+    return tuple(line.top for line in lines[1:])
 
 
 def _stacked(paras: list[Para]) -> bool:
