@@ -257,3 +257,43 @@ def test_a_scanned_page_among_text_pages_is_a_warning() -> None:
     layout = read_pdf(minipdf.build(pages))
     assert [p.text for p in paras_of(layout)] == ["Typed page"]
     assert layout.warnings == ["page 2 has no text layer (it may be a scanned image); it was skipped"]
+
+
+# -- geometry in real PDF bytes ------------------------------------------------------------
+
+
+def test_an_action_column_of_initials_without_a_table_is_read_as_asides() -> None:
+    page = minipdf.Page()
+    page.text(72, 780, "Item").text(500, 780, "Action")
+    page.text(72, 750, "Defibrillator - funding proposal still to be drawn up.").text(505, 750, "GD/IK")
+    page.text(72, 730, "Stop, Look and Listen - IK had reminded the council that this work was")
+    page.text(72, 718, "still outstanding. HL would expedite.").text(520, 718, "HL")
+    page.text(72, 696, "Parking in the High Street - an informal approach was agreed.")
+    page.text(520, 686, "GD")  # alone on its line, just below its paragraph
+    page.text(72, 660, "No other business was raised at the meeting.")
+    paras = paras_of(read_pdf(minipdf.build([page])))
+    assert [(p.text.split(" - ")[0], p.aside) for p in paras[1:]] == [
+        ("Defibrillator", "GD/IK"),
+        ("Stop, Look and Listen", "HL"),
+        ("Parking in the High Street", "GD"),
+        ("No other business was raised at the meeting.", None),
+    ]
+    assert paras[2].text.endswith("HL would expedite.")  # the initials are out of the text
+
+
+def test_words_set_without_spaces_are_spaced_from_the_gaps_between_them() -> None:
+    # a LaTeX text layer: each word placed on its own, no space characters at all
+    page = minipdf.Page()
+    x = 72.0
+    for word in "Braden was elected Chair".split():
+        page.text(x, 760, word)
+        x += 5.6 * len(word) + 3.3  # Helvetica 10 pt is about 5.6 pt a letter; a space is 2.8
+    (para,) = paras_of(read_pdf(minipdf.build([page])))
+    assert para.text == "Braden was elected Chair"
+
+
+def test_the_geometry_travels_with_each_paragraph() -> None:
+    page = minipdf.Page().text(90, 700, "Indented paragraph")
+    (para,) = paras_of(read_pdf(minipdf.build([page])))
+    assert para.page == 1 and para.x0 == 90 and para.column == 0
+    assert para.top is not None and 130 < para.top < 145  # 842 - 700 - ascent, from the top of the page

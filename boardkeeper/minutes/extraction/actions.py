@@ -47,9 +47,11 @@ _OWNER_DASH = re.compile(r"^(?P<owner>[A-Z][^\u2013\u2014:]{1,80}?)\s+[-\u2013\u
 _FUNCTION = r"(?!(?:to|be|been|that|this|they|them|it|its|is|are|was|were|not|must|should|will|shall|has|have|had|of|for|in|on|with|by)\b)"
 _SUBJECT_TO = re.compile(
     rf"^(?P<owner>(?:[Tt]he\s+|[Aa]ll\s+)?{_FUNCTION}[A-Za-z@][\w'\u2019.@-]*(?:\s*\([^()]{{1,20}}\))?"
-    rf"(?:(?:\s*,\s*|\s+(?:and|&)\s+|\s*[/+]\s*|\s+){_FUNCTION}[\w'\u2019.@-]+(?:\s*\([^()]{{1,20}}\))?){{0,4}}?)"
-    r"\s+(?:to|will|shall|should|must|needs?\s+to)\s+(?!be\b)[a-z]"
-)
+    rf"(?:(?:\s*,\s*|\s+(?:and|&)\s+|\s*[/+]\s*|\s+){_FUNCTION}(?!(?:the|a|an)\b)[\w'\u2019.@-]+"
+    rf"(?:\s*\([^()]{{1,20}}\))?){{0,4}}?)"
+    r"\s+(?:to|will|shall|should|must|needs?\s+to)\s+"
+    r"(?!(?:be|the|a|an|all|our|their|his|her|its|my|your|them|him|us|me|this|that|these|those)\b)[a-z]"
+)  # 'to' before a verb, not the preposition of 'Write to the council'
 NOT_OWNERS = re.compile(r"^(?:it|this|that|these|there|we|they|everything|nothing|all|each)\b", re.I)
 _INLINE_MARKER = re.compile(r"(?<=[.!?])\s+\**actions?\**\s*:\s*(?P<body>\S.*)$", re.I)
 _OWNER_PREFIX = re.compile(
@@ -251,9 +253,8 @@ def _listed_actions(entries: list[Para], section: Section, d: Directory, *, item
             trailing = _trailing_owner(m.group("task"), d)  # 'Finance - review the budget (JB)'
             action = _marker(m.group("task"), trailing or m.group("owner"), para.text, section, d)
         else:
-            action = _marker(text, None, para.text, section, d)
-            if not action.owners and group_owner:
-                action.owner_text, action.owners = group_owner, d.resolve(group_owner)
+            hint = group_owner if group_owner and not _lead_owner(text, d) else None
+            action = _marker(text, hint, para.text, section, d)
         task = _TASK.match(text) if para.list_item else None
         if task:  # a markdown task list: '- [ ] @AliT to put up posters', '- [x] ... – done'
             action = _marker(task.group("body"), None, para.text, section, d)

@@ -253,7 +253,12 @@ def _headings_of(
         sig = _signature(block)
         if found and "." not in number:
             falls_back = value < last
-            runs_on = inner is not None and value == inner + 1 and _nearer(sig, inner_sig, head_sig)
+            runs_on = (
+                inner is not None
+                and value == inner + 1
+                # the last heading's number again while a list runs is the list's; the next one, if it looks so
+                and (value == last or _nearer(sig, inner_sig, head_sig, run=inner))
+            )
             if falls_back or runs_on:
                 # a list numbered afresh inside an item (or after the last one) runs on by its own
                 # numbers: '10.' after its '9.' is the list's when it looks like the list, not the items
@@ -337,12 +342,13 @@ def _next_in_line(found: Sequence[object], value: float, last: float, look: _Loo
     return abs(look[3] - heading[3]) <= 4
 
 
-def _nearer(look: _Look, a: _Look, b: _Look) -> bool:
-    """Whether a paragraph looks more like `a` than like `b`: by style, then by indent."""
+def _nearer(look: _Look, a: _Look, b: _Look, *, run: float) -> bool:
+    """Whether a paragraph looks more like `a` (a list's entries) than like `b` (the headings): by
+    style, then by indent; where nothing tells them apart, a list already two entries long runs on."""
     if (look[:3] == a[:3]) != (look[:3] == b[:3]):
         return look[:3] == a[:3]
     if look[3] is None or a[3] is None or b[3] is None:
-        return False
+        return run >= 2
     return abs(look[3] - a[3]) < abs(look[3] - b[3])
 
 

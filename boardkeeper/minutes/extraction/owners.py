@@ -156,8 +156,8 @@ class Directory:
             elif not _NOBODY.match(part):
                 owners.append(_TITLES.sub("", part).strip() if not INITIALS_TOKEN.match(part) else part)
                 self._warn_unmatched(part)
-        if len(parts) > 1 and not any(self.lookup(p) for p in parts):
-            return [text]  # a team written with 'and' ('Children and Families Team')
+        if len(parts) > 1 and not any(self.lookup(p) for p in parts) and not re.search(r"[/,;+]", text):
+            return [text]  # a team written with 'and' ('Children and Families Team'); 'Innes/George' are two
         return list(dict.fromkeys(owners))
 
     def _warn_unmatched(self, part: str) -> None:

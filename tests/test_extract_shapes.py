@@ -1,0 +1,202 @@
+"""Minutes in the shapes people write them: attendance, owners, action lists and tables, dates and
+commitments. Each test is a short document in one shape (invented people) and what must come out.
+
+They are written as markdown or text so the shape is visible in the test; the readers turn every
+format into the same layout, and tests/test_read_*.py show each reader produces that layout.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from boardkeeper.minutes import Minutes, extract
+
+
+def read(text: str, name: str = "minutes.md") -> Minutes:
+    return extract(text.encode(), name)
+
+
+def people(m: Minutes) -> dict[str, str]:
+    return {p.name: p.attendance for p in m.people}
+
+
+def explicit(m: Minutes) -> list[tuple[str, list[str]]]:
+    return [(a.text, a.owners) for a in m.actions if a.origin != "prose"]
+
+
+def prose(m: Minutes) -> list[tuple[list[str], str]]:
+    return [(a.owners, a.text) for a in m.actions if a.origin == "prose"]
+
+
+# -- attendance -----------------------------------------------------------------------------
+
+
+def test_attendance_in_sentences_clause_by_clause() -> None:
+    m = read(
+        "# Trustees meeting, 2 June 2025\n\n"
+        "Sam (Chair), Priya (Treasurer), Jo and Tom were present, and Kate Lindqvist (Operations Manager) "
+        "was in attendance. Apologies were received from Grace.\n\n1. Welcome\n\nSam welcomed everyone.\n"
+    )
+    assert people(m) == {
+        "Sam": "present",
+        "Priya": "present",
+        "Jo": "present",
+        "Tom": "present",
+        "Kate Lindqvist": "in_attendance",
+        "Grace": "apologies",
+    }
+    assert {p.name: p.role for p in m.people}["Priya"] == "Treasurer"
+
+
+def test_a_plural_title_is_every_councillors_and_a_title_after_a_name_starts_another() -> None:
+    m = read(
+        "Minutes of the Committee, 13 March 2018\n\n"
+        "Present: Gina Preston Cllrs Hodivala (Chairman), Hewett and Wood.\n\n"
+        "Apologies: Cllrs Ives and Ellis; Humza Yusaf MSP\n\n1. Apologies\n\nNoted.\n",
+        "minutes.txt",
+    )
+    assert people(m) == {
+        "Gina Preston": "present",
+        "Hodivala": "present",
+        "Hewett": "present",
+        "Wood": "present",
+        "Ives": "apologies",
+        "Ellis": "apologies",
+        "Humza Yusaf MSP": "apologies",
+    }
+
+
+def test_attendance_labels_made_of_attendance_words_and_notes_of_who_was_missing() -> None:
+    m = read(
+        "Club AGM, 7 September 2023\n\nPresent members :- Alan Heath, Dave Wells\n\n"
+        "Present Observers: Claire Hogg\n\n1. Attendance\n\nCate not here, George not coming ever\n\n"
+        "2. Apologies\n\nApologies for absence were received from Margaret Carey and Dr. Fiona Lomax.\n",
+        "minutes.txt",
+    )
+    assert people(m) == {
+        "Alan Heath": "present",
+        "Dave Wells": "present",
+        "Claire Hogg": "in_attendance",
+        "Cate": "absent",
+        "George": "absent",
+        "Margaret Carey": "apologies",
+        "Fiona Lomax": "apologies",
+    }
+
+
+# -- actions --------------------------------------------------------------------------------
+
+
+def test_an_action_list_of_name_dash_task_entries_names_every_owner_as_written() -> None:
+    m = read(
+        "Committee, 15 March 2016\n\nPresent: Daniel Ross, Cate Brown\n\n1. Events\n\nTalked.\n\n2. Close\n\nDone.\n\n"
+        "Action List\n\n1. Daniel - organise posters\n\n2. Innes/George - buy knives and forks\n\n"
+        "3. Others - let Daniel know about other groups\n",
+        "minutes.txt",
+    )
+    assert explicit(m) == [
+        ("organise posters", ["Daniel Ross"]),
+        ("buy knives and forks", ["Innes", "George"]),
+        ("let Daniel know about other groups", ["Others"]),
+    ]
+    assert all(
+        a.item is None for a in m.actions if a.origin != "prose"
+    )  # the meeting's list, after the items
+
+
+def test_tasks_grouped_under_their_owners_names() -> None:
+    m = read(
+        "# Trustees, 2 June 2025\n\nPresent: Sam Oduya, Priya Shah\n\n## 1. Lease\n\nAgreed.\n\n"
+        "## 2. Accounts\n\nNoted.\n\n## 3. Any other business\n\nNone.\n\n"
+        "**Actions**\n\n**Sam Oduya**\n\n- Sign the lease renewal\n- Write to the council\n\n"
+        "**Priya Shah**\n\n- Circulate the accounts\n"
+    )
+    assert explicit(m) == [
+        ("Sign the lease renewal", ["Sam Oduya"]),
+        ("Write to the council", ["Sam Oduya"]),
+        ("Circulate the accounts", ["Priya Shah"]),
+    ]
+
+
+def test_whoever_a_marked_action_opens_with_is_its_owner_known_or_not() -> None:
+    m = read(
+        "# Committee 18th April 2009\n\n## In attendance:\n\n- Malcolm Scott (mas90), sysadmin\n"
+        "- Daniel Thomas (drt24), Publicity Officer\n\n## Minutes\n\n1. Servers\n\n"
+        "- Action: Sysadmins to inform CERT.\n- Action: Publicity officer to email the society.\n"
+        "- Action: Malcolm (mas90) to investigate the venue.\n- Action: Instruct the company to hand over the files.\n"
+    )
+    assert explicit(m) == [
+        ("Sysadmins to inform CERT.", ["Sysadmins"]),
+        ("Publicity officer to email the society.", ["Daniel Thomas"]),
+        ("Malcolm (mas90) to investigate the venue.", ["Malcolm Scott"]),
+        ("Instruct the company to hand over the files.", []),
+    ]
+
+
+def test_an_action_table_whose_header_is_shifted_against_its_columns() -> None:
+    m = read(
+        "Meeting Date:\t14th February 2019\n\nAttendees:\tSignatures:\nArlana Keen\t\nOliver Howe\t\n\n"
+        "Next Steps:\tOwner:\tDue date:\nArlana Keen\tEdit meeting minutes.\t21st February 2019\n"
+        "Oliver Howe\tStart class diagram\tUndecided\n",
+        "minutes.txt",
+    )
+    assert explicit(m) == [
+        ("Edit meeting minutes.", ["Arlana Keen"]),
+        ("Start class diagram", ["Oliver Howe"]),
+    ]
+    assert m.actions[0].due == dt.date(2019, 2, 21)
+
+
+# -- dates -----------------------------------------------------------------------------------
+
+
+def test_numeric_dates_read_by_the_documents_other_dates() -> None:
+    uk = read("Board minutes 03/04/2024\n\nThe minutes of 17/01/2024 were agreed.\n", "m.txt")
+    us = read("Board minutes 03/04/2024\n\nThe minutes of 01/17/2024 were agreed.\n", "m.txt")
+    assert uk.meeting.date == dt.date(2024, 4, 3)
+    assert us.meeting.date == dt.date(2024, 3, 4)
+
+
+def test_dates_as_typed() -> None:
+    for line, day in [
+        ("GENERAL MEETING MONDAY 4 MARCH 2O24", dt.date(2024, 3, 4)),  # a letter O for a zero
+        ("Held on 4th sept 2025 in the Berrill Cafe", dt.date(2025, 9, 4)),
+        ("14.00, Tuesday15th March, 2016", dt.date(2016, 3, 15)),
+        ("Conference held 12-14 March 2024", dt.date(2024, 3, 12)),
+    ]:
+        assert read(f"{line}\n\nPresent: Ann Lee\n", "m.txt").meeting.date == day, line
+
+
+# -- commitments in the discussion -------------------------------------------------------------
+
+
+def test_commitments_in_every_common_phrasing() -> None:
+    m = read(
+        "Committee, 24 February 2000\n\nPresent: Peter Clay, Hanna Wallach, Esme Clark, Alan Heath (Treasurer)\n\n"
+        "1. Business\n\n"
+        "Peter is to send an email to the security officer. Hanna said she would manage the membership list. "
+        "Esme was asked to continue the discussions with the manager. "
+        "A motion was made for the treasurer to approach Metro bank. "
+        "The DNS changes will be requested by Hanna. Cllr Dornan committed himself to make the request. "
+        "(Councillors to investigate the library.)\n",
+        "minutes.txt",
+    )
+    found = prose(m)
+    assert (["Peter Clay"], "send an email to the security officer") in found
+    assert (["Hanna Wallach"], "manage the membership list") in found
+    assert (["Esme Clark"], "continue the discussions with the manager") in found
+    assert (["Alan Heath"], "approach Metro bank") in found
+    assert any(o == ["Hanna Wallach"] and "DNS changes" in t for o, t in found)
+    assert (["Dornan"], "make the request") in found
+    assert (["Councillors"], "investigate the library") in found
+
+
+def test_a_commitment_that_restates_the_action_list_is_not_listed_twice() -> None:
+    m = read(
+        "Committee, 15 March 2016\n\nPresent: Tristan Hale, Cate Brown\n\n1. Mentoring\n\n"
+        "Tristan will bring this up with Andrew Melatos at the next committee.\n\n"
+        "2. Events\n\nCate will make and post posters.\n\n3. Close\n\nDone.\n\n"
+        "Action List\n\n1. Tristan - talk to Melatos about mentoring\n",
+        "minutes.txt",
+    )
+    assert prose(m) == [(["Cate Brown"], "make and post posters")]
