@@ -715,12 +715,15 @@ def people_from_blocks(blocks: list[Para | Table]) -> tuple[list[Person], list[t
         if isinstance(block, Para):
             run.append(block)
             continue
+        # a label printed just above the table ('Governors present:') speaks for its rows
+        above = label_of(run[-1].text) if run else None
         flush()
         from_table = attendance_table(block)
         if from_table:
             people.extend(from_table)
             continue
-        state = _table_people(block, state, people, roles)
+        labelled_above = above is not None and above[0] != "role" and not above[2]
+        state = _table_people(block, state if labelled_above else None, people, roles, above=labelled_above)
     flush()
     return people, roles
 
@@ -776,7 +779,12 @@ _NAME_HEADERS = frozenset(
 
 
 def _table_people(
-    table: Table, state: Attendance | None, people: list[Person], roles: list[tuple[str, str]]
+    table: Table,
+    state: Attendance | None,
+    people: list[Person],
+    roles: list[tuple[str, str]],
+    *,
+    above: bool = False,
 ) -> Attendance | None:
     header = [c.text.strip().casefold() for c in table.rows[0]] if table.rows else []
     keys = [re.sub(r"[^a-z ]+", "", h).strip() for h in header]
@@ -800,7 +808,10 @@ def _table_people(
                     people.append(p)
         return current
     labelled: list[tuple[Attendance, list[Cell]]] = []
-    for row in table.rows:
+    if above and state is not None and not any(row and label_of(row[0].text) for row in table.rows):
+        # a grid of names under a label printed above it ('Governors present:' then the grid)
+        labelled = [(state, row) for row in table.rows]
+    for row in table.rows if not labelled else []:
         if len(row) < 2:
             continue
         lab = label_of(row[0].text)

@@ -73,6 +73,7 @@ class Segment:
     bold: bool
     underline: bool
     lead: str = ""  # the bold words it opens with (after a list number) when the rest is plain
+    gap: float = 0.0  # the space before it, in font sizes (0 for a line's first segment)
 
 
 @dataclass(slots=True)
@@ -85,7 +86,17 @@ class Line:
 
     @property
     def text(self) -> str:
-        return " ".join(s.text for s in self.segments)
+        """The segments' texts; columns of words are parted by a comma as a reader hears them
+        ('Joanne Fiddler<gap>JF' reads 'Joanne Fiddler, JF'), a sentence across a gap by a space."""
+        out = self.segments[0].text
+        for seg in self.segments[1:]:
+            apart = (
+                seg.gap >= 2.0  # a tab stop, not a wide space in a justified line
+                and (seg.text[:1].isupper() or seg.text[:1].isdigit())
+                and not out.endswith((":", ",", ";", "-", "\u2013"))
+            )
+            out = f"{out}{', ' if apart else ' '}{seg.text}"
+        return out
 
     @property
     def x0(self) -> float:
@@ -148,7 +159,10 @@ def lines_of(words: list[Word], gap: float = SEGMENT_GAP) -> list[Line]:
                 groups.append([b])
             else:
                 groups[-1].append(b)
-        line = Line([_segment(g) for g in groups], top, bottom, size)
+        segments = [_segment(g) for g in groups]
+        for seg, before in zip(segments[1:], segments, strict=False):
+            seg.gap = (seg.x0 - before.x1) / max(size, 1.0)
+        line = Line(segments, top, bottom, size)
         join_markers(line)
         lines.append(line)
     return lines
