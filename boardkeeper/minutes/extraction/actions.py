@@ -53,7 +53,7 @@ _SUBJECT_TO = re.compile(
     r"(?!(?:be|the|a|an|all|our|their|his|her|its|my|your|them|him|us|me|this|that|these|those)\b)[a-z]"
 )  # 'to' before a verb, not the preposition of 'Write to the council'
 NOT_OWNERS = re.compile(r"^(?:it|this|that|these|there|we|they|everything|nothing|all|each)\b", re.I)
-_INLINE_MARKER = re.compile(r"(?<=[.!?])\s+\**actions?\**\s*:\s*(?P<body>\S.*)$", re.I)
+_INLINE_MARKER = re.compile(r"(?<=[.!?])\s+\**actions?\**\s*(?::|\s[-\u2013\u2014])\s*(?P<body>\S.*)$", re.I)
 _OWNER_PREFIX = re.compile(
     r"^owner\s+(?P<owner>[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3})\s*[-–—,:]?\s*(?P<rest>.*)$"
 )
@@ -556,11 +556,21 @@ def _lead_owner(text: str, d: Directory) -> str | None:
 _TRAILING_PAREN = re.compile(r"\((?P<owner>[^()]{1,40})\)\s*\.?\s*$")
 
 
+_TRAILING_DASH = re.compile(
+    r"\s[-\u2013\u2014]\s*(?P<owner>[A-Z][\w'.]*(?:\s*[/&,]\s*[A-Z][\w'.]*|\s+[A-Z][\w'.]*){0,3})"
+    r"\s*(?:\((?P<status>[^()]{1,25})\))?\s*\.?\s*$"
+)
+
+
 def _trailing_owner(text: str, d: Directory) -> str | None:
-    """'Update the risk register (NS)', 'Secure chronologies (All)': the owner in brackets at the end."""
+    """'Update the risk register (NS)', 'Secure chronologies (All)': the owner in brackets at the end;
+    'Circulate the audit tool – JH (complete)': after a dash at the end, a status perhaps after it."""
     m = _TRAILING_PAREN.search(text)
     if m and (_names_someone(m.group("owner"), d) or m.group("owner").casefold() in ("all", "everyone")):
         return m.group("owner")
+    dash = _TRAILING_DASH.search(text)
+    if dash and _names_someone(dash.group("owner"), d):
+        return dash.group("owner")
     return None
 
 

@@ -45,6 +45,8 @@ LIST_MARKER = re.compile(  # what numbers or bullets a line: its tab or gap afte
     re.I,
 )
 _NUMBERED = re.compile(r"^(\d{1,3}(\.\d{1,3})*[.)]|\(?[a-z]\)|\(?[ivx]{1,5}\))\s")
+# a line opening with a label starts a paragraph of its own ('ACTION – Clerk to ...', 'RESOLVED: that ...')
+_LABEL_START = re.compile(r"^(?:ACTION|Action|RESOLVED|Resolved|AGREED|Agreed|DECISION|Decision|NOTED)S?\b\s*(?::|[-\u2013\u2014]\s)")
 _SENTENCE_END = re.compile(r"[.!?:;]['\u2019\"\u201d)]?$")
 
 
@@ -597,6 +599,7 @@ def _starts_paragraph(
         or line.bold != prev.bold  # a bold line and plain lines are not one paragraph
         or _BULLET.match(text)
         or _NUMBERED.match(text)
+        or _LABEL_START.match(text)
     ):
         return True
     ends_sentence = bool(_SENTENCE_END.search(prev.text))
