@@ -416,7 +416,11 @@ class _BodyReader:
         right_tab = facts.right_tab or _has_right_tab(ppr)
         if right_tab and "\t" in text.strip("\t"):
             body, _, note = text.rstrip("\t").rpartition("\t")
-            if body.strip("\t ") and _NOTE.match(note.strip()):
+            words = body.split()
+            if words and LIST_MARKER.match(words[0]):
+                words = words[1:]
+            # a note after a paragraph of text, not a title after its number ('24/118<tab>Apologies')
+            if len(words) >= 4 and _NOTE.match(note.strip()):
                 text, aside = body, note.strip()  # '... at its June meeting.<right tab>SQ'
         if label:
             text = f"{label} {text.lstrip()}"  # Word's own numbering, as the reader sees it
