@@ -454,7 +454,7 @@ def _with_status(chunk: str) -> Person | None:
 
 
 _GLUED_TITLE = re.compile(
-    r"(?<=[a-z\u2019')])(?P<before>\s+)(?=(?:Cllrs?|Councillors?|Mrs?|Ms|Miss|Dr|Prof)\.?\s+[A-Z])"
+    r"(?<=[A-Za-z\u2019')])(?P<before>\s+)(?=(?:Cllrs?|Councillors?|Mrs?|Ms|Miss|Dr|Prof)\.?\s+[A-Z])"
 )
 _TITLE_WORD = re.compile(
     r"(?:^|\s)(?:cllrs?|councillors?|mrs?|ms|miss|dr|prof|county|borough|district|parish|town|city)\.?$", re.I

@@ -46,7 +46,9 @@ LIST_MARKER = re.compile(  # what numbers or bullets a line: its tab or gap afte
 )
 _NUMBERED = re.compile(r"^(\d{1,3}(\.\d{1,3})*[.)]|\(?[a-z]\)|\(?[ivx]{1,5}\))\s")
 # a line opening with a label starts a paragraph of its own ('ACTION – Clerk to ...', 'RESOLVED: that ...')
-_LABEL_START = re.compile(r"^(?:ACTION|Action|RESOLVED|Resolved|AGREED|Agreed|DECISION|Decision|NOTED)S?\b\s*(?::|[-\u2013\u2014]\s)")
+_LABEL_START = re.compile(
+    r"^(?:ACTION|Action|RESOLVED|Resolved|AGREED|Agreed|DECISION|Decision|NOTED)S?\b\s*(?::|[-\u2013\u2014]\s)"
+)
 _SENTENCE_END = re.compile(r"[.!?:;]['\u2019\"\u201d)]?$")
 
 
@@ -484,6 +486,13 @@ def _column_run(lines: list[Line], start: int) -> tuple[int, float] | None:
         return None
     if statistics.median(words_left) < 4 or statistics.median(words_right) < 4:
         return None  # short entries in columns: a table, not running text
+    # one side running on below the other ends the run at the usual line step; a wider gap is
+    # the page's full-width text resuming ('Minute ... Action' under a two-column attendance)
+    step = statistics.median(b.top - a.top for a, b in pairwise(lines[start:end])) if end - start > 1 else 0
+    while end > start + 1 and len(lines[end - 1].segments) == 1:
+        if lines[end - 1].top - lines[end - 2].top <= 1.4 * step:
+            break
+        end -= 1
     return end, gutter
 
 
@@ -615,7 +624,18 @@ def _starts_paragraph(
     # broken by hand at one margin ('Name, Role' a line) and lower-case carry-ons stay together
     short = prev.x1 < right - 0.3 * (right - left)
     moved = abs(line.x0 - prev.x0) > 0.5 * em
-    return short and not text[:1].islower() and ((ends_sentence and not prev.text.endswith(":")) or moved)
+    # two short lines in a row are entries one a line ('Cllr Bryony Akers – BA' / 'Cllr Dev Malhotra – DM'):
+    # a wrapped paragraph has only its last line short
+    entries = (
+        short
+        and line.x1 < right - 0.3 * (right - left)
+        and not prev.text.endswith((",", ":", "-", "&", " and"))
+    )
+    return (
+        short
+        and not text[:1].islower()
+        and ((ends_sentence and not prev.text.endswith(":")) or moved or entries)
+    )
 
 
 def _para(lines: list[Line], page: int, column: int, words: frozenset[str]) -> Para:
