@@ -41,7 +41,11 @@ def merge_tables(blocks: list[Block]) -> list[Block]:
             and any(row_key(block.rows[0]) == row_key(r) for r in last_table.rows[:3])  # a title row may lead
             and any(row_key(block.rows[0]))
         ):
-            _append_rows(last_table, _copy(block).rows[1:])
+            repeated = {row_key(r) for r in last_table.rows[:3]}
+            rows = _copy(block).rows
+            while rows and row_key(rows[0]) in repeated:
+                rows = rows[1:]  # the header rows repeated on the new page (a title row and the header)
+            _append_rows(last_table, rows)
             continue
         table = _copy(block)
         _rejoin_rows(table)
