@@ -78,6 +78,7 @@ class Segment:
     underline: bool
     lead: str = ""  # the bold words it opens with (after a list number) when the rest is plain
     gap: float = 0.0  # the space before it, in font sizes (0 for a line's first segment)
+    tail_gap: float = 0.0  # the space before its last word, over its usual space between words
 
 
 @dataclass(slots=True)
@@ -176,7 +177,13 @@ def _segment(words: list[Word]) -> Segment:
     # '1.' in plain type before a bold title: the number belongs to the heading
     start = 1 if len(words) > 1 and LIST_MARKER.match(words[0].text) else 0
     bold = all(w.bold for w in words[start:])
+    tail_gap = 0.0
+    if len(words) >= 4:
+        gaps = [b.x0 - a.x1 for a, b in pairwise(words)]
+        usual = statistics.median(gaps[:-1])
+        tail_gap = gaps[-1] / usual if usual > 0.1 else 0.0
     return Segment(
+        tail_gap=tail_gap,
         text=" ".join(w.text for w in words),
         x0=words[0].x0,
         x1=max(w.x1 for w in words),
@@ -442,6 +449,7 @@ def take_asides(lines: list[Line], m: Metrics) -> list[Line]:
     for line in lines:
         seg = _aside_candidate(line, m.left, m.right)
         if seg is None:
+            _squeezed_aside(line, m)
             continue
         if m.aside_right is not None and abs(seg.x1 - m.aside_right) > 10:
             continue
@@ -453,6 +461,21 @@ def take_asides(lines: list[Line], m: Metrics) -> list[Line]:
         else:
             line.segments = line.segments[:-1]
     return alone
+
+
+_INITIALS_NOTE = re.compile(r"^[A-Z]{2,3}(?:/[A-Z]{2,3})*$")
+
+
+def _squeezed_aside(line: Line, m: Metrics) -> None:
+    """Initials in the margin column pressed against a full last line ('... under the warranty.   BN'):
+    closer than a tab's gap, but three times a space away and at the column's right edge."""
+    seg = line.segments[-1]
+    last = seg.text.rsplit(" ", 1)[-1]
+    if m.aside_right is None or abs(seg.x1 - m.aside_right) > 4 or seg.tail_gap < 2.2:
+        return
+    if _INITIALS_NOTE.match(last):
+        line.aside = last
+        seg.text = seg.text[: -len(last)].rstrip()
 
 
 # -- 4. text columns ---------------------------------------------------------------
