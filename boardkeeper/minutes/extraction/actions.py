@@ -423,16 +423,29 @@ def pair_owners(acts: list[Para], n: int, owners: list[Para]) -> list[Para]:
         return []
     if len(acts) == 1:
         return owners
-    top = acts[n].top
-    tops = [o.top for o in owners]
+    top = _height(acts[n])
+    tops = [_height(o) for o in owners]
     if top is not None and all(t is not None for t in tops):
-        following = acts[n + 1].top if n + 1 < len(acts) else None
-        nxt = following if following is not None else float("inf")
-        level = [o for o, t in zip(owners, tops, strict=True) if t is not None and top - 2 <= t < nxt - 2]
+        following = _height(acts[n + 1]) if n + 1 < len(acts) else None
+        nxt = following if following is not None else (float("inf"), 0.0)
+        level = [
+            o
+            for o, t in zip(owners, tops, strict=True)
+            if t is not None and _near(top, -2) <= t < _near(nxt, -2)
+        ]
         return level or [o for o, t in zip(owners, tops, strict=True) if t is not None and t < top][-1:]
     if len(owners) == len(acts):
         return [owners[n]]
     return [owners[min(n, len(owners) - 1)]]
+
+
+def _height(para: Para) -> tuple[float, float] | None:
+    """Where a paragraph stands: (page, top), so a row continued on the next page keeps its order."""
+    return None if para.top is None else (float(para.page or 0), para.top)
+
+
+def _near(height: tuple[float, float], by: float) -> tuple[float, float]:
+    return height[0], height[1] + by
 
 
 def _restated_marker(text: str, markers: list[Action]) -> Action | None:

@@ -92,7 +92,10 @@ def _rejoin_rows(table: Table, start: int = 1) -> None:
 def _join_cells(a: Cell, b: Cell) -> None:
     if not b.paras:
         return
-    if a.paras and b.paras[0].text and not _SENTENCE_END.search(a.paras[-1].text):
+    # a sentence cut by the page break carries on in lower case; 'Present the plan' under 'Circulate
+    # the profile' (stacked actions, owners) is the next entry
+    first = b.paras[0].text
+    if a.paras and first and first[:1].islower() and not _SENTENCE_END.search(a.paras[-1].text):
         head = b.paras[0]
         last = a.paras[-1]
         a.paras[-1] = Para(f"{last.text} {head.text}".strip(), bold=last.bold and head.bold)
