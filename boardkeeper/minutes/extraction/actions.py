@@ -215,15 +215,31 @@ def _list_end(blocks: list[Para | Table], start: int, d: Directory) -> int:
         if not isinstance(b, Para) or b.heading or _ACTIONS_LABEL.match(b.text):
             break
         text = b.text.strip()
+        if _FORM_LINE.search(text):
+            break  # 'Approved: ........ (Chair)  Date: ......': a line to sign, not a task
         if not (
             b.list_item
             or _ENTRY_NUMBER.match(text)
             or _ENTRY_OWNER.match(text)
+            or (_group_line(b) and j + 1 < len(blocks) and _is_point(blocks[j + 1]))
             or (len(text) <= 40 and _owner_only(text.rstrip(":"), d) and j + 1 < len(blocks))
         ):
             break
         j += 1
     return j
+
+
+_FORM_LINE = re.compile(r"[.\u2026_]{5,}")
+
+
+def _group_line(para: Para) -> bool:
+    """A short line over a group of tasks: an owner's name, or 'To be allocated'."""
+    text = para.text.strip()
+    return not para.list_item and len(text) <= 40 and not text.endswith((".", ";"))
+
+
+def _is_point(block: Para | Table) -> bool:
+    return isinstance(block, Para) and block.list_item
 
 
 def _listed_actions(entries: list[Para], section: Section, d: Directory, *, item_less: bool) -> list[Action]:
@@ -242,8 +258,9 @@ def _listed_actions(entries: list[Para], section: Section, d: Directory, *, item
     out: list[Action] = []
     group_owner: str | None = None
     for para, text, number in zip(entries, texts, numbers, strict=True):
-        if not para.list_item and number is None and len(text) <= 40 and _owner_only(text.rstrip(":"), d):
-            group_owner = text.rstrip(":")  # 'Jane Smith' over her tasks
+        if number is None and _group_line(para) and not _ENTRY_OWNER.match(text):
+            # 'Jane Smith' over her tasks; 'To be allocated' over tasks nobody has yet
+            group_owner = text.rstrip(":") if _owner_only(text.rstrip(":"), d) else None
             continue
         m = _ENTRY_OWNER.match(text) if by_dash else None
         marked = _marker_action(para, None, section, d, False) if not m else None

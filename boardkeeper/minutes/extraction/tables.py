@@ -13,6 +13,8 @@ from dataclasses import dataclass
 
 from ..layout import Block, Cell, Para, Table
 
+# a line that cannot end a sentence: 'submit it to the ICB by 31' / 'December 2024'
+_UNFINISHED = re.compile(r"\b(?:\d{1,2}|by|to|the|of|and|or|for|on|in|at|with|from|a|an)$", re.I)
 _SENTENCE_END = re.compile(r"[.!?:;)\]\"'\u201d]\s*$")
 
 
@@ -95,7 +97,8 @@ def _join_cells(a: Cell, b: Cell) -> None:
     # a sentence cut by the page break carries on in lower case; 'Present the plan' under 'Circulate
     # the profile' (stacked actions, owners) is the next entry
     first = b.paras[0].text
-    if a.paras and first and first[:1].islower() and not _SENTENCE_END.search(a.paras[-1].text):
+    cut = bool(a.paras) and (first[:1].islower() or bool(_UNFINISHED.search(a.paras[-1].text)))
+    if a.paras and first and cut and not _SENTENCE_END.search(a.paras[-1].text):
         head = b.paras[0]
         last = a.paras[-1]
         a.paras[-1] = Para(f"{last.text} {head.text}".strip(), bold=last.bold and head.bold)
