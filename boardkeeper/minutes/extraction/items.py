@@ -42,6 +42,7 @@ _NUMBERED = re.compile(
 )  # '7, SECRETARY'S REPORT': a comma typed for the stop before a title in capitals
 _GLUED = re.compile(r"^(.*?[.!?])\s+(\d{1,2})\.\s+([A-Z](?:[^.!?]|(?<=\d)\.(?=\d)){2,80})$")
 _AGENDA = re.compile(r"^\W*agenda\W*$", re.I)
+_BULLET_TEXT = re.compile(r"^[-\u2013\u2022*\s]+")
 
 
 def sections(blocks: list[Block]) -> Sections:
@@ -371,8 +372,17 @@ def _without_subitems(
     return out
 
 
+_AGENDA_FIELD = re.compile(r"^\W*(?:agenda(?:\s+items)?|(?:meeting\s+)?objectives|items?\s+for\s+discussion|topics)\W*$", re.I)
+
+
 def _agenda_list(blocks: list[Block]) -> list[str]:
     for i, block in enumerate(blocks[:40]):
+        if isinstance(block, Table):
+            # a form's field ('Meeting objectives:' | '-Discuss skills audit' / '-Decide on tasks')
+            for row in block.rows:
+                if len(row) >= 2 and _AGENDA_FIELD.match(row[0].text) and len(row[1].paras) >= 2:
+                    return [_BULLET_TEXT.sub("", p.text).rstrip(".:").strip() for p in row[1].paras if p.text]
+            continue
         if isinstance(block, Para) and _AGENDA.match(block.text):
             entries = []
             for b in blocks[i + 1 :]:
