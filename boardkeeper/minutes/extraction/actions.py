@@ -169,8 +169,15 @@ def explicit_actions(
             block = blocks[i]
             i += 1
             if isinstance(block, Table):
-                # a log under its own 'Actions' heading after the last item belongs to no one item
-                labelled = prev is not None and bool(_ACTIONS_LABEL.match(prev.text))
+                # a log under its own 'Actions' heading, or closing the minutes after the last item
+                # (nothing but short lines after it), belongs to no one item
+                closing = (
+                    section is sections[-1]
+                    and section.number is not None
+                    and all(isinstance(b, Table) or len(b.text) <= 120 for b in blocks[i:])
+                    and i > 1
+                )
+                labelled = (prev is not None and bool(_ACTIONS_LABEL.match(prev.text))) or closing
                 out.extend(
                     _table_actions(
                         block, section, d, table_index, markers, labelled=labelled, above=prev, order=order
