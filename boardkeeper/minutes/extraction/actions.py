@@ -198,7 +198,7 @@ def explicit_actions(
                     markers.extend(listed)
                     i = end
                 continue
-            action = _aside_action(block, section, d) or _marker_action(block, prev, section, d, False)
+            action = _aside_action(block, section, d) or _marker_action(block, prev, section, d)
             if action:
                 out.append(action)
                 markers.append(action)
@@ -270,19 +270,15 @@ def _listed_actions(entries: list[Para], section: Section, d: Directory, *, item
             group_owner = text.rstrip(":") if _owner_only(text.rstrip(":"), d) else None
             continue
         m = _ENTRY_OWNER.match(text) if by_dash else None
-        marked = _marker_action(para, None, section, d, False) if not m else None
+        marked = _marker_action(para, None, section, d) if not m else None
         if marked:
-            action = marked  # 'ACTION (TH): share the chronology', in a list of its own
+            action = marked  # 'ACTION (TH): share the chronology', '[ ] task', in a list of its own
         elif m:
             trailing = _trailing_owner(m.group("task"), d)  # 'Finance - review the budget (JB)'
             action = _marker(m.group("task"), trailing or m.group("owner"), para.text, section, d)
         else:
             hint = group_owner if group_owner and not _lead_owner(text, d) else None
             action = _marker(text, hint, para.text, section, d)
-        task = _TASK.match(text) if para.list_item else None
-        if task:  # a markdown task list: '- [ ] @AliT to put up posters', '- [x] ... – done'
-            action = _marker(task.group("body"), None, para.text, section, d)
-            action.status = "done" if task.group("box").strip() else "open"
         action.number = number
         if item_less:
             action.item = None
@@ -490,16 +486,15 @@ def _norm(s: str) -> str:
     return re.sub(r"[^a-z0-9]+", " ", s.casefold()).strip()
 
 
-def _marker_action(
-    para: Para, prev: Para | None, section: Section, d: Directory, listed: bool
-) -> Action | None:
+def _marker_action(para: Para, prev: Para | None, section: Section, d: Directory) -> Action | None:
     """The action a paragraph marks, in the ways minutes mark them.
 
     1. an owner line after the task: 'Action by: Clerk', 'ACTION: (Who?)', 'ACTION' alone;
     2. a marker first: 'Action: PH to share ...', 'ACTION (SK): circulate ...', 'AP: Tobias – send ...';
     3. a marker last: '... confirm receipt by 17 May. ACTION: MT', 'Book the room. **ACTION**';
     4. a marker after a sentence inside a paragraph: '... in 2009. Action: Poster to be displayed.';
-    5. an entry of a list headed 'Actions' (`listed`).
+    5. a markdown task: '- [ ] @AliT to put up posters'.
+    (Entries of a list headed 'Actions' are read by `_listed_actions`.)
     """
     text = para.text.strip()
     owner_line = _OWNER_LINE.match(text)
@@ -530,8 +525,6 @@ def _marker_action(
         action = _marker(task.group("body"), None, text, section, d)
         action.status = "done" if task.group("box").strip() else "open"
         return action
-    if listed and para.list_item:
-        return _marker(text, None, text, section, d)
     return None
 
 

@@ -372,7 +372,9 @@ def _without_subitems(
     return out
 
 
-_AGENDA_FIELD = re.compile(r"^\W*(?:agenda(?:\s+items)?|(?:meeting\s+)?objectives|items?\s+for\s+discussion|topics)\W*$", re.I)
+_AGENDA_FIELD = re.compile(
+    r"^\W*(?:agenda(?:\s+items)?|(?:meeting\s+)?objectives|items?\s+for\s+discussion|topics)\W*$", re.I
+)
 
 
 def _agenda_list(blocks: list[Block]) -> list[str]:
