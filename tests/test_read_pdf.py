@@ -75,7 +75,9 @@ def test_seed_pages_and_first_table(seed: Layout) -> None:
     # the paragraph gap inside the cell is seen; the names above it are lines broken by hand in Word,
     # which the page shows as lines: short lines one under another are entries, each its own paragraph
     starts = [p.text.split(",")[0] for p in present.paras]
-    assert starts[0] == "Elaine Coleridge-Smith" and present.paras[-1].text.startswith("In attendance: Amrita Sharma")
+    assert starts[0] == "Elaine Coleridge-Smith" and present.paras[-1].text.startswith(
+        "In attendance: Amrita Sharma"
+    )
     assert all(p.text[:1].isupper() for p in present.paras)
     word = read_docx(SEED.with_suffix(".docx").read_bytes()).blocks[0]
     assert isinstance(word, Table)

@@ -412,6 +412,7 @@ def people_from_text(
         name, sep, rest = first.group("rest").partition(",")
         text = f"{name} ({first.group('initials')}){sep}{rest}"
     text = _part_glued_titles(text)
+    text = _part_initialled(text)
     chunks = split_people(text)
     firsts = _first_names(text, attendance)
     if firsts and len(firsts) > len(chunks):
@@ -477,6 +478,20 @@ def _part_glued_titles(text: str) -> str:
 _PLURAL_TITLE = re.compile(r"^(?P<title>Cllrs|Councillors|Drs|Messrs)\.?\s+", re.I)
 _SINGULAR = {"cllrs": "Cllr", "councillors": "Councillor", "drs": "Dr", "messrs": "Mr"}
 _FIRST_NAME = re.compile(r"^[A-Z][a-z]+(?:[-\u2019'][A-Z]?[a-z]+)?$")
+
+
+# 'Gillian Rowe (GR) – Chair ... Council Dr. Alan Pryce (AP) – Named GP ...': a name with its initials
+# in brackets starts a person, wherever the lines of a list ran together
+_INITIALLED = re.compile(
+    r"(?<=[\w).,])\s+(?P<who>(?:(?:Dr|Mr|Mrs|Ms|Cllr|Prof|Revd?|DS|DI|DC|DCI|PC|Supt|Insp)\.?\s+)?"
+    r"[A-Z][a-z'\u2019-]+(?:\s+[A-Z]\.?)?\s+[A-Z][a-z'\u2019-]+\s+\([A-Z][A-Za-z]{1,3}\))"
+)
+
+
+def _part_initialled(text: str) -> str:
+    if "(" not in text:
+        return text
+    return _INITIALLED.sub(lambda m: "; " + m.group("who"), text)
 
 
 def _distribute_plural_titles(chunks: list[str]) -> list[str]:
@@ -613,7 +628,7 @@ _ATTENDANCE_HEADING = re.compile(r"^(?:attendance|attendees|present|apologies|re
 # 'Sam (Chair), Tom and Hazel were present', 'Kate Lindqvist (Operations Manager) was in attendance'
 _WERE_PRESENT = re.compile(
     r"^(?P<names>[A-Z][^.:;]{0,400}?)\s+(?:were|was)\s+(?:all\s+|also\s+)?"
-    r"(?P<kind>in\s+attendance|present|attending|absent)(?:\s+for\s+[^,;]+)?$"
+    r"(?P<kind>in\s+attendance|present|attending|absent)(?:\s+for\s+[^,;]+)?(?:,\s*(?:together\s+)?with\s+[^;]*)?$"
 )
 _CLAUSES = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|[,;]\s+and\s+(?=[A-Z])|;\s+(?=[A-Z])")
 _KINDS: dict[str, Attendance] = {"present": "present", "attending": "present", "absent": "absent"}
