@@ -52,3 +52,4 @@ score: setup
 	python3 ../shared/tools/score_extraction.py --cmd "$(VENV)/bin/boardkeeper extract --json" tests/fixtures/heldout
 	python3 ../shared/tools/score_extraction.py --cmd "$(VENV)/bin/boardkeeper extract --json" tests/fixtures/blind
 	python3 ../shared/tools/score_extraction.py --cmd "$(VENV)/bin/boardkeeper extract --json" tests/fixtures/office
+	python3 ../shared/tools/score_extraction.py --cmd "$(VENV)/bin/boardkeeper extract --json" tests/fixtures/fresh

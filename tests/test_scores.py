@@ -89,6 +89,7 @@ SETS: dict[str, Path] = {
     "heldout": FIXTURES / "heldout",
     "blind": FIXTURES / "blind",
     "office": FIXTURES / "office",
+    "fresh": FIXTURES / "fresh",
 }
 
 
