@@ -47,8 +47,8 @@ _OWNER_DASH = re.compile(r"^(?P<owner>[A-Z][^\u2013\u2014:]{1,80}?)\s+[-\u2013\u
 _FUNCTION = r"(?!(?:to|be|been|that|this|they|them|it|its|is|are|was|were|not|must|should|will|shall|has|have|had|of|for|in|on|with|by)\b)"
 _SUBJECT_TO = re.compile(
     rf"^(?P<owner>(?:[Tt]he\s+|[Aa]ll\s+)?{_FUNCTION}[A-Za-z@][\w'\u2019.@-]*(?:\s*\([^()]{{1,20}}\))?"
-    rf"(?:(?:\s*,\s*|\s+(?:and|&)\s+|\s*[/+]\s*|\s+){_FUNCTION}(?!(?:the|a|an)\b)[\w'\u2019.@-]+"
-    rf"(?:\s*\([^()]{{1,20}}\))?){{0,4}}?)"
+    rf"(?:(?:\s*,\s*|\s+(?:and|&|of)\s+|\s*[/+]\s*|\s+){_FUNCTION}(?!(?:the|a|an)\b)[\w'\u2019.@-]+"
+    rf"(?:\s*\([^()]{{1,20}}\))?){{0,7}}?)"
     r"\s+(?:to|will|shall|should|must|needs?\s+to)\s+"
     r"(?!(?:be|the|a|an|all|our|their|his|her|its|my|your|them|him|us|me|this|that|these|those)\b)[a-z]"
 )  # 'to' before a verb, not the preposition of 'Write to the council'

@@ -162,7 +162,7 @@ _FAMILIES: list[tuple[str, re.Pattern[str]]] = [
     (
         "ref",
         re.compile(
-            r"^\s*(?:minute\s+)?(?P<n>(?:[A-Z]{2,5}\s+)?\d{2,4}/\d{1,4})\.?\s*[:\-\u2013]?\s+(?P<rest>\S.*)$",
+            r"^\s*(?:minute\s+)?(?P<n>(?:[A-Z]{1,5}\s?)?\d{2,4}/\d{1,4})\.?\s*[:,\-\u2013]?\s+(?P<rest>\S.*)$",
             re.I,
         ),
     ),

@@ -142,7 +142,7 @@ class Directory:
         if whole:
             return [whole.name]
         parts: list[str] = []
-        for part in re.split(r"\s*(?:,|;|/|\band\b|\+)\s*", text):
+        for part in re.split(r"\s*(?:,|;|/|\band\b|\bwith\b|\+)\s*", text):
             # '&' joins two owners ('TG & BM') or lies inside one ('Chair of Audit & Risk Committee')
             if "&" in part and not self.lookup(part):
                 parts.extend(p for p in re.split(r"\s*&\s*", part) if p.strip())
@@ -167,6 +167,7 @@ class Directory:
 
 
 _USER_ID = re.compile(r"(?<=\w)\s*\((?:[a-z]+\d+|@?[\w.]+)\)\s*$")
+_PUNCTUATION = re.compile(r"[^\w&]+")  # 'Head of Service – Safeguarding' is 'Head of Service, Safeguarding'
 _ROLE_QUALIFIER = re.compile(r"^(parish|town|the)\s+")
 _ROLE_GENDER = re.compile(r"(man|woman|person)$")
 _NAME_PARTS = re.compile(r"[\s-]+")
@@ -196,6 +197,8 @@ def _matches_partial(words: list[str], name: list[str]) -> bool:
 
 
 def _role_match(key: str, role: str) -> bool:
+    key, role = _PUNCTUATION.sub(" ", key).strip(), _PUNCTUATION.sub(" ", role).strip()
+    key, role = " ".join(key.split()), " ".join(role.split())
     role = _ROLE_QUALIFIER.sub("", role)
     if key == role or (" " in key and role.endswith(" " + key)):
         return True  # 'Business Manager' for a 'Board Business Manager'

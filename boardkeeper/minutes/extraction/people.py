@@ -284,6 +284,8 @@ def _leading_name(chunk: str) -> str | None:
     name = " ".join(tokens)
     if NOT_NAMES.search(name) or ORG_WORDS.search(tokens[0]) or ROLE_WORDS.search(tokens[0]):
         return None
+    if any(t.lower() in _DOMAIN_NOUNS for t in tokens):
+        return None  # 'Quality Assurance', 'Public Protection': the words of a service, not a name
     if len(tokens) == 1 and not had_title:
         return None
     if len(tokens) >= 2 and (
@@ -297,6 +299,12 @@ def _leading_name(chunk: str) -> str | None:
     return name
 
 
+_DOMAIN_NOUNS = frozenset(
+    "quality assurance performance improvement governance development support engagement operations "
+    "finance strategy policy planning resources education learning practice commissioning nursing "
+    "safety standards transformation communications contracts compliance audit legal estates workforce "
+    "protection prevention intelligence partnerships services business children adults families".split()
+)
 _INITIALS_FIRST = re.compile(r"^(?P<initials>[A-Z][A-Za-z]{1,3})\s*[\u2013\u2014:-]\s+(?P<rest>[A-Z].*)$")
 
 
@@ -558,30 +566,64 @@ _ATTENDANCE_VALUES: dict[str, Attendance] = {
 }
 
 
+def _mark(value: str) -> Attendance | None:
+    """What an attendance column's cell says: 'Yes', '✓', 'Apologies – substitute attended', 'No'."""
+    v = value.strip().casefold()
+    if v in _ATTENDANCE_VALUES:
+        return _ATTENDANCE_VALUES[v]
+    for start, kind in _MARK_STARTS:
+        if v.startswith(start):
+            return kind
+    return None
+
+
+_MARK_STARTS: list[tuple[str, Attendance]] = [
+    ("apolog", "apologies"),
+    ("yes", "present"),
+    ("present", "present"),
+    ("attended", "present"),
+    ("joined", "present"),  # 'Joined by Teams'
+    ("in attendance", "in_attendance"),
+    ("no", "absent"),
+    ("absent", "absent"),
+    ("did not", "absent"),
+]
+
+
 def attendance_table(table: Table) -> list[Person] | None:
-    """A table with a Yes/No attendance column and a name column."""
+    """A table with an attendance column (Yes/No, ✓, 'Apologies') and a name column; a substitute
+    column names who came in a member's place."""
     if len(table.rows) < 3:
         return None
     header = [c.text.casefold() for c in table.rows[0]]
+    if any(len(c.text) > 30 or _leading_name(c.text) for c in table.rows[0]):
+        return None  # a first row of people ('Present' | 'Dr Keira Pennant (KP) – ...'), not column titles
     flag = next((i for i, h in enumerate(header) if re.search(r"present|attend|apolog", h)), -1)
     if flag < 0:
         return None
-    values = [r[flag].text.strip().casefold() for r in table.rows[1:] if len(r) > flag]
-    if sum(v in _ATTENDANCE_VALUES for v in values) < len(values) * 0.7:
+    values = [r[flag].text for r in table.rows[1:] if len(r) > flag]
+    if sum(_mark(v) is not None for v in values) < len(values) * 0.7:
         return None
-    name_col = next((i for i in range(len(header)) if i != flag), -1)
+    named = [i for i, h in enumerate(header) if i != flag and re.search(r"\b(?:name|member|attendee|who)", h)]
+    name_col = named[0] if named else next((i for i in range(len(header)) if i != flag), -1)
+    substitute = next((i for i, h in enumerate(header) if re.search(r"substitute|deputy|representative", h)), -1)
     people: list[Person] = []
     for row in table.rows[1:]:
         if len(row) <= max(flag, name_col):
             continue
-        v = row[flag].text.strip().casefold()
-        att: Attendance = _ATTENDANCE_VALUES.get(v, "absent")
+        att: Attendance = _mark(row[flag].text) or "absent"
         p = parse_person(row[name_col].text, att)
         if not p:
             continue
-        extra = [row[i].text for i in range(len(row)) if i not in (flag, name_col) and row[i].text]
+        extra = [row[i].text for i in range(len(row)) if i not in (flag, name_col, substitute) and row[i].text]
         _apply_details(p, extra)
         people.append(p)
+        if 0 <= substitute < len(row) and row[substitute].text.strip():
+            sub = parse_person(row[substitute].text, "present")
+            if sub:
+                sub.deputy_for = p.name
+                sub.organisation = sub.organisation or p.organisation
+                people.append(sub)
     return people
 
 

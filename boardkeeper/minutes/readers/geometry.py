@@ -41,7 +41,7 @@ MIN_BAND = 3.0  # rows and columns thinner than this are double borders, not cel
 _BULLET = re.compile(r"^[-–—•●▪■◦○·*\uf0a7\uf0b7\uf0d8\uf076\uf0fc\uf02d]\s*")
 LIST_MARKER = re.compile(  # what numbers or bullets a line: its tab or gap after it is no column
     r"^(?:[-–—•●▪■◦○·*\uf0a7\uf0b7\uf0d8\uf076\uf0fc\uf02d]|\(?\d{1,3}(?:\.\d{1,3})*[.):]?|\(?[a-z][.)]|"
-    r"\(?[ivx]{1,5}[.)]|[A-Z][.)]|(?:item|minute)\s+\d{1,3}[.:]?|(?:[A-Z]{2,5}\s+)?\d{2,4}/\d{1,4}[.:]?)$",
+    r"\(?[ivx]{1,5}[.)]|[A-Z][.)]|(?:item|minute)\s+\d{1,3}[.:]?|(?:[A-Z]{1,5}\s?)?\d{2,4}/\d{1,4}[.:,]?)$",
     re.I,
 )
 _NUMBERED = re.compile(r"^(\d{1,3}(\.\d{1,3})*[.)]|\(?[a-z]\)|\(?[ivx]{1,5}\))\s")
