@@ -84,6 +84,33 @@ def test_attendance_labels_made_of_attendance_words_and_notes_of_who_was_missing
     }
 
 
+def test_a_label_with_a_note_in_brackets_and_apologies_said_after_the_welcome() -> None:
+    m = read(
+        "# Subgroup, 8 October 2024\n\n**Attendees (joined by Teams unless stated)**\n\n"
+        "- Kathryn Doyle (KD) – Head of Safeguarding – Chair\n- Sunil Mehta (SM) – Named Nurse\n\n"
+        "Notes: Harriet Cole, Business Support\n\n## 1. Welcome and apologies\n\n"
+        "KD welcomed everyone. Apologies were received from Dr. Julie Brennan (Healthwatch) and "
+        "Sam Whitlock (Fire and Rescue). There was no representation from probation.\n\n"
+        "## 2. Close\n\nNone.\n"
+    )
+    assert people(m) == {
+        "Kathryn Doyle": "present",
+        "Sunil Mehta": "present",
+        "Harriet Cole": "in_attendance",
+        "Julie Brennan": "apologies",
+        "Sam Whitlock": "apologies",
+    }
+
+
+def test_an_attendance_grid_with_abbreviated_marks() -> None:
+    m = read(
+        "# Committee, 21 November 2024\n\n| Name | Initials | Title | Present |\n|---|---|---|---|\n"
+        "| Rachel Amos | RA | Chair | Y |\n| Oliver Venn | OV | Named Doctor | Apologies |\n"
+        "| Carl Mensah | CM | Deputy Director (item 4) | In att. |\n\n## 1. Welcome\n\nNoted.\n"
+    )
+    assert people(m) == {"Rachel Amos": "present", "Oliver Venn": "apologies", "Carl Mensah": "in_attendance"}
+
+
 # -- actions --------------------------------------------------------------------------------
 
 

@@ -88,11 +88,12 @@ NOT_NAMES = re.compile(
 )
 
 
-# Each label, then what may follow it: a colon, a dash, 'were' ('Apologies were received from'), or nothing
+# Each label, with a note in brackets it may carry ('Attendees (joined by Teams unless stated)',
+# 'Present (in person)'), then what may follow it: a colon, a dash, 'were' ('Apologies were received from'), or nothing
 _LABEL_MATCHERS = [
     (
         re.compile(
-            rf"(?:{pattern.pattern})(?:\s*\(s\))?\s*(?::|-|–|\s+(?:was|were|are)\b|$|(?<=from)\s|(?<=by)\s)",
+            rf"(?:{pattern.pattern})(?:\s*\([^()]{{0,60}}\))?\s*(?::|-|–|\s+(?:was|were|are)\b|$|(?<=from)\s|(?<=by)\s)",
             re.I,
         ),
         kind,
@@ -117,6 +118,7 @@ _LABEL_WORDS = (
     "minute",
     "clerk",
     "secretar",
+    "note",
 )
 _LEADING_NUMBER = re.compile(r"^\s*(?:\d+(?:\.\d+)*\.?|[a-z]\)|[ivx]+\))\s+", re.I)
 _AGENDA_VERB = re.compile(r"^to\s+(?:consider|receive|note|record)\s+", re.I)
@@ -124,9 +126,9 @@ _AGENDA_VERB = re.compile(r"^to\s+(?:consider|receive|note|record)\s+", re.I)
 
 _WS = re.compile(r"\s+")
 # a sentence ends at a full stop, never the one after 'Dr' or 'Mr' ('Dr. Fiona Lomax')
-_NOT_AFTER_TITLE = (
-    r"(?<!\bDr)(?<!\bMr)(?<!\bMrs)(?<!\bMs)(?<!\bSt)(?<!\bRev)(?<!\bRevd)(?<!\bProf)(?<!\bCllr)"
-)
+_TITLES_WITH_STOPS = ("Dr", "Mr", "Mrs", "Ms", "St", "Rev", "Revd", "Prof", "Cllr")
+_NOT_AFTER_TITLE = "".join(rf"(?<!\b{t})" for t in _TITLES_WITH_STOPS)
+_NOT_AFTER_TITLE_STOP = "".join(rf"(?<!\b{t}\.)" for t in _TITLES_WITH_STOPS)
 _PIECES = re.compile(rf"(?<=[a-z)]){_NOT_AFTER_TITLE}\.\s+(?=[A-Z])|(?<=\))\s*[;]?\s+(?:and\s+)?(?=[A-Z])")
 _DIGIT = re.compile(r"\d")
 _TOKENS = re.compile(r"\S+")
@@ -583,7 +585,7 @@ _MARK_STARTS: list[tuple[str, Attendance]] = [
     ("present", "present"),
     ("attended", "present"),
     ("joined", "present"),  # 'Joined by Teams'
-    ("in attendance", "in_attendance"),
+    ("in att", "in_attendance"),  # 'In attendance', 'In att.'
     ("no", "absent"),
     ("absent", "absent"),
     ("did not", "absent"),
@@ -672,7 +674,7 @@ _WERE_PRESENT = re.compile(
     r"^(?P<names>[A-Z][^.:;]{0,400}?)\s+(?:were|was)\s+(?:all\s+|also\s+)?"
     r"(?P<kind>in\s+attendance|present|attending|absent)(?:\s+for\s+[^,;]+)?(?:,\s*(?:together\s+)?with\s+[^;]*)?$"
 )
-_CLAUSES = re.compile(r"(?<=[.!?])\s+(?=[A-Z])|[,;]\s+and\s+(?=[A-Z])|;\s+(?=[A-Z])")
+_CLAUSES = re.compile(rf"(?<=[.!?]){_NOT_AFTER_TITLE_STOP}\s+(?=[A-Z])|[,;]\s+and\s+(?=[A-Z])|;\s+(?=[A-Z])")
 _KINDS: dict[str, Attendance] = {"present": "present", "attending": "present", "absent": "absent"}
 
 
@@ -680,12 +682,13 @@ def _sentence_people(text: str, state: Attendance | None) -> list[Person] | None
     """Attendance written as sentences: '... were present, and Kate (Manager) was in attendance.
     Apologies were received from Grace.' None when no clause of the paragraph says who attended."""
     if " were " not in text and " was " not in text:
-        return None
+        if "pologies" not in text or label_of(text) is not None:
+            return None  # no sentence says who came, and a labelled list is read as a list
     found: list[Person] = []
     said = False
     # 'were in attendance' alone says who came; beside 'were present' it sets others apart
     apart = " present" in text
-    for clause in _CLAUSES.split(text.strip()):
+    for n, clause in enumerate(_CLAUSES.split(text.strip())):
         clause = clause.strip().rstrip(".")
         m = _WERE_PRESENT.match(clause)
         if m:
@@ -695,7 +698,11 @@ def _sentence_people(text: str, state: Attendance | None) -> list[Person] | None
             continue
         lab = label_of(clause)
         if lab and lab[0] != "role" and lab[2]:
-            found.extend(people_from_text(lab[2], lab[0]))  # type: ignore[arg-type]
+            named = people_from_text(lab[2], lab[0])  # type: ignore[arg-type]
+            # 'KD welcomed everyone. Apologies were received from Julie Brennan (...) and ...'; a label
+            # opening the paragraph is read by the caller as a list ('Present at the invitation ... was')
+            said = said or (n > 0 and bool(named))
+            found.extend(named)
         elif state is not None:
             found.extend(people_from_text(clause, state))  # the list the label above began
     return found if said else None
