@@ -608,7 +608,9 @@ def attendance_table(table: Table) -> list[Person] | None:
         return None
     named = [i for i, h in enumerate(header) if i != flag and re.search(r"\b(?:name|member|attendee|who)", h)]
     name_col = named[0] if named else next((i for i in range(len(header)) if i != flag), -1)
-    substitute = next((i for i, h in enumerate(header) if re.search(r"substitute|deputy|representative", h)), -1)
+    substitute = next(
+        (i for i, h in enumerate(header) if re.search(r"substitute|deputy|representative", h)), -1
+    )
     people: list[Person] = []
     for row in table.rows[1:]:
         if len(row) <= max(flag, name_col):
@@ -617,7 +619,9 @@ def attendance_table(table: Table) -> list[Person] | None:
         p = parse_person(row[name_col].text, att)
         if not p:
             continue
-        extra = [row[i].text for i in range(len(row)) if i not in (flag, name_col, substitute) and row[i].text]
+        extra = [
+            row[i].text for i in range(len(row)) if i not in (flag, name_col, substitute) and row[i].text
+        ]
         _apply_details(p, extra)
         people.append(p)
         if 0 <= substitute < len(row) and row[substitute].text.strip():
@@ -681,9 +685,9 @@ _KINDS: dict[str, Attendance] = {"present": "present", "attending": "present", "
 def _sentence_people(text: str, state: Attendance | None) -> list[Person] | None:
     """Attendance written as sentences: '... were present, and Kate (Manager) was in attendance.
     Apologies were received from Grace.' None when no clause of the paragraph says who attended."""
-    if " were " not in text and " was " not in text:
-        if "pologies" not in text or label_of(text) is not None:
-            return None  # no sentence says who came, and a labelled list is read as a list
+    no_verb = " were " not in text and " was " not in text
+    if no_verb and ("pologies" not in text or label_of(text) is not None):
+        return None  # no sentence says who came, and a labelled list is read as a list
     found: list[Person] = []
     said = False
     # 'were in attendance' alone says who came; beside 'were present' it sets others apart

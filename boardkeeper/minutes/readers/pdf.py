@@ -31,10 +31,11 @@ import pypdfium2.raw as pdfium_c
 from ..errors import MinutesError
 from ..layout import Block, Layout
 from . import geometry
-from .geometry import Edge, Line, PageLines, TableDraft, Word
+from .geometry import EDGE_TOL, Edge, Line, PageLines, TableDraft, Word
 
 MAX_PAGES = 500
 MAX_PAGE_EDGES = 5000  # a chart or drawing, not a table
+SHADING_GAP = 40.0  # points: at most about three lines of an unshaded row between two shaded ones
 MAX_PATH_SEGMENTS = 400  # paths with more segments are curves or drawings; only their box counts
 WORD_GAP = 0.15  # a gap wider than this many font sizes between two characters is a space
 EDGE_BAND = 0.08  # top and bottom 8% of the page: where running headers and page numbers live
@@ -293,6 +294,8 @@ def _edges(page: Any, height: float) -> tuple[list[Edge], list[Edge], bool]:
     horizontal: list[Edge] = []
     vertical: list[Edge] = []
     images = False
+    shading_h: list[Edge] = []  # the sides of filled, unstroked rectangles
+    shading_v: list[Edge] = []
     area = float(page.get_width()) * height
     raw_page = page.raw
     stack: list[tuple[Any, bool, _Matrix]] = [(raw_page, True, _IDENTITY)]
@@ -337,8 +340,45 @@ def _edges(page: Any, height: float) -> tuple[list[Edge], list[Edge], bool]:
                 elif w * h < 0.5 * area:  # not a page background
                     own = _matrix_of(obj)
                     if own is not None:
+                        n_h, n_v = len(horizontal), len(vertical)
                         _path_edges(obj, _compose(own, outer), height, horizontal, vertical)
+                        if _shading(obj):
+                            shading_h.extend(horizontal[n_h:])
+                            shading_v.extend(vertical[n_v:])
+    shaded = {id(e) for e in shading_v}
+    borders = [e for e in vertical if id(e) not in shaded]
+    vertical.extend(_bridge_shading(shading_v, shading_h, borders))
     return horizontal, vertical, images
+
+
+def _shading(obj: Any) -> bool:
+    """A filled path drawn without a stroke: a shaded cell or band, not a border."""
+    fill, stroke = ctypes.c_int(), ctypes.c_int()
+    if not pdfium_c.FPDFPath_GetDrawMode(obj, ctypes.byref(fill), ctypes.byref(stroke)):
+        return False
+    return fill.value != pdfium_c.FPDF_FILLMODE_NONE and not stroke.value
+
+
+def _bridge_shading(sides: list[Edge], tops: list[Edge], borders: list[Edge]) -> list[Edge]:
+    """A table shaded on alternate rows ('zebra' striping, or shaded section rows) and drawn without
+    borders: its columns' sides stop at each unshaded row. A shaded cell's side goes on across an
+    unshaded row's height, down and up, to the next shaded band that reaches across it. A side with
+    a border drawn on it belongs to a table with borders, which need no bridge."""
+    bridges: list[Edge] = []
+    for v in sides:
+        if any(abs(b.at - v.at) <= EDGE_TOL and b.start < v.end and v.start < b.end for b in borders):
+            continue
+        below = [h.at for h in tops if _spans(h, v.at) and v.end + EDGE_TOL < h.at <= v.end + SHADING_GAP]
+        if below:
+            bridges.append(Edge(v.at, v.end, min(below)))
+        above = [h.at for h in tops if _spans(h, v.at) and v.start - SHADING_GAP <= h.at < v.start - EDGE_TOL]
+        if above:
+            bridges.append(Edge(v.at, max(above), v.start))
+    return bridges
+
+
+def _spans(h: Edge, x: float) -> bool:
+    return h.start - EDGE_TOL <= x <= h.end + EDGE_TOL
 
 
 def _path_edges(obj: Any, m: _Matrix, height: float, horizontal: list[Edge], vertical: list[Edge]) -> None:
