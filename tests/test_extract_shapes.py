@@ -174,6 +174,40 @@ def test_an_action_table_whose_header_is_shifted_against_its_columns() -> None:
     assert m.actions[0].due == dt.date(2019, 2, 21)
 
 
+def test_minutes_laid_out_in_a_table_of_numbers_text_and_who_acts_by_role() -> None:
+    m = read(
+        "# Housing Board, 25 September 2024\n\n"
+        "Present: Margaret Doherty (Chair), Bernadette Quinn (Chief Executive)\n\n"
+        "In attendance: Imran Siddiqui (Director of Finance), Louise Carver (Director of Housing and "
+        "Communities), Sian Parry (Company Secretary)\n\n"
+        "| Minute | | Action |\n|---|---|---|\n"
+        "| B24/51 | Apologies | |\n"
+        "| 51.1 | Apologies were received from Neil Ashworth. | |\n"
+        "| B24/52 | Chief Executive's report | |\n"
+        "| 52.1 | The Chief Executive presented her report on the consumer standards. | |\n"
+        "| 52.2 | The Board asked for a mock inspection to be arranged in 2025. | CE |\n"
+        "| B24/53 | Damp and mould | |\n"
+        "| 53.1 | It was agreed that each case open for more than 28 days be reviewed. | DoHC |\n"
+        "| 53.2 | The treasury strategy will be circulated to the Audit Committee. | DoF |\n"
+        "| 53.3 | RESOLVED: that an external review be commissioned. | Chair / CoSec |\n"
+    )
+    assert [(i.number, i.title) for i in m.items] == [
+        ("B24/51", "Apologies"),
+        ("B24/52", "Chief Executive's report"),
+        ("B24/53", "Damp and mould"),
+    ]
+    assert [(a.item, a.text, a.owners) for a in m.actions if a.origin == "action_column"] == [
+        ("B24/52", "The Board asked for a mock inspection to be arranged in 2025.", ["Bernadette Quinn"]),
+        (
+            "B24/53",
+            "It was agreed that each case open for more than 28 days be reviewed.",
+            ["Louise Carver"],
+        ),
+        ("B24/53", "The treasury strategy will be circulated to the Audit Committee.", ["Imran Siddiqui"]),
+        ("B24/53", "RESOLVED: that an external review be commissioned.", ["Margaret Doherty", "Sian Parry"]),
+    ]
+
+
 # -- dates -----------------------------------------------------------------------------------
 
 

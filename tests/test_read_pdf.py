@@ -265,6 +265,54 @@ def test_a_table_shaded_on_alternate_rows_without_borders_is_one_table() -> None
     assert got == [cells for _, cells, _ in rows]
 
 
+def test_a_table_shaded_only_on_its_headings_has_a_row_for_each_numbered_minute() -> None:
+    page = minipdf.Page()
+    columns = [(72, 130), (130, 460), (460, 520)]
+
+    def band(top: float, cells: list[str]) -> None:
+        for (x0, x1), text in zip(columns, cells, strict=True):
+            page.fill(x0, top - 20, x1, top)
+            page.text(x0 + 4, top - 14, text, bold=True)
+
+    def minute(top: float, number: str, lines: list[str], who: str = "") -> None:
+        page.text(76, top, number)
+        for k, line in enumerate(lines):
+            page.text(134, top - 12 * k, line)
+        if who:
+            page.text(464, top, who)
+
+    band(700, ["Minute", "", "Action"])
+    band(680, ["B24/54", "Chief Executive's report", ""])
+    minute(
+        636,
+        "54.1",
+        [
+            "The Chief Executive presented her report on the",
+            "consumer standards, which took",
+            "effect in April.",
+        ],
+    )
+    minute(
+        596, "54.2", ["The Board asked for a mock inspection to be", "arranged in the first quarter."], "CE"
+    )
+    band(560, ["B24/55", "Damp and mould", ""])
+    minute(526, "55.1", ["The Director of Assets presented the report."])  # the last minute on the page
+    page.text(72, 300, "Signed by the Chair, the whole width of the page below the table.")
+    (table,) = [b for b in read_pdf(minipdf.build([page])).blocks if isinstance(b, Table)]
+    assert [[c.text for c in r] for r in table.rows] == [
+        ["Minute", "", "Action"],
+        ["B24/54", "Chief Executive's report", ""],
+        [
+            "54.1",
+            "The Chief Executive presented her report on the consumer standards, which took effect in April.",
+            "",
+        ],
+        ["54.2", "The Board asked for a mock inspection to be arranged in the first quarter.", "CE"],
+        ["B24/55", "Damp and mould", ""],
+        ["55.1", "The Director of Assets presented the report.", ""],
+    ]
+
+
 def test_a_single_page_number_is_dropped_even_without_repetition() -> None:
     page = minipdf.Page().text(72, 740, "Only page").text(280, 30, "Page 1 of 1")
     assert [p.text for p in paras_of(read_pdf(minipdf.build([page])))] == ["Only page"]

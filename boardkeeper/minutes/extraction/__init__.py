@@ -13,7 +13,7 @@ from .dates import date_order, date_without_year, find_dates, first_date
 from .items import Section, Sections, sections
 from .owners import Directory
 from .people import merge_people, people_from_blocks
-from .tables import merge_tables
+from .tables import merge_tables, unwrap_numbered_tables
 
 _NEXT_MEETING = re.compile(
     r"\bnext\s+(?:\w+\s+){0,2}(?:meeting|call|session|catch-up)|\bdate\s+of\s+(?:the\s+)?next\b|\bnext\s+meets?\b",
@@ -33,7 +33,7 @@ _TITLE_WORDS = re.compile(
 
 
 def extract_layout(layout: Layout, source: Source) -> Minutes:
-    blocks = merge_tables(layout.blocks)
+    blocks = unwrap_numbered_tables(merge_tables(layout.blocks))
     cut = sections(blocks)
     warnings = list(layout.warnings)
     people, roles = _people(cut)

@@ -21,6 +21,7 @@ _OWNER_LINE = re.compile(
     re.I,
 )
 _TASK = re.compile(r"^\[(?P<box>[ xX]?)\]\s+(?P<body>\S.*)$")
+_PARA_NUMBER = re.compile(r"^\(?\d{1,3}(?:\.\d{1,3})+\)?\s+|^\(?\d{1,3}[.)]\s+")
 _AP_MARKER = re.compile(r"^AP\s*:\s*(\S.*)$")
 _ACTIONS_LABEL = re.compile(
     r"^\W*(?:summary\s+of\s+actions|(?:new\s+|agreed\s+|outstanding\s+|previous\s+)?actions?"
@@ -293,7 +294,7 @@ def _aside_action(para: Para, section: Section, d: Directory) -> Action | None:
     owner_text = para.aside.replace(" / ", "/")
     return Action(
         item=section.number,
-        text=_MARKER.sub(r"\2", para.text).strip(),
+        text=_MARKER.sub(r"\2", _PARA_NUMBER.sub("", para.text)).strip(),  # '54.3 The Board asked ...'
         owners=d.resolve(owner_text),
         origin="action_column",
         owner_text=owner_text,

@@ -79,9 +79,10 @@ class Directory:
         key = t.casefold()
         if key.lstrip("@") in index.names:
             return index.names[key.lstrip("@")]
-        if t.isupper() and 2 <= len(t) <= 4:
-            # 'CEO' for the Chief Executive Officer
-            by_role = [p for p, role in index.roles if _acronym(p.role or "") == t]
+        if _ABBREVIATION.match(t):
+            # 'CEO' for the Chief Executive Officer, 'DoF' for the Director of Finance, 'CoSec' for
+            # the Company Secretary
+            by_role = [p for p, role in index.roles if _abbreviates(t, p.role or "")]
             if len(by_role) == 1:
                 return by_role[0]
         if INITIALS_TOKEN.match(t):
@@ -173,8 +174,37 @@ _ROLE_GENDER = re.compile(r"(man|woman|person)$")
 _NAME_PARTS = re.compile(r"[\s-]+")
 
 
-def _acronym(role: str) -> str:
-    return "".join(w[0] for w in re.findall(r"[A-Za-z]+", role.split(",")[0]) if w[0].isupper())
+_ABBREVIATION = re.compile(r"^(?=(?:[a-z]*[A-Z]){2})[A-Z][A-Za-z]{1,7}$")  # two capitals at least
+_SMALL_WORDS = frozenset({"of", "and", "the", "for", "to", "in", "&"})
+
+
+def _abbreviates(token: str, role: str) -> bool:
+    """Whether a token abbreviates a role: each capital opens a word of it ('DoHC': Director of
+    Housing and Communities), letters after a capital carry on that word ('CoSec': Company Secretary)
+    or are the initial of a small word ('o' for 'of'); small words may be left out."""
+    words = re.findall(r"[A-Za-z&]+", re.split(r"[,(]", role)[0].casefold())
+    if not words:
+        return False
+
+    def fits(i: int, j: int) -> bool:
+        if i == len(token):
+            return all(w in _SMALL_WORDS for w in words[j:])
+        if j == len(words):
+            return False
+        if words[j] in _SMALL_WORDS and fits(i, j + 1):
+            return True
+        if token[i].islower() and words[j] not in _SMALL_WORDS:
+            return False  # a lower-case letter opens only a small word
+        k = 1
+        while i + k <= len(token) and words[j].startswith(token[i : i + k].casefold()):
+            if fits(i + k, j + 1):
+                return True
+            k += 1
+            if i + k <= len(token) and token[i + k - 1].isupper():
+                break  # a capital opens the next word
+        return False
+
+    return fits(0, 0)
 
 
 def _name_words(name: str) -> list[str]:

@@ -9,9 +9,10 @@ every format alike.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from ..layout import Block, Cell, Para, Table
+from ..readers.geometry import LIST_MARKER
 
 # a line that cannot end a sentence: 'submit it to the ICB by 31' / 'December 2024'
 _UNFINISHED = re.compile(r"\b(?:\d{1,2}|by|to|the|of|and|or|for|on|in|at|with|from|a|an)$", re.I)
@@ -217,3 +218,70 @@ def _header_words(text: str, width: int) -> Columns | None:
     for i, role in enumerate(roles):
         setattr(cols, role, i)
     return cols
+
+
+# ---------------------------------------------------------------- tables that only lay text out
+
+
+def unwrap_numbered_tables(blocks: list[Block]) -> list[Block]:
+    """A table that lays out numbered minutes (the number in the first column, the minute beside it,
+    perhaps who acts in a narrow last column) is the numbered paragraphs it holds: the number opens
+    its paragraph and the last column is read as an aside, like initials in a margin."""
+    out: list[Block] = []
+    for block in blocks:
+        if isinstance(block, Table) and _lays_out_minutes(block):
+            out.extend(_unwrapped(block))
+        else:
+            out.append(block)
+    return out
+
+
+def _body(table: Table) -> list[list[Cell]]:
+    """The rows under a header of short titles ('Minute' | '' | 'Action'), if the table has one."""
+    first = table.rows[0]
+    titled = first[0].text and not LIST_MARKER.match(first[0].text.strip())
+    if titled and all(len(c.text) <= 30 and "\n" not in c.text for c in first):
+        return table.rows[1:]
+    return table.rows
+
+
+def _lays_out_minutes(table: Table) -> bool:
+    if table.width not in (2, 3) or len(table.rows) < 4 or is_minutes_table(table) or action_header(table):
+        return False
+    body = _body(table)
+    keys = [row[0].text.strip() for row in body if len(row) == table.width and row[0].text.strip()]
+    if len(keys) < 3 or sum(1 for k in keys if LIST_MARKER.match(k)) < 0.8 * len(keys):
+        return False
+    texts = [row[1].text for row in body if len(row) == table.width]
+    if sum(len(t) for t in texts) < 3 * sum(len(k) for k in keys) or max(len(t) for t in texts) < 60:
+        return False
+    if table.width == 3:  # the last column holds who acts: short entries
+        return all(len(p.text) <= 40 for row in body if len(row) == 3 for p in row[2].paras)
+    return True
+
+
+def _unwrapped(table: Table) -> list[Para]:
+    paras: list[Para] = []
+    for row in _body(table):
+        if len(row) < 2:
+            paras.extend(p for c in row for p in c.paras if p.text)
+            continue
+        key = row[0].text.strip()
+        own = [p for p in row[1].paras if p.text]
+        if key and own:
+            first = own[0]
+            bold = first.bold or all(p.bold for p in row[0].paras if p.text)
+            own[0] = replace(first, text=f"{key} {first.text}", bold=bold)
+        elif key:
+            own = [p for p in row[0].paras if p.text]
+        for aside in (p for c in row[2:] for p in c.paras if p.text):
+            # level with the paragraph it stands beside, else the row's first
+            at = 0
+            if aside.top is not None:
+                level = [i for i, p in enumerate(own) if p.top is not None and p.top <= aside.top + 2]
+                at = level[-1] if level else 0
+            if own:
+                joined = f"{own[at].aside} / {aside.text}" if own[at].aside else aside.text
+                own[at] = replace(own[at], aside=joined)
+        paras.extend(own)
+    return paras

@@ -785,7 +785,7 @@ def page_blocks(page: PageLines, m: Metrics, drop: set[int]) -> list[Block]:
 
 def table_block(draft: TableDraft, m: Metrics, page: int) -> Table:
     rows = []
-    for row in draft.rows:
+    for row in (entry for drawn in draft.rows for entry in _entry_rows(drawn)):
         cells = [paragraphs(lines, m, page, breaks=_entry_tops(lines)) for lines in row]
         # a cell of short entries one under another (owners, dates) at their own heights: the
         # cell beside it breaks where they do, so three actions typed without a gap stay three
@@ -796,6 +796,24 @@ def table_block(draft: TableDraft, m: Metrics, page: int) -> Table:
                     cells[j] = paragraphs(row[j], m, page, breaks=tops)
         rows.append([Cell(paras) for paras in cells])
     return Table(rows=rows, page=page, ruled=draft.ruled)
+
+
+def _entry_rows(row: list[list[Line]]) -> list[list[list[Line]]]:
+    """A drawn row whose first cell stacks numbers or references ('54.1' / '54.2' / '54.3'), each
+    level with a paragraph beside it, is one row for each: a table shaded only on its headings has
+    no rule between the minutes under each heading."""
+    keys = row[0] if row else []
+    if len(keys) < 2 or not all(LIST_MARKER.match(line.text) for line in keys):
+        return [row]
+    tops = [line.top for line in keys]
+    if any(b - a < 1 for a, b in pairwise(tops)):
+        return [row]
+    out: list[list[list[Line]]] = [[[] for _ in row] for _ in tops]
+    for j, lines in enumerate(row):
+        for line in lines:
+            k = max((i for i, t in enumerate(tops) if line.top >= t - 2), default=0)
+            out[k][j].append(line)
+    return out
 
 
 _INITIALS_ENTRY = re.compile(r"^[A-Z][A-Za-z]?[A-Z]{1,2}(?:\s*[/&,+]\s*[A-Z][A-Za-z]?[A-Z]{1,2})*$")

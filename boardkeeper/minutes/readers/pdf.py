@@ -35,7 +35,6 @@ from .geometry import EDGE_TOL, Edge, Line, PageLines, TableDraft, Word
 
 MAX_PAGES = 500
 MAX_PAGE_EDGES = 5000  # a chart or drawing, not a table
-SHADING_GAP = 40.0  # points: at most about three lines of an unshaded row between two shaded ones
 MAX_PATH_SEGMENTS = 400  # paths with more segments are curves or drawings; only their box counts
 WORD_GAP = 0.15  # a gap wider than this many font sizes between two characters is a space
 EDGE_BAND = 0.08  # top and bottom 8% of the page: where running headers and page numbers live
@@ -131,10 +130,13 @@ def _read(pdf: Any, data: bytes) -> Layout:
 def _read_page(page: Any, number: int, warnings: list[str]) -> tuple[PageLines, bool]:
     width, height = page.get_size()
     out = PageLines(number=number, height=float(height), width=float(width))
-    horizontal, vertical, images = _edges(page, float(height))
+    horizontal, vertical, shading, images = _edges(page, float(height))
     words = _words(page, float(height))
     if not words:
         return out, images
+    sides, closing = _bridge_shading(shading, vertical, words)
+    vertical.extend(sides)
+    horizontal.extend(closing)
     grids: list[geometry.Grid] = []
     if len(horizontal) + len(vertical) > MAX_PAGE_EDGES:
         warnings.append(f"page {number} has too many drawn lines to look for tables; read as plain text")
@@ -264,6 +266,7 @@ def _style(obj: Any, tp: Any, index: int) -> tuple[bool, bool, float]:
     return upright, bold, size
 
 
+_Shading = tuple[list[Edge], list[Edge]]  # the horizontal and vertical sides of shaded rectangles
 _Matrix = tuple[float, float, float, float, float, float]
 _IDENTITY: _Matrix = (1.0, 0.0, 0.0, 1.0, 0.0, 0.0)
 
@@ -286,8 +289,9 @@ def _matrix_of(obj: Any) -> _Matrix | None:
     return (m.a, m.b, m.c, m.d, m.e, m.f)
 
 
-def _edges(page: Any, height: float) -> tuple[list[Edge], list[Edge], bool]:
-    """Horizontal and vertical edges of the page's drawn lines and rectangles, and whether it has images.
+def _edges(page: Any, height: float) -> tuple[list[Edge], list[Edge], _Shading, bool]:
+    """Horizontal and vertical edges of the page's drawn lines and rectangles, the sides of its shaded
+    rectangles among them, and whether it has images.
 
     Objects inside form XObjects are read too, through the form's matrix.
     """
@@ -345,10 +349,7 @@ def _edges(page: Any, height: float) -> tuple[list[Edge], list[Edge], bool]:
                         if _shading(obj):
                             shading_h.extend(horizontal[n_h:])
                             shading_v.extend(vertical[n_v:])
-    shaded = {id(e) for e in shading_v}
-    borders = [e for e in vertical if id(e) not in shaded]
-    vertical.extend(_bridge_shading(shading_v, shading_h, borders))
-    return horizontal, vertical, images
+    return horizontal, vertical, (shading_h, shading_v), images
 
 
 def _shading(obj: Any) -> bool:
@@ -359,22 +360,60 @@ def _shading(obj: Any) -> bool:
     return fill.value != pdfium_c.FPDF_FILLMODE_NONE and not stroke.value
 
 
-def _bridge_shading(sides: list[Edge], tops: list[Edge], borders: list[Edge]) -> list[Edge]:
-    """A table shaded on alternate rows ('zebra' striping, or shaded section rows) and drawn without
-    borders: its columns' sides stop at each unshaded row. A shaded cell's side goes on across an
-    unshaded row's height, down and up, to the next shaded band that reaches across it. A side with
-    a border drawn on it belongs to a table with borders, which need no bridge."""
-    bridges: list[Edge] = []
+def _bridge_shading(
+    shading: _Shading, vertical: list[Edge], words: list[Word]
+) -> tuple[list[Edge], list[Edge]]:
+    """A table shaded on alternate rows ('zebra' striping, or shaded headings and section rows) and
+    drawn without borders: its columns' sides stop at each unshaded row. A shaded cell's side goes on
+    across the unshaded rows, down and up, to the next shaded band that reaches across it, when no
+    word there crosses it. A side with a border drawn on it belongs to a table with borders, which
+    needs no bridge; and an unshaded stretch that only the table's outer sides would cross is text
+    between two tables, not a row. Returns the bridging sides, and the lines that close the rows after
+    the last shaded band."""
+    tops, sides = shading
+    shaded = {id(e) for e in sides}
+    borders = [e for e in vertical if id(e) not in shaded]
+    gaps: dict[tuple[int, int], list[Edge]] = {}
+    ordered = sorted(words, key=lambda w: w.top)
     for v in sides:
         if any(abs(b.at - v.at) <= EDGE_TOL and b.start < v.end and v.start < b.end for b in borders):
             continue
-        below = [h.at for h in tops if _spans(h, v.at) and v.end + EDGE_TOL < h.at <= v.end + SHADING_GAP]
-        if below:
-            bridges.append(Edge(v.at, v.end, min(below)))
-        above = [h.at for h in tops if _spans(h, v.at) and v.start - SHADING_GAP <= h.at < v.start - EDGE_TOL]
-        if above:
-            bridges.append(Edge(v.at, max(above), v.start))
-    return bridges
+        below = [h.at for h in tops if _spans(h, v.at) and h.at > v.end + EDGE_TOL]
+        above = [h.at for h in tops if _spans(h, v.at) and h.at < v.start - EDGE_TOL]
+        # the last shaded band on the page goes on over the text that follows it closely
+        down = min(below) if below else _run_below(ordered, v.end)
+        for start, end in ((v.end, down), (max(above, default=None), v.start)):
+            if start is None or end is None or any(_crosses(w, v.at, start, end) for w in words):
+                continue
+            gaps.setdefault((round(start), round(end)), []).append(Edge(v.at, start, end))
+    bridges: list[Edge] = []
+    closing: list[Edge] = []
+    for (top, bottom), found in gaps.items():
+        left, right = min(e.at for e in found), max(e.at for e in found)
+        if not any(w.top >= top - 1 and w.bottom <= bottom + 1 and left <= w.x0 < right for w in words):
+            continue  # nothing written between two shaded bands: a space, not a row
+        if len({round(e.at) for e in found}) > 2:
+            bridges.extend(found)  # an inner side goes across too: the stretch is rows of the table
+            end = found[0].end
+            if not any(abs(h.at - end) <= EDGE_TOL for h in tops):
+                closing.append(Edge(end, min(e.at for e in found), max(e.at for e in found)))
+    return bridges, closing
+
+
+def _run_below(ordered: list[Word], y: float) -> float | None:
+    """The bottom of the lines that follow y closely (no gap wider than a line and a half)."""
+    reached = y
+    for w in ordered:
+        if w.bottom <= y:
+            continue
+        if w.top - reached > 1.5 * w.size:
+            break
+        reached = max(reached, w.bottom)
+    return reached + 1 if reached > y else None
+
+
+def _crosses(word: Word, x: float, top: float, bottom: float) -> bool:
+    return word.x0 < x - 1 < x + 1 < word.x1 and word.top < bottom and word.bottom > top
 
 
 def _spans(h: Edge, x: float) -> bool:
