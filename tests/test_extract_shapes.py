@@ -208,6 +208,30 @@ def test_minutes_laid_out_in_a_table_of_numbers_text_and_who_acts_by_role() -> N
     ]
 
 
+def test_owners_named_by_role_written_short_and_roles_with_and_in_them() -> None:
+    m = read(
+        "# Quality Committee, 26 September 2024\n\n"
+        "Present: Sarah Lindqvist (Headteacher), David Ross (Chair), ACC Louise Tranter (LT) – Delegated "
+        "Safeguarding Partner; Lesley Armitage, Director of Quality and Safety; Imogen Fairley, Medical "
+        "Director; Tom Hargreaves (TH), Head of Service – Safeguarding and Quality Assurance; Becky Shaw\n\n"
+        "## 1. Attendance\n\n- **Action:** HT to report absence figures to governors.\n"
+        "- **Action:** DR and HT to amend the Behaviour Policy.\n"
+        "- **Action:** MR with Becky – draft the recruitment pack.\n\n"
+        "## 2. Quality\n\n| Action | Owner |\n|---|---|\n"
+        "| Review the falls audit | Director of Quality and Safety and Medical Director |\n"
+        "| Bring a revised neglect plan | Head of Service – Safeguarding and QA |\n"
+    )
+    assert people(m)["Louise Tranter"] == "present"
+    assert {p.name: p.initials for p in m.people}["Louise Tranter"] == "LT"
+    assert [a.owners for a in m.actions if a.origin != "prose"] == [
+        ["Sarah Lindqvist"],
+        ["David Ross", "Sarah Lindqvist"],
+        ["MR", "Becky Shaw"],
+        ["Lesley Armitage", "Imogen Fairley"],
+        ["Tom Hargreaves"],
+    ]
+
+
 # -- dates -----------------------------------------------------------------------------------
 
 

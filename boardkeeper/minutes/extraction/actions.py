@@ -609,7 +609,7 @@ def _names_someone(owner: str, d: Directory) -> bool:
     """A person of the attendance, initials, a role someone holds, or a team."""
     if d.lookup(owner) or _unknown_initials(owner) or _TEAM.search(owner):
         return True
-    parts = [p for p in re.split(r"\s*(?:,|&|/|\band\b)\s*", owner) if p]
+    parts = [p for p in re.split(r"\s*(?:,|&|/|\band\b|\bwith\b)\s*", owner) if p]  # 'MR with Becky'
     return len(parts) > 1 and all(d.lookup(p) or _unknown_initials(p) for p in parts)
 
 

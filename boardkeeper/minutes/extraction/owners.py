@@ -111,6 +111,11 @@ class Directory:
         cands = [p for p, role in index.roles if _role_match(role_key, role)]
         if len(cands) == 1:
             return cands[0]
+        if " " in t and any(_ABBREVIATION.match(w) for w in t.split()):
+            # 'Head of Service – Safeguarding and QA' for the Head of Service – Safeguarding and Quality Assurance
+            cands = [p for p in self.people if p.role and _partly_abbreviated(t, p.role)]
+            if len(cands) == 1:
+                return cands[0]
         return None
 
     def first_name(self, token: str) -> bool:
@@ -143,7 +148,7 @@ class Directory:
         if whole:
             return [whole.name]
         parts: list[str] = []
-        for part in re.split(r"\s*(?:,|;|/|\band\b|\bwith\b|\+)\s*", text):
+        for part in self._join_and(re.split(r"\s*(?:,|;|/|\bwith\b|\+)\s*", text)):
             # '&' joins two owners ('TG & BM') or lies inside one ('Chair of Audit & Risk Committee')
             if "&" in part and not self.lookup(part):
                 parts.extend(p for p in re.split(r"\s*&\s*", part) if p.strip())
@@ -160,6 +165,23 @@ class Directory:
         if len(parts) > 1 and not any(self.lookup(p) for p in parts) and not re.search(r"[/,;+]", text):
             return [text]  # a team written with 'and' ('Children and Families Team'); 'Innes/George' are two
         return list(dict.fromkeys(owners))
+
+    def _join_and(self, listed: list[str]) -> list[str]:
+        """Each part cut at 'and', where the words either side are not one role: 'Director of
+        Quality and Safety and Medical Director' is two people, the first with 'and' in the role."""
+        out: list[str] = []
+        for part in listed:
+            pieces = re.split(r"\s+and\s+", part)
+            i = 0
+            while i < len(pieces):
+                # the longest run of pieces from here that names one person, else the piece alone
+                j = next(
+                    (j for j in range(len(pieces), i + 1, -1) if self.lookup(" and ".join(pieces[i:j]))),
+                    i + 1,
+                )
+                out.append(" and ".join(pieces[i:j]))
+                i = j
+        return out
 
     def _warn_unmatched(self, part: str) -> None:
         if INITIALS_TOKEN.match(part.strip()) and part not in self._warned:
@@ -195,13 +217,44 @@ def _abbreviates(token: str, role: str) -> bool:
             return True
         if token[i].islower() and words[j] not in _SMALL_WORDS:
             return False  # a lower-case letter opens only a small word
+        word = words[j]
         k = 1
-        while i + k <= len(token) and words[j].startswith(token[i : i + k].casefold()):
+        while i + k <= len(token) and word.startswith(token[i : i + k].casefold()):
             if fits(i + k, j + 1):
                 return True
-            k += 1
-            if i + k <= len(token) and token[i + k - 1].isupper():
+            nxt = token[i + k] if i + k < len(token) else ""
+            if nxt.isupper():
+                # a capital may open the second part of a compound word ('HT': Headteacher)
+                for cut in range(max(4, k), len(word) - 3):
+                    if word[cut] == nxt.casefold() and word[cut:] not in _SMALL_WORDS:
+                        words.insert(j + 1, word[cut:])
+                        try:
+                            if fits(i + k, j + 1):
+                                return True
+                        finally:
+                            del words[j + 1]
                 break  # a capital opens the next word
+            k += 1
+        return False
+
+    return fits(0, 0)
+
+
+def _partly_abbreviated(text: str, role: str) -> bool:
+    """Whether a role written with some of its words abbreviated is this role, word for word."""
+    said = re.findall(r"[A-Za-z&]+", text)
+    words = re.findall(r"[A-Za-z&]+", re.split(r"[,(]", role)[0])
+    folded = [w.casefold() for w in words]
+
+    def fits(i: int, j: int) -> bool:
+        if i == len(said):
+            return j == len(words)
+        if j < len(words) and said[i].casefold() == folded[j] and fits(i + 1, j + 1):
+            return True
+        if _ABBREVIATION.match(said[i]):
+            for n in range(1, min(len(said[i]) + 3, len(words) - j) + 1):
+                if _abbreviates(said[i], " ".join(words[j : j + n])) and fits(i + 1, j + n):
+                    return True
         return False
 
     return fits(0, 0)

@@ -52,6 +52,7 @@ HONORIFICS = re.compile(
 )
 ROLE_PREFIX = re.compile(
     r"^((?:county|borough|district|parish|city|town)\s+(?:councillor|cllr)\.?|councillor|pcso|pc|dc|ds|di|dci|dsupt|"
+    r"(?-i:ACC|DCC)|(?:assistant\s+|deputy\s+)?chief\s+constable|"
     r"(?:det(?:ective)?\.?\s+)?(?:ch(?:ief)?\.?\s+)?(?:supt|superintendent|insp|inspector|sgt|sergeant|constable)\.?|"
     r"clerk|chair(?:man)?)\s+(?=[A-Z])",
     re.I,
@@ -235,6 +236,9 @@ def _split_pattern(seps: str, on_and: bool) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{a})" for a in alternatives))
 
 
+_LEADING_AND = re.compile(r"^(?:and|&)\s+(?=[A-Z])")
+
+
 def split_people(text: str) -> list[str]:
     """A run of people in one paragraph, one string each.
 
@@ -246,11 +250,21 @@ def split_people(text: str) -> list[str]:
     pieces = _PIECES.split(text)
     out: list[str] = []
     for piece in pieces:
-        for part in _distribute_plural_titles(_split_top(piece, ",;", on_and=True)):
+        # each part with what joined it to the one before: a comma, or 'and'
+        parts: list[str] = []
+        joiners: list[str] = []
+        for listed in _split_top(piece, ",;"):
+            listed = _LEADING_AND.sub("", listed)  # '..., Treasurer, and Janet Campbell'
+            for k, part in enumerate(_split_top(listed, "", on_and=True)):
+                parts.append(part)
+                joiners.append(" and " if k else ", ")
+        for part, joiner in zip(_distribute_plural_titles(parts), joiners, strict=True):
             if _leading_name(part):
                 out.append(part)
             elif out and not _DIGIT.search(part) and len(part) < 80:
-                out[-1] = f"{out[-1]}, {part}"  # an organisation, role or initials of the person before
+                # an organisation, role or initials of the person before; after 'and', the rest of
+                # one ('Head of Service – Safeguarding and Quality Assurance')
+                out[-1] = f"{out[-1]}{joiner}{part}"
     return out
 
 
@@ -331,7 +345,7 @@ def parse_person(chunk: str, attendance: Attendance) -> Person | None:
     rest = body[len(name) :].strip() if body.startswith(name) else body.split(name, 1)[-1].strip()
     if _WAS_ABSENT.search(rest):
         attendance = "absent"  # 'Cllr G Bell was absent', inside a list of apologies
-    person = Person(name=name, attendance=attendance, role=role)
+    person = Person(name=name, attendance=attendance)
     # initials: ', ECS (' or ' (SF)'
     m = re.match(
         r"^,?\s*\(?([A-Z][A-Za-z]{0,2}[A-Z]?)\)(?=\s*(?:[,(]|$))|^,\s*([A-Z][A-Za-z]{0,2}[A-Z]?)(?=\s*(?:[,(]|$))",
@@ -353,6 +367,8 @@ def parse_person(chunk: str, attendance: Attendance) -> Person | None:
     outside = _WAS_PRESENT.sub("", outside)
     details.extend(p for p in _split_top(outside.strip(" ,;-–—"), ",;") if p)
     _apply_details(person, details)
+    if role:  # a rank or title before the name goes after the role the details give
+        person.role = f"{person.role}, {role}" if person.role else role
     return person
 
 
@@ -372,8 +388,11 @@ def _is_role(detail: str) -> bool:
     words = _WORDS.findall(detail)
     if not words:
         return False
-    if len(words) > 2 and ROLE_WORDS.fullmatch(words[0]) and words[1].lower() in ("of", "for"):
-        return True  # 'Director of Property Services', 'Head of Service'
+    opening = next((k for k, w in enumerate(words[:3]) if ROLE_WORDS.fullmatch(w)), None)
+    while opening is not None and opening + 1 < len(words) and ROLE_WORDS.fullmatch(words[opening + 1]):
+        opening += 1  # 'Designated Doctor for ...': the last role word of the run
+    if opening is not None and len(words) > opening + 2 and words[opening + 1].lower() in ("of", "for"):
+        return True  # 'Director of Property Services', 'Head of Service', 'Designated Nurse for ...'
     if ROLE_WORDS.fullmatch(words[-1]):
         return True
     if ORG_WORDS.fullmatch(words[-1]):
