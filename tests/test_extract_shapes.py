@@ -111,6 +111,33 @@ def test_an_attendance_grid_with_abbreviated_marks() -> None:
     assert people(m) == {"Rachel Amos": "present", "Oliver Venn": "apologies", "Carl Mensah": "in_attendance"}
 
 
+def test_attendance_registers_with_a_key_section_rows_and_deputies() -> None:
+    m = read(
+        "# Subgroup, 23 July 2024\n\n| Name | Agency | 16 Jan | 21 May | 23 Jul |\n|---|---|---|---|---|\n"
+        "| Claire Ashworth | Council | ✓ | ✓ | ✓ |\n| Samuel Idowu | ICB | ✓ | ✓ | A |\n"
+        "| Liam Garvey | Schools | A | ✓ | x |\n| Sophie Laird | Probation | ✓ | ✓ | D |\n"
+        "| Mehmet Aksoy | Early Help | ✓ | ✓ | – |\n| Jenny Holt | Business Unit | ✓ | A | IA |\n\n"
+        "✓ present A apologies x did not attend D deputy sent IA in attendance – not a member at the time\n\n"
+        "| Name | Title | Attendance |\n|---|---|---|\n| Members | | |\n"
+        "| Hugh Penrose | Non-Executive Member | Joined by Teams |\n"
+        "| Andrea Kelsall | Deputy Director | Deputy for Janet Rowley |\n| In attendance | | |\n"
+        "| Paul Underwood | Chief Officer | Joined by Teams |\n\n"
+        "PRESENT:\n\nApols: Nick Hardy (Kit)\n\n## 1. Welcome\n\nNoted.\n"
+    )
+    assert people(m) == {
+        "Claire Ashworth": "present",
+        "Samuel Idowu": "apologies",
+        "Liam Garvey": "absent",
+        "Sophie Laird": "apologies",
+        "Jenny Holt": "in_attendance",
+        "Hugh Penrose": "present",
+        "Andrea Kelsall": "present",
+        "Paul Underwood": "in_attendance",
+        "Nick Hardy": "apologies",
+    }
+    assert {p.name: p.deputy_for for p in m.people}["Andrea Kelsall"] == "Janet Rowley"
+
+
 # -- actions --------------------------------------------------------------------------------
 
 

@@ -313,6 +313,32 @@ def test_a_table_shaded_only_on_its_headings_has_a_row_for_each_numbered_minute(
     ]
 
 
+def test_a_borderless_table_whose_first_cell_wraps_stays_one_table() -> None:
+    page = minipdf.Page()
+    wide = "of a meeting of the Marchshire Police and Crime Panel held at Shire Hall, Marchbury"
+    page.text(72, 740, f"MINUTES {wide} on Monday,").text(72, 726, "23 September 2024 at 10.00 am")
+    page.text(72, 700, "PRESENT:", bold=True)
+    page.text(72, 590, f"Also present: Victoria Hallam, Police and Crime Commissioner, {wide[:40]}")
+    rows = [
+        ("Councillor Graham Tolley (Chairman)", "Marchbury City Council"),
+        ("Councillor Amina Chowdhury (Vice-", "Westfield District Council"),
+        ("Chairman)", ""),
+        ("Councillor Robert Yates", "Marchshire County Council"),
+        ("Mr Dev Sharma", "Independent co-opted member"),
+    ]
+    for k, (left, right) in enumerate(rows):
+        page.text(72, 680 - 14 * k, left)
+        if right:
+            page.text(300, 680 - 14 * k, right)
+    (table,) = [b for b in read_pdf(minipdf.build([page])).blocks if isinstance(b, Table)]
+    assert [[c.text for c in r] for r in table.rows] == [
+        ["Councillor Graham Tolley (Chairman)", "Marchbury City Council"],
+        ["Councillor Amina Chowdhury (Vice-Chairman)", "Westfield District Council"],
+        ["Councillor Robert Yates", "Marchshire County Council"],
+        ["Mr Dev Sharma", "Independent co-opted member"],
+    ]
+
+
 def test_a_single_page_number_is_dropped_even_without_repetition() -> None:
     page = minipdf.Page().text(72, 740, "Only page").text(280, 30, "Page 1 of 1")
     assert [p.text for p in paras_of(read_pdf(minipdf.build([page])))] == ["Only page"]

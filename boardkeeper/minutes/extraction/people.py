@@ -25,7 +25,7 @@ LABELS: list[tuple[re.Pattern[str], Attendance | str]] = [
     ),
     (
         re.compile(
-            r"apologies(?:\s+for\s+(?:absence|lateness))?\s+(?:were\s+|have\s+been\s+|had\s+been\s+)?(?:(?:received|given|noted|sent|accepted|tendered)\s+(?:and\s+)?)+(?:from|by)|apologies(?:\s+for\s+absence)?|regrets",
+            r"apologies(?:\s+for\s+(?:absence|lateness))?\s+(?:were\s+|have\s+been\s+|had\s+been\s+)?(?:(?:received|given|noted|sent|accepted|tendered)\s+(?:and\s+)?)+(?:from|by)|apologies(?:\s+for\s+absence)?|apols?\b\.?|regrets",
             re.I,
         ),
         "apologies",
@@ -104,7 +104,7 @@ _LABEL_MATCHERS = [
 _LABEL_WORDS = (
     "attend",
     "present",
-    "apolog",
+    "apol",
     "regret",
     "absent",
     "guest",
@@ -236,7 +236,7 @@ def _split_pattern(seps: str, on_and: bool) -> re.Pattern[str]:
     return re.compile("|".join(f"(?:{a})" for a in alternatives))
 
 
-_LEADING_AND = re.compile(r"^(?:and|&)\s+(?=[A-Z])")
+_LEADING_AND = re.compile(r"^(?:and|&)\s+(?:from\s+)?(?=[A-Z])")  # ", and from Councillor Ffion Roberts"
 
 
 def split_people(text: str) -> list[str]:
@@ -379,7 +379,7 @@ def _initials_fit(initials: str, name: str) -> bool:
 
 
 _DEPUTY = re.compile(
-    r"\b(?:deputi[sz]ing|deputy|substitut\w*|sub|standing\s+in|on\s+behalf\s+of)\s+(?:for\s+)?(?P<who>[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3})",
+    r"\b(?i:deputi[sz]ing|deputy|substitut\w*|sub|standing\s+in|on\s+behalf\s+of)\s+(?i:for\s+)?(?P<who>[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3})",
 )
 
 
@@ -611,19 +611,63 @@ _MARK_STARTS: list[tuple[str, Attendance]] = [
 ]
 
 
-def attendance_table(table: Table) -> list[Person] | None:
+_DATE_HEADER = re.compile(r"^\d{1,2}(?:[/.-]\d{1,2}(?:[/.-]\d{2,4})?|(?:st|nd|rd|th)?\s+[a-z]{3,9}\.?(?:\s+\d{2,4})?)$")
+_LEGEND_ENTRY = re.compile(
+    r"(?:^|[\s;,])(?P<mark>[^\s=:;,]{1,3})\s*(?:=|:|[-\u2013])?\s*"
+    r"(?P<meaning>present|apologies|in\s+attendance|absent|did\s+not\s+attend|not\s+(?:a\s+member|applicable)|"
+    r"deput\w*|substitut\w*)",
+    re.I,
+)
+_LEGEND_KINDS: dict[str, Attendance | None] = {
+    "present": "present",
+    "apologies": "apologies",
+    "in attendance": "in_attendance",
+    "absent": "absent",
+    "did not attend": "absent",
+    "not a member": None,
+    "not applicable": None,
+}
+
+
+def attendance_legend(text: str) -> dict[str, Attendance | None] | None:
+    """A key to an attendance table's marks ('✓ = present A = apologies IA = in attendance');
+    a member who sent a deputy gave apologies; 'not a member' marks someone who is not counted."""
+    if len(text) > 200:
+        return None
+    legend: dict[str, Attendance | None] = {}
+    for m in _LEGEND_ENTRY.finditer(text):
+        meaning = " ".join(m.group("meaning").casefold().split())
+        kind = _LEGEND_KINDS.get(meaning, "apologies")  # 'D deputy sent'
+        legend.setdefault(m.group("mark").casefold(), kind)
+    return legend if len(legend) >= 2 else None
+
+
+def attendance_table(
+    table: Table, legend: dict[str, Attendance | None] | None = None
+) -> list[Person] | None:
     """A table with an attendance column (Yes/No, ✓, 'Apologies') and a name column; a substitute
-    column names who came in a member's place."""
+    column names who came in a member's place. A register of the year's meetings, a column a
+    meeting, is read at its last meeting's column; a key under the table says what its marks mean."""
     if len(table.rows) < 3:
         return None
     header = [c.text.casefold() for c in table.rows[0]]
     if any(len(c.text) > 30 or _leading_name(c.text) for c in table.rows[0]):
         return None  # a first row of people ('Present' | 'Dr Keira Pennant (KP) – ...'), not column titles
     flag = next((i for i, h in enumerate(header) if re.search(r"present|attend|apolog", h)), -1)
+    dates = [i for i, h in enumerate(header) if _DATE_HEADER.match(h.strip())]
+    if flag < 0 and dates:
+        flag = dates[-1]  # the register's latest meeting: this one
     if flag < 0:
         return None
-    values = [r[flag].text for r in table.rows[1:] if len(r) > flag]
-    if sum(_mark(v) is not None for v in values) < len(values) * 0.7:
+    marks = legend or {}
+
+    def mark_of(value: str) -> Attendance | None:
+        key = value.strip().casefold()
+        return marks[key] if key in marks else _mark(value)
+
+    values = [r[flag].text for r in table.rows[1:] if len(r) > flag and _section_of(r) is None]
+    known = sum(mark_of(v) is not None or v.strip().casefold() in marks or bool(_DEPUTY.search(v)) for v in values)
+    if known < len(values) * 0.7:
         return None
     named = [i for i, h in enumerate(header) if i != flag and re.search(r"\b(?:name|member|attendee|who)", h)]
     name_col = named[0] if named else next((i for i in range(len(header)) if i != flag), -1)
@@ -631,15 +675,30 @@ def attendance_table(table: Table) -> list[Person] | None:
         (i for i, h in enumerate(header) if re.search(r"substitute|deputy|representative", h)), -1
     )
     people: list[Person] = []
+    section: Attendance | None = None  # a row across the table: 'Members', 'In attendance'
     for row in table.rows[1:]:
+        heading = _section_of(row)
+        if heading is not None:
+            section = heading
+            continue
         if len(row) <= max(flag, name_col):
             continue
-        att: Attendance = _mark(row[flag].text) or "absent"
+        mark = row[flag].text
+        if mark.strip().casefold() in marks and marks[mark.strip().casefold()] is None:
+            continue  # not a member at this meeting
+        deputy = _DEPUTY.search(mark)
+        att: Attendance = mark_of(mark) or ("present" if deputy else "absent")
+        if section == "in_attendance" and att == "present":
+            att = "in_attendance"  # 'Joined by Teams' under 'In attendance'
         p = parse_person(row[name_col].text, att)
         if not p:
             continue
+        if deputy and _leading_name("Mr " + deputy.group("who")):
+            p.deputy_for = _leading_name("Mr " + deputy.group("who"))  # 'Deputy for Janet Rowley'
         extra = [
-            row[i].text for i in range(len(row)) if i not in (flag, name_col, substitute) and row[i].text
+            row[i].text
+            for i in range(len(row))
+            if i not in (flag, name_col, substitute) and i not in dates and row[i].text
         ]
         _apply_details(p, extra)
         people.append(p)
@@ -650,6 +709,17 @@ def attendance_table(table: Table) -> list[Person] | None:
                 sub.organisation = sub.organisation or p.organisation
                 people.append(sub)
     return people
+
+
+def _section_of(row: list[Cell]) -> Attendance | None:
+    """The kind a row across an attendance table gives the rows under it ('In attendance', 'Members')."""
+    filled = [c.text.strip() for c in row if c.text.strip()]
+    if len(set(filled)) != 1 or len(filled[0]) > 40:
+        return None
+    found = label_of(filled[0])
+    if found is not None and found[0] != "role" and not found[2]:
+        return found[0]  # type: ignore[return-value]
+    return None
 
 
 def merge_people(people: Iterable[Person]) -> list[Person]:
@@ -798,14 +868,16 @@ def people_from_blocks(blocks: list[Para | Table]) -> tuple[list[Person], list[t
             roles.extend(more_roles)
         run = []
 
-    for block in blocks:
+    for n, block in enumerate(blocks):
         if isinstance(block, Para):
             run.append(block)
             continue
         # a label printed just above the table ('Governors present:') speaks for its rows
         above = label_of(run[-1].text) if run else None
         flush()
-        from_table = attendance_table(block)
+        after = blocks[n + 1] if n + 1 < len(blocks) else None
+        legend = attendance_legend(after.text) if isinstance(after, Para) else None
+        from_table = attendance_table(block, legend)
         if from_table:
             people.extend(from_table)
             continue

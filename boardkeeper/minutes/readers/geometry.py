@@ -553,7 +553,17 @@ def _table_run(lines: list[Line], start: int) -> tuple[int, list[float]] | None:
         if line.top - prev.bottom > 2.2 * max(line.size, prev.size):
             break
         if len(line.segments) < 2 and not _continues_cell(line, lines[start:end]):
-            break
+            # a first cell wrapped onto a line of its own ('(Vice-' / 'Chairman)'), the grid going on after it
+            after = lines[end + 1] if end + 1 < len(lines) else None
+            wrapped = (
+                after is not None
+                and len(after.segments) >= 2
+                and abs(line.segments[0].x0 - lines[start].segments[0].x0) <= 5
+                and after.top - line.bottom <= 2.2 * max(line.size, after.size)
+                and _carries_on(lines[end - 1].segments[0].text, line.segments[0].text)
+            )
+            if not wrapped:
+                break
         end += 1
     multi = [line for line in lines[start:end] if len(line.segments) >= 2]
     if len(multi) < 2:
@@ -569,6 +579,12 @@ def _table_run(lines: list[Line], start: int) -> tuple[int, list[float]] | None:
     if len(columns) < 2 or on_column < 0.75 * n_segs:
         return None
     return end, columns
+
+
+def _carries_on(text: str, more: str) -> bool:
+    """Whether a cell's next line carries its text on: a bracket left open, a word cut at a hyphen,
+    or a line starting in lower case."""
+    return text.count("(") > text.count(")") or text.endswith("-") or more[:1].islower()
 
 
 def _continues_cell(line: Line, run: list[Line]) -> bool:
@@ -587,6 +603,10 @@ def _unruled_table(lines: list[Line], columns: list[float]) -> TableDraft:
         if len(line.segments) == 1 and rows and not cells[0]:
             k = next(n for n, c in enumerate(cells) if c)
             rows[-1][k].append(Line(cells[k], line.top, line.bottom, line.size))
+            continue
+        above = rows[-1][0] if rows else []
+        if len(line.segments) == 1 and above and _carries_on(above[-1].text, line.text):
+            above.append(Line(cells[0], line.top, line.bottom, line.size))
             continue
         row = [[Line(c, line.top, line.bottom, line.size)] if c else [] for c in cells]
         if line.aside:
