@@ -339,6 +339,25 @@ def test_a_borderless_table_whose_first_cell_wraps_stays_one_table() -> None:
     ]
 
 
+def test_lines_broken_by_hand_are_entries_but_a_run_in_heading_stays_with_its_text() -> None:
+    page = minipdf.Page()
+    wide = "The Chair welcomed members and those in attendance, and the apologies were noted as above."
+    page.text(72, 740, wide).text(72, 726, "Also in attendance:", bold=True)
+    page.text(72, 712, "Rosa Delgado (Marrowby Healthwatch) - item 4")
+    page.text(72, 698, "Priti Varma (Community Health NHS Trust), on behalf of Dr Imran Sheikh")
+    page.text(72, 684, "Colin Draper, representing Marrowby Voluntary Action")
+    page.text(72, 650, "Police").text(72, 636, wide)
+    texts = [p.text for p in paras_of(read_pdf(minipdf.build([page])))]
+    assert texts == [
+        wide,
+        "Also in attendance:",
+        "Rosa Delgado (Marrowby Healthwatch) - item 4",
+        "Priti Varma (Community Health NHS Trust), on behalf of Dr Imran Sheikh",
+        "Colin Draper, representing Marrowby Voluntary Action",
+        f"Police {wide}",
+    ]
+
+
 def test_a_single_page_number_is_dropped_even_without_repetition() -> None:
     page = minipdf.Page().text(72, 740, "Only page").text(280, 30, "Page 1 of 1")
     assert [p.text for p in paras_of(read_pdf(minipdf.build([page])))] == ["Only page"]

@@ -611,7 +611,9 @@ _MARK_STARTS: list[tuple[str, Attendance]] = [
 ]
 
 
-_DATE_HEADER = re.compile(r"^\d{1,2}(?:[/.-]\d{1,2}(?:[/.-]\d{2,4})?|(?:st|nd|rd|th)?\s+[a-z]{3,9}\.?(?:\s+\d{2,4})?)$")
+_DATE_HEADER = re.compile(
+    r"^\d{1,2}(?:[/.-]\d{1,2}(?:[/.-]\d{2,4})?|(?:st|nd|rd|th)?\s+[a-z]{3,9}\.?(?:\s+\d{2,4})?)$"
+)
 _LEGEND_ENTRY = re.compile(
     r"(?:^|[\s;,])(?P<mark>[^\s=:;,]{1,3})\s*(?:=|:|[-\u2013])?\s*"
     r"(?P<meaning>present|apologies|in\s+attendance|absent|did\s+not\s+attend|not\s+(?:a\s+member|applicable)|"
@@ -642,9 +644,7 @@ def attendance_legend(text: str) -> dict[str, Attendance | None] | None:
     return legend if len(legend) >= 2 else None
 
 
-def attendance_table(
-    table: Table, legend: dict[str, Attendance | None] | None = None
-) -> list[Person] | None:
+def attendance_table(table: Table, legend: dict[str, Attendance | None] | None = None) -> list[Person] | None:
     """A table with an attendance column (Yes/No, ✓, 'Apologies') and a name column; a substitute
     column names who came in a member's place. A register of the year's meetings, a column a
     meeting, is read at its last meeting's column; a key under the table says what its marks mean."""
@@ -666,7 +666,9 @@ def attendance_table(
         return marks[key] if key in marks else _mark(value)
 
     values = [r[flag].text for r in table.rows[1:] if len(r) > flag and _section_of(r) is None]
-    known = sum(mark_of(v) is not None or v.strip().casefold() in marks or bool(_DEPUTY.search(v)) for v in values)
+    known = sum(
+        mark_of(v) is not None or v.strip().casefold() in marks or bool(_DEPUTY.search(v)) for v in values
+    )
     if known < len(values) * 0.7:
         return None
     named = [i for i, h in enumerate(header) if i != flag and re.search(r"\b(?:name|member|attendee|who)", h)]

@@ -641,6 +641,9 @@ def paragraphs(
     return [_para(g, page, column, m.words) for g in groups]
 
 
+_WORDS_OF = re.compile(r"[^\W\d_]{2,}")
+
+
 def _starts_paragraph(
     line: Line, prev: Line, group: list[Line], pitch: float, left: float, right: float
 ) -> bool:
@@ -674,10 +677,20 @@ def _starts_paragraph(
         and line.x1 < right - 0.3 * (right - left)
         and not prev.text.endswith((",", ":", "-", "&", " and"))
     )
-    return (
-        short
-        and not text[:1].islower()
-        and ((ends_sentence and not prev.text.endswith(":")) or moved or entries)
+    # text flows: a line ends early only when the next word will not fit, so a next line whose first
+    # word would have fitted in the room left was broken by hand (an entry a line); a word or two
+    # broken off ('Police' / 'PH shared that ...', 'Prada & Jordan') is a run-in heading that stays with its text
+    first = line.segments[0]
+    word = first.text.split(" ", 1)[0]
+    width = (first.x1 - first.x0) * len(word) / max(len(first.text), 1)
+    room = right - prev.x1 > width + 2 * em
+    by_hand = (
+        room
+        and len(_WORDS_OF.findall(prev.text)) >= 4
+        and not prev.text.endswith((",", ":", "-", "&", " and", " the", " of", " to"))
+    )
+    return not text[:1].islower() and (
+        by_hand or (short and ((ends_sentence and not prev.text.endswith(":")) or moved or entries))
     )
 
 
