@@ -319,7 +319,8 @@ _DOMAIN_NOUNS = frozenset(
     "quality assurance performance improvement governance development support engagement operations "
     "finance strategy policy planning resources education learning practice commissioning nursing "
     "safety standards transformation communications contracts compliance audit legal estates workforce "
-    "protection prevention intelligence partnerships services business children adults families".split()
+    "protection prevention intelligence partnerships services business children adults families "
+    "adult child family baby infant sibling siblings".split()  # case pseudonyms: SAR Adult F, Child Q
 )
 _INITIALS_FIRST = re.compile(r"^(?P<initials>[A-Z][A-Za-z]{1,3})\s*[\u2013\u2014:-]\s+(?P<rest>[A-Z].*)$")
 
