@@ -303,6 +303,28 @@ def test_commitments_in_every_common_phrasing() -> None:
     assert (["Councillors"], "investigate the library") in found
 
 
+def test_commitments_in_a_panels_formal_minutes() -> None:
+    m = read(
+        "# Police and Crime Panel, 23 September 2024\n\n"
+        "Also present: Victoria Hallam (Police and Crime Commissioner), Jonathan Reeve (Chief Executive, "
+        "Office of the Police and Crime Commissioner (OPCC)), Assistant Chief Constable Neil Garside "
+        "(Marchshire Police)\n\nOfficers: Owen Blake (Panel Scrutiny Officer)\n\n## 23. Annual report\n\n"
+        "(a) call handling – the Commissioner acknowledged that the answer time remains too long. "
+        "She undertook to provide members with a breakdown of waiting times by district;\n\n"
+        "Asked about neighbourhood teams, ACC Garside said he would provide the figures after the meeting. "
+        "Councillor Ingleby asked about the fund; the Chief Executive of the OPCC agreed to circulate a "
+        "list of the projects. Mike suggested that Jochen raise it with the PMC.\n\n## 24. Work programme\n\n"
+        "RESOLVED: That the programme be approved, and that the Panel Scrutiny Officer arrange a "
+        "briefing for members in December.\n"
+    )
+    assert prose(m) == [
+        (["Victoria Hallam"], "provide members with a breakdown of waiting times by district"),
+        (["Neil Garside"], "provide the figures after the meeting"),
+        (["Jonathan Reeve"], "circulate a list of the projects"),
+        (["Owen Blake"], "arrange a briefing for members in December"),
+    ]
+
+
 def test_a_commitment_that_restates_the_action_list_is_not_listed_twice() -> None:
     m = read(
         "Committee, 15 March 2016\n\nPresent: Tristan Hale, Cate Brown\n\n1. Mentoring\n\n"

@@ -78,7 +78,7 @@ _ROLE = (
     r"[Mm]ayor|[Mm]anager|[Pp]resident|[Cc]onvenor)"
 )
 _ROLE_SUBJECT = re.compile(rf"^{_ROLE}$")
-_NAME = rf"(?:[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*){{0,2}}|{_ROLE})"
+_NAME = rf"(?:[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*){{0,2}}(?:\s+of\s+the\s+[A-Z]{{2,6}}\b)?|{_ROLE})"
 _SUBJECT = rf"(?P<subj>(?:[Tt]he\s+)?{_NAME}(?:\s*,\s*(?:the\s+)?{_NAME})*(?:\s+(?:&|and)\s+(?:Cllr\s+)?(?:the\s+)?{_NAME})?)"
 _LEFT = r"(?:^|(?<=\bthat\s)|(?<=\band\s)|(?<=;\s)|(?<=,\s)|(?<=[-–]\s)|(?<=-)|(?<=\()|(?<=:\s))"
 # A commitment is found from its modal ('agreed to', 'will', 'to') back to the subject before it:
@@ -95,6 +95,15 @@ _ASKED = re.compile(
 _PASSIVE = re.compile(
     r"\s+(?:will|to)\s+be\s+(?P<verb>[a-z]+(?:ed|en|t))\s+by\s+(?P<subj>[A-Z][\w&'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)?)"
 )
+# a subject at the start of a clause, before a verb in the past ('– the Commissioner acknowledged')
+_CLAUSE_SUBJECT = re.compile(rf"(?:[-\u2013:;]\s+|,\s+and\s+)(?P<subj>[Tt]he\s+{_NAME})\s+(?=[a-z]+ed\b)")
+# 'that the Clerk arrange ...': a resolution's subjunctive, the verb in its plain form
+_SUBJUNCTIVE = re.compile(
+    rf"\bthat\s+{_SUBJECT}\s+(?P<what>(?!(?:is|was|be|been|has|had|have|were|are|and|or|of|for|should|would|"
+    rf"will|may|might|must|can|could|shall|not)\b)[a-z]+(?<!ed)(?<![^s]s)\s[^.;]*)"
+)
+# a subjunctive is a commitment when it was decided or asked for, not when it was suggested
+_DECIDING = ("resolved", "agreed", "decided", "requested", "instructed", "directed")
 _PRONOUN = re.compile(
     rf"(?:\bthat\s+|^|\b(?:said|says|advised|confirmed|stated|reported|explained|indicated|added|agreed)\s+)"
     rf"(?P<pron>[Ss]he|[Hh]e|[Tt]hey)\s+(?P<modal>{_MODAL})\s+(?P<what>[a-z][^.;]*)"
@@ -110,6 +119,9 @@ _SHORT_WHAT = re.compile(
 _ACRONYMS = frozenset(
     [
         "AOB",
+        "AGM",
+        "EGM",
+        "GP",
         "TOR",
         "TORS",
         "NHS",
@@ -134,6 +146,7 @@ _DECISION = re.compile(
 )
 _COMMITMENT_CUES = (
     " to ",
+    "that ",
     "-to ",
     "will",
     "would",
@@ -655,6 +668,10 @@ def _prose_in(text: str, previous: str, section: Section, d: Directory) -> list[
         lead = _LEAD_SUBJECT.match(sentence) if sentence[:1].isupper() else None
         if lead and _is_owner(lead.group("subj"), d):
             last_subject = lead.group("subj")
+        for clause in _CLAUSE_SUBJECT.finditer(sentence) if " the " in sentence else ():
+            # '(a) call handling – the Commissioner acknowledged ...': whom a later 'she' means
+            if _is_owner(clause.group("subj"), d):
+                last_subject = clause.group("subj")
         lower = sentence.lower()
         if not any(cue in lower for cue in _COMMITMENT_CUES):
             continue  # no modal, no 'asked', no to-do list: nothing to find, and the patterns are dear
@@ -663,6 +680,11 @@ def _prose_in(text: str, previous: str, section: Section, d: Directory) -> list[
             hits.append((subj, what))
             last_subject = subj
         for m in _ASKED.finditer(sentence) if " to " in lower else ():
+            if _is_owner(m.group("subj"), d):
+                hits.append((m.group("subj"), m.group("what").strip()))
+        decided = "that " in lower and any(w in lower for w in _DECIDING)
+        for m in _SUBJUNCTIVE.finditer(sentence) if decided else ():
+            # 'RESOLVED: ... and that the Panel Scrutiny Officer arrange an informal briefing'
             if _is_owner(m.group("subj"), d):
                 hits.append((m.group("subj"), m.group("what").strip()))
         for m in _PASSIVE.finditer(sentence) if " be " in lower and " by " in lower else ():
@@ -686,7 +708,7 @@ def _prose_in(text: str, previous: str, section: Section, d: Directory) -> list[
         for m in _TODO.finditer(sentence) if "do list" in lower or "to-do" in lower else ():
             if _is_owner(m.group("subj"), d):
                 hits.append((m.group("subj"), sentence.strip()))
-        for subj, what in hits:
+        for subj, what in dict.fromkeys(hits):  # 'ACC Garside said he would ...' is found twice
             quote = sentence.strip()
             whole = len(quote) <= len(subj) + len(what) + 20  # the commitment is the whole sentence
             text = what

@@ -10,7 +10,7 @@ from ..model import Person
 _NOBODY = re.compile(r"^\W*(\?+|who\??|tbc|tbd|n/?a|none|unassigned|unknown|-+)\W*$", re.I)
 _TITLES = re.compile(
     r"^(?:(?:the|cllrs?|councillors?|mr|mrs|ms|miss|mx|dr|prof|revd|rev|owner|pc|dc|ds|di|dci|pcso|insp|inspector|sgt|"
-    r"sergeant|supt|det|superintendent)\.?\s+)+",
+    r"sergeant|supt|det|superintendent|acc|dcc|ch)\.?\s+)+",
     re.I,
 )
 INITIALS_TOKEN = re.compile(r"^[A-Z][A-Za-z]?[A-Z][a-z]?$|^[A-Z]{2,4}$")
@@ -111,6 +111,24 @@ class Directory:
         cands = [p for p, role in index.roles if _role_match(role_key, role)]
         if len(cands) == 1:
             return cands[0]
+        if " " not in role_key and len(role_key) >= 6 and role_key not in _BODIES:
+            # 'the Commissioner' for the Police and Crime Commissioner: the last word of one role only
+            # ('Chair' is every Chair's and the Vice-Chair's: no one; 'the Executive' is the meeting)
+            cands = [p for p, role in index.roles if _last_word(role) == role_key]
+            if len(cands) == 1:
+                return cands[0]
+        of = _ROLE_OF.match(t)
+        if of:
+            # 'the Chief Executive of the OPCC': the role, held by someone of that organisation
+            where = of.group("org").casefold()
+            role_of = _ROLE_QUALIFIER.sub("", of.group("role").casefold())
+            cands = [
+                p
+                for p, role in index.roles
+                if _role_match(role_of, role) and where in f"{p.organisation or ''} {p.role}".casefold()
+            ]
+            if len(cands) == 1:
+                return cands[0]
         if " " in t and any(_ABBREVIATION.match(w) for w in t.split()):
             # 'Head of Service – Safeguarding and QA' for the Head of Service – Safeguarding and Quality Assurance
             cands = [p for p in self.people if p.role and _partly_abbreviated(t, p.role)]
@@ -196,6 +214,9 @@ _ROLE_GENDER = re.compile(r"(man|woman|person)$")
 _NAME_PARTS = re.compile(r"[\s-]+")
 
 
+_ROLE_OF = re.compile(
+    r"^(?P<role>[A-Z][\w\s-]{2,40}?)\s+(?:of|at|from)\s+(?:the\s+)?(?P<org>[A-Z][\w&\s-]{1,60})$"
+)
 _ABBREVIATION = re.compile(r"^(?=(?:[a-z]*[A-Z]){2})[A-Z][A-Za-z]{1,7}$")  # two capitals at least
 _SMALL_WORDS = frozenset({"of", "and", "the", "for", "to", "in", "&"})
 
@@ -258,6 +279,14 @@ def _partly_abbreviated(text: str, role: str) -> bool:
         return False
 
     return fits(0, 0)
+
+
+_BODIES = frozenset("executive board committee panel partnership group council forum trust".split())
+
+
+def _last_word(role: str) -> str:
+    words = _PUNCTUATION.sub(" ", re.split(r"[,(;]", role)[0]).split()
+    return words[-1] if words else ""
 
 
 def _name_words(name: str) -> list[str]:

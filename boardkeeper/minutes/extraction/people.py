@@ -357,20 +357,47 @@ def parse_person(chunk: str, attendance: Attendance) -> Person | None:
         person.initials = found
         rest = rest[m.end() :].strip()  # type: ignore[union-attr]
     details: list[str] = []
-    for paren in _PARENS.findall(rest):
+    bracketed, outside = _top_parens(rest)
+    for paren in bracketed:
         # '(JT, Chair)': initials first inside the parentheses
         head, _, tail = paren.partition(",")
         if not person.initials and INITIALS.match(head.strip()) and _initials_fit(head.strip(), name):
             person.initials = head.strip()
             paren = tail
         details.append(paren)
-    outside = _PARENS.sub(" ", rest)
     outside = _WAS_PRESENT.sub("", outside)
     details.extend(p for p in _split_top(outside.strip(" ,;-–—"), ",;") if p)
     _apply_details(person, details)
     if role:  # a rank or title before the name goes after the role the details give
         person.role = f"{person.role}, {role}" if person.role else role
     return person
+
+
+def _top_parens(text: str) -> tuple[list[str], str]:
+    """The texts in outermost brackets, and the text outside them: '(Chief Executive, Office of the
+    Police and Crime Commissioner (OPCC))' is one detail with its own brackets inside."""
+    if "(" not in text:
+        return [], text
+    inside: list[str] = []
+    outside: list[str] = []
+    depth = 0
+    start = 0
+    for i, ch in enumerate(text):
+        if ch == "(":
+            if depth == 0:
+                outside.append(text[start:i])
+                start = i + 1
+            depth += 1
+        elif ch == ")" and depth:
+            depth -= 1
+            if depth == 0:
+                inside.append(text[start:i])
+                start = i + 1
+    if depth:  # a bracket left open: what follows it is outside text
+        outside.append("(" + text[start:])
+    else:
+        outside.append(text[start:])
+    return inside, " ".join(outside)
 
 
 def _initials_fit(initials: str, name: str) -> bool:
