@@ -66,6 +66,7 @@ _SENTENCE = re.compile(
 _MODAL = (
     r"(?:has\s+|have\s+|had\s+)?(?:agreed|offered|undertook|volunteered|promised|intends?|plans?|is\s+going|are\s+going)\s+to"
     r"|(?:is|are)\s+to(?=\s+[a-z]+)|committed\s+(?:himself|herself|themselves)\s+to"
+    r"|(?:would\s+be|is|was|are|were)\s+(?:happy|willing|pleased|glad)\s+to"
     r"|(?:was|were|has\s+been|have\s+been|had\s+been)\s+asked\s+to"
     r"|agreed\s+(?:that\s+)?(?:she|he|they)\s+would"
     r"|(?:had\s+|has\s+)?(?:said|confirmed|advised|indicated|stated|explained|added|reported)\s+(?:that\s+)?(?:she|he|they)\s+(?:would|will)(?!\s+be\b)"
@@ -84,7 +85,7 @@ _LEFT = r"(?:^|(?<=\bthat\s)|(?<=\band\s)|(?<=;\s)|(?<=,\s)|(?<=[-–]\s)|(?<=-)
 # A commitment is found from its modal ('agreed to', 'will', 'to') back to the subject before it:
 # scanning for modals first keeps the subject pattern off most of the text.
 _MODAL_AT = re.compile(rf"(?<=\s)(?P<modal>{_MODAL})\s+(?P<what>[a-z][^.;]*)")
-_SUBJECT_BEFORE = re.compile(rf"{_LEFT}{_SUBJECT}\s+$")
+_SUBJECT_BEFORE = re.compile(rf"{_LEFT}{_SUBJECT}\s*$")
 _LEAD_SUBJECT = re.compile(rf"^{_SUBJECT}\s+[a-z]")
 # 'asked the Clerk to ...', 'authorise the Assistant Town Clerk to ...', 'a motion ... for the treasurer to ...'
 _ASKED = re.compile(
@@ -105,7 +106,7 @@ _SUBJUNCTIVE = re.compile(
 # a subjunctive is a commitment when it was decided or asked for, not when it was suggested
 _DECIDING = ("resolved", "agreed", "decided", "requested", "instructed", "directed")
 _PRONOUN = re.compile(
-    rf"(?:\bthat\s+|^|\b(?:said|says|advised|confirmed|stated|reported|explained|indicated|added|agreed)\s+)"
+    rf"(?:\bthat\s+|^|\band\s+|\b(?:said|says|advised|confirmed|stated|reported|explained|indicated|added|agreed)\s+)"
     rf"(?P<pron>[Ss]he|[Hh]e|[Tt]hey)\s+(?P<modal>{_MODAL})\s+(?P<what>[a-z][^.;]*)"
 )
 _CONTRACTION = re.compile(r"\b(?P<p>[Hh]e|[Ss]he|[Tt]hey)['\u2019](?P<c>d|ll)\b")
@@ -746,6 +747,9 @@ def _modal_clauses(sentence: str, d: Directory) -> list[tuple[str, str]]:
         userid = _USER_ID_BEFORE.search(sentence, max(0, end - 30), end)
         if userid:
             end = userid.start() + 1  # 'Malcolm (mas90) to investigate': the id in brackets aside
+        aside = _APPOSITIVE.search(sentence, max(0, end - 80), end)
+        if aside:
+            end = aside.start()  # 'JF, as link governor for safeguarding, will carry out'
         words = sentence[max(0, end - 30) : end].split()
         last = words[-1].rsplit("-", 1)[-1].strip(".,;:()\"'") if words else ""
         if not (last[:1].isupper() or last.casefold() in _ROLE_NOUNS):
@@ -774,6 +778,7 @@ _THE = re.compile(r"^(?:the|The)\s+")
 _TITLED = re.compile(
     r"^(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Rev|Revd|Prof)\.?\s+[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)?$"
 )
+_APPOSITIVE = re.compile(r",\s+as\s+[^,]{3,60},\s*$")
 _USER_ID_BEFORE = re.compile(r"\s\((?:[a-z]+\d+|@?[\w.]+)\)\s*$")
 
 

@@ -106,6 +106,12 @@ class Directory:
             ]
             if len(cands) == 1:
                 return cands[0]
+        if len(words) >= 2:
+            # 'Station Manager Daintree', 'Supt Marlow': a surname after that person's role or rank
+            same = [p for p, name in index.words if len(name) >= 2 and name[-1] == words[-1]]
+            before = " ".join(words[:-1])
+            if len(same) == 1 and same[0].role and _role_match(before, same[0].role.casefold()):
+                return same[0]
         # a role: 'Clerk', 'Parish Clerk', 'Chairman'
         role_key = _ROLE_QUALIFIER.sub("", key)
         cands = [p for p, role in index.roles if _role_match(role_key, role)]
