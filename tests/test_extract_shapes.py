@@ -332,6 +332,27 @@ def test_commitments_in_a_panels_formal_minutes() -> None:
     ]
 
 
+def test_commitments_restating_a_closing_action_table_or_an_item_paragraphs_log_entry() -> None:
+    m = read(
+        "# Juniors FC, 9 October 2024\n\nPresent: Gemma Tait, Sandra Kettle, Carl Winters\n\n"
+        "**Fixtures**\n\nNo ref for U13s. Gemma to ask the county referees' secretary.\n\n"
+        "**Fundraising**\n\nCarl offered to run the bottle tombola.\n\n**Next meeting**\n\n13th Nov.\n\n"
+        "ACTIONS\n\n| Who | What | When |\n|---|---|---|\n"
+        "| Gemma | Ask county referees' secretary about a ref for U13s | next mtg |\n"
+        "| Sandra | Chase Nick re kit order | next week |\n"
+    )
+    assert [(a.item, a.section) for a in m.actions if a.origin == "action_table"] == [(None, None)] * 2
+    assert prose(m) == [(["Carl Winters"], "run the bottle tombola")]
+    m = read(
+        "# Executive, 12 September 2024\n\nPresent: Joanne Pitt (JP), Helen Marsh (HM)\n\n"
+        "## 3. Reviews\n\n3.1 JP will notify the National Panel of the decision.\n\n## 4. Close\n\nNone.\n\n"
+        "Action log\n\n| No. | Item | Action | Owner |\n|---|---|---|---|\n"
+        "| 24/22 | 3.1 | Notify the National Panel of the decision to commission a review | JP |\n"
+    )
+    assert [a.owners for a in m.actions if a.origin == "action_table"] == [["Joanne Pitt"]]
+    assert prose(m) == []
+
+
 def test_a_commitment_that_restates_the_action_list_is_not_listed_twice() -> None:
     m = read(
         "Committee, 15 March 2016\n\nPresent: Tristan Hale, Cate Brown\n\n1. Mentoring\n\n"

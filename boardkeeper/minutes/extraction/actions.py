@@ -395,7 +395,7 @@ def _table_actions(
                     status=status,
                     number=number,
                     quote=" | ".join(c.text for c in row),
-                    section=_section_name(section),
+                    section=None if labelled else _section_name(section),  # the meeting's list
                 )
             )
             index[f"t:{_norm(text)}"] = here[f"t:{_norm(text)}"] = out[-1]
@@ -875,19 +875,26 @@ def _restates(prose: Action, basis: str, explicit: list[tuple[Action, set[str]]]
         agree = _owners_agree(prose.owners, a.owners, d)
         if prose.owners and not agree and (shared < 3 or ratio < 0.8):
             continue  # someone else's action, or nobody's: only the same words say it again
-        if a.item is None and a.section is None and prose.item is not None:
+        if a.item is None and a.section is None and (prose.item is not None or prose.section is not None):
             # the same person on the same particular thing ('Melatos', 'poll'), words of every minute aside
             particular = (mine & theirs) - _GENERIC
             if (shared >= 2 and ratio >= 0.5) or (particular and agree):
                 return True
             continue
-        if a.item != prose.item or a.section != prose.section:
+        if not _same_item(a.item, prose.item) or a.section != prose.section:
             continue
         if shared >= 2 and ratio >= 0.3:
             return True
         if shared >= 1 and ratio >= 0.3 and agree:
             return True
     return False
+
+
+def _same_item(a: str | None, b: str | None) -> bool:
+    """'3.1' in an action log is a paragraph of item 3."""
+    if a == b:
+        return True
+    return a is not None and b is not None and (a.startswith(f"{b}.") or b.startswith(f"{a}."))
 
 
 def _owners_agree(mine: list[str], theirs: list[str], d: Directory) -> bool:
