@@ -28,16 +28,17 @@ _KEYS = ("action", "owner", "people", "items", "dates", "prose", "dups")
 FLOORS: dict[str, dict[str, float]] = {
     name: dict(zip(_KEYS, values, strict=True))
     for name, values in {
-        # issue 10's targets on real minutes written elsewhere
-        "corpus2": (0.90, 0.90, 0.90, 0.85, 1.0, 0.60, 0),
+        # issue 10's targets on real minutes written elsewhere (the targets were 0.90/0.90/0.90/0.85/
+        # all dates/0.60; the floors are today's figures)
+        "corpus2": (0.99, 0.98, 0.99, 0.97, 1.0, 0.69, 0),
         # the real development corpus stays where it was
-        "corpus": (0.98, 0.98, 0.98, 0.99, 1.0, 0.73, 0),
+        "corpus": (1.0, 1.0, 1.0, 0.99, 1.0, 0.73, 0),
         # our own synthetic sets, written by other hands at other times
         "synthetic": (1.0, 1.0, 1.0, 1.0, 1.0, 0.78, 3),
         "heldout": (1.0, 1.0, 1.0, 1.0, 1.0, 0.95, 1),
         "blind": (1.0, 0.97, 0.99, 1.0, 1.0, 0.89, 2),
-        "office": (0.99, 1.0, 0.98, 1.0, 1.0, 0.95, 2),
-        "fresh": (0.89, 0.94, 0.79, 0.88, 1.0, 0.55, 7),
+        "office": (0.99, 1.0, 1.0, 1.0, 1.0, 0.95, 2),
+        "fresh": (1.0, 1.0, 1.0, 1.0, 1.0, 1.0, 1),
     }.items()
 }
 SETS: dict[str, Path] = {
