@@ -362,3 +362,34 @@ def test_a_commitment_that_restates_the_action_list_is_not_listed_twice() -> Non
         "minutes.txt",
     )
     assert prose(m) == [(["Cate Brown"], "make and post posters")]
+
+
+# -- when the file was saved ----------------------------------------------------------------
+
+
+def _word(lines: list[str], saved: dt.datetime) -> bytes:
+    import io
+
+    import docx
+
+    document = docx.Document()
+    for line in lines:
+        document.add_paragraph(line)
+    document.core_properties.created = saved - dt.timedelta(days=1)
+    document.core_properties.modified = saved
+    out = io.BytesIO()
+    document.save(out)
+    return out.getvalue()
+
+
+def test_when_the_file_was_saved_breaks_a_tie_between_day_first_and_month_first() -> None:
+    lines = ["Trustees meeting, 03/04/2024", "Present: Sam Oduya, Priya Shah", "1. Accounts", "Noted."]
+    # saved on 10 March 2024: '03/04/2024' can only be 4 March, a meeting before the minutes
+    m = extract(_word(lines, dt.datetime(2024, 3, 10)), "minutes.docx")
+    assert m.meeting.date == dt.date(2024, 3, 4)
+    # saved on 6 April: 3 April is the nearer reading before it, and day first is the default anyway
+    m = extract(_word(lines, dt.datetime(2024, 4, 6)), "minutes.docx")
+    assert m.meeting.date == dt.date(2024, 4, 3)
+    # a date the document settles itself is never overruled ('17/04/2024' is day first)
+    m = extract(_word([*lines, "Next meeting: 17/04/2024"], dt.datetime(2024, 3, 10)), "minutes.docx")
+    assert m.meeting.date == dt.date(2024, 4, 3)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import importlib.util
 import sys
 from pathlib import Path
@@ -81,6 +82,10 @@ def test_seed_pages_and_first_table(seed: Layout) -> None:
     word = read_docx(SEED.with_suffix(".docx").read_bytes()).blocks[0]
     assert isinstance(word, Table)
     assert " ".join(p.text for p in present.paras) == " ".join(p.text for p in word.rows[2][1].paras)
+
+
+def test_seed_says_when_it_was_saved(seed: Layout) -> None:
+    assert seed.saved == dt.date(2026, 11, 26)  # its ModDate: a tie-breaker for numeric dates only
 
 
 def test_seed_one_table_per_page_each_with_the_header_row(seed: Layout) -> None:

@@ -15,6 +15,7 @@ few words. Extraction that needs no geometry ignores it.
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass, field
 
 
@@ -69,3 +70,4 @@ class Layout:
     blocks: list[Block] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)
     pages: int = 0
+    saved: dt.date | None = None  # when the file says it was last saved (Word, PDF): a tie-breaker only

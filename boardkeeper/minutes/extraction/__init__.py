@@ -49,7 +49,7 @@ def extract_layout(layout: Layout, source: Source) -> Minutes:
     directory.refresh()  # names were completed: the index must know them by their full names
     texts = [b.text for b in blocks if isinstance(b, Para)]
     texts += [c.text for b in blocks if isinstance(b, Table) for row in b.rows for c in row]
-    order = date_order(texts)
+    order = date_order(texts, layout.saved)
     meeting = _meeting(cut, order)
     if meeting.date is None:
         warnings.append("no meeting date could be read from the document")

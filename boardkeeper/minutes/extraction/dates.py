@@ -64,12 +64,13 @@ def _zeros(match: re.Match[str]) -> str:
     return match.group(0).replace("O", "0").replace("o", "0")
 
 
-def date_order(texts: list[str]) -> str:
+def date_order(texts: list[str], saved: dt.date | None = None) -> str:
     """'dmy' or 'mdy': how this document writes its numeric dates, told by its other dates.
 
     A numeric date with a part over 12 settles it ('17/01/2024' is day first); failing that, the
-    way it writes dates with a month's name ('October 22, 2012' is American); failing that, day first,
-    as English minutes write them.
+    way it writes dates with a month's name ('October 22, 2012' is American); failing that, when the
+    file was last saved (minutes are written after their meeting: the reading that puts the dates
+    nearest before that day); failing that, day first, as English minutes write them.
     """
     day_first = month_first = 0
     for text in texts:
@@ -86,7 +87,22 @@ def date_order(texts: list[str]) -> str:
                 named_mdy += 1
             else:
                 named_dmy += 1
-    return "mdy" if named_mdy > named_dmy else "dmy"
+    if named_mdy != named_dmy:
+        return "mdy" if named_mdy > named_dmy else "dmy"
+    return _order_by_saved(texts, saved) if saved is not None else "dmy"
+
+
+def _order_by_saved(texts: list[str], saved: dt.date) -> str:
+    """The reading whose dates stand nearest before the day the file was saved (a later date means
+    the file was saved before it; none before it, a template's date: no help, day first)."""
+
+    def fit(order: str) -> tuple[int, int]:
+        dates = [d for text in texts for _, d in find_dates(text, order)]
+        before = [d for d in dates if d <= saved]
+        return len(before), -min(((saved - d).days for d in before), default=10**6)
+
+    dmy, mdy = fit("dmy"), fit("mdy")
+    return "mdy" if mdy > dmy else "dmy"
 
 
 def find_dates(text: str, order: str = "dmy") -> Iterator[tuple[int, dt.date]]:

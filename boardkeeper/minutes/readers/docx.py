@@ -14,6 +14,7 @@ Word document is refused with a plain sentence.
 
 from __future__ import annotations
 
+import datetime as dt
 import io
 import re
 import zipfile
@@ -78,6 +79,7 @@ def read_docx(data: bytes) -> Layout:
     try:
         parts = _open_parts(data)
         blocks = _BodyReader(*parts).read()
+        saved = _saved(data)
     except MinutesError:
         raise
     except RecursionError as exc:
@@ -88,7 +90,28 @@ def read_docx(data: bytes) -> Layout:
         raise MinutesError(DAMAGED) from exc
     if not blocks:
         raise MinutesError("the Word document contains no text")
-    return Layout(format="docx", blocks=blocks)
+    return Layout(format="docx", blocks=blocks, saved=saved)
+
+
+_W3CDTF = re.compile(rb"<dcterms:(modified|created)[^>]*>\s*(\d{4})-(\d{2})-(\d{2})")
+
+
+def _saved(data: bytes) -> dt.date | None:
+    """When the package says it was last modified (else created): docProps/core.xml, read as text
+    (a date field needs no XML parser)."""
+    with zipfile.ZipFile(io.BytesIO(data)) as zf:
+        if "docProps/core.xml" not in zf.namelist():
+            return None
+        with zf.open("docProps/core.xml") as member:
+            head = member.read(8192)
+    found = {m.group(1): m.groups()[1:] for m in _W3CDTF.finditer(head)}
+    for kind in (b"modified", b"created"):
+        if kind in found:
+            try:
+                return dt.date(*(int(x) for x in found[kind]))
+            except ValueError:
+                return None
+    return None
 
 
 # -- the archive -------------------------------------------------------------

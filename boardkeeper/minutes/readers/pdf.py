@@ -19,6 +19,7 @@ one lock serialises the reading (a page takes milliseconds).
 from __future__ import annotations
 
 import ctypes
+import datetime as dt
 import math
 import re
 import threading
@@ -121,7 +122,26 @@ def _read(pdf: Any, data: bytes) -> Layout:
     for p in pages:
         drop = {i for i, line in enumerate(p.lines) if _is_furniture(line, p, furniture)}
         blocks.extend(geometry.page_blocks(p, metrics, drop))
-    return Layout(format="pdf", blocks=blocks, warnings=warnings, pages=n_pages)
+    return Layout(format="pdf", blocks=blocks, warnings=warnings, pages=n_pages, saved=_saved(pdf))
+
+
+_PDF_DATE = re.compile(r"^(?:D:)?(\d{4})(\d{2})(\d{2})")
+
+
+def _saved(pdf: Any) -> dt.date | None:
+    """When the document information says it was last modified (else created): 'D:20240926101500Z'."""
+    for key in ("ModDate", "CreationDate"):
+        try:
+            value = pdf.get_metadata_value(key)
+        except Exception:  # damaged document information: no date, the text still reads
+            continue
+        m = _PDF_DATE.match(value or "")
+        if m:
+            try:
+                return dt.date(*(int(x) for x in m.groups()))
+            except ValueError:
+                continue
+    return None
 
 
 # -- pass 1: one page into lines and table drafts -----------------------------------
