@@ -8,8 +8,9 @@ from dataclasses import replace
 from ..layout import Cell, Para, Table
 from ..model import Action, Decision
 from .dates import first_date
-from .items import Section
-from .owners import Directory
+from .items import Section, is_point
+from .owners import USER_ID, Directory
+from .people import NOT_AFTER_TITLE_STOP
 from .tables import Columns, action_header
 
 _MARKER = re.compile(r"^\W{0,3}actions?\W{0,3}\s*(?:\((?P<owner>[^()]{1,40})\)\s*)?(?::|-|–|—)\s*(.*)$", re.I)
@@ -60,8 +61,7 @@ _OWNER_PREFIX = re.compile(
 )
 
 _SENTENCE = re.compile(
-    r"(?<=[.!?])(?<!\bDr\.)(?<!\bMr\.)(?<!\bMrs\.)(?<!\bMs\.)(?<!\bSt\.)(?<!\bRev\.)(?<!\bProf\.)(?<!\bCllr\.)"
-    r"(?<!\bNo\.)\s+(?=[A-Z(\"'])"
+    rf"(?<=[.!?]){NOT_AFTER_TITLE_STOP}(?<!\bNo\.)\s+(?=[A-Z(\"'])"
 )  # 'Dr. Lomax agreed to ...' is one sentence
 _MODAL = (
     r"(?:has\s+|have\s+|had\s+)?(?:agreed|offered|undertook|volunteered|promised|intends?|plans?|is\s+going|are\s+going)\s+to"
@@ -243,7 +243,7 @@ def _list_end(blocks: list[Para | Table], start: int, d: Directory) -> int:
             b.list_item
             or _ENTRY_NUMBER.match(text)
             or _ENTRY_OWNER.match(text)
-            or (_group_line(b) and j + 1 < len(blocks) and _is_point(blocks[j + 1]))
+            or (_group_line(b) and j + 1 < len(blocks) and is_point(blocks[j + 1]))
             or (len(text) <= 40 and _owner_only(text.rstrip(":"), d) and j + 1 < len(blocks))
         ):
             break
@@ -258,10 +258,6 @@ def _group_line(para: Para) -> bool:
     """A short line over a group of tasks: an owner's name, or 'To be allocated'."""
     text = para.text.strip()
     return not para.list_item and len(text) <= 40 and not text.endswith((".", ";"))
-
-
-def _is_point(block: Para | Table) -> bool:
-    return isinstance(block, Para) and block.list_item
 
 
 def _listed_actions(entries: list[Para], section: Section, d: Directory, *, item_less: bool) -> list[Action]:
@@ -438,8 +434,8 @@ def _row_actions(row: list[Cell], cols: Columns) -> list[tuple[str, str, str | N
     owners = [p for p in row[cols.owner].paras if p.text] if 0 <= cols.owner < len(row) else []
     dues = [p for p in row[cols.due].paras if p.text] if 0 <= cols.due < len(row) else []
     if len(acts) == 1 or not (len(owners) > 1 or len(dues) > 1):
-        whole = "\n".join(p.text for p in acts) if len(acts) > 1 else acts[0].text
-        return [(" ".join(whole.split("\n")), _cell(row, cols.owner), _cell(row, cols.due) or None)]
+        task = " ".join(p.text for p in acts).replace("\n", " ")
+        return [(task, _cell(row, cols.owner), _cell(row, cols.due) or None)]
     out = []
     for n, act in enumerate(acts):
         mine = pair_owners(acts, n, owners)
@@ -744,9 +740,9 @@ def _modal_clauses(sentence: str, d: Directory) -> list[tuple[str, str]]:
     while (m := _MODAL_AT.search(sentence, pos)) is not None:
         pos = m.start() + 1
         end = m.start()
-        userid = _USER_ID_BEFORE.search(sentence, max(0, end - 30), end)
+        userid = USER_ID.search(sentence, max(0, end - 30), end)
         if userid:
-            end = userid.start() + 1  # 'Malcolm (mas90) to investigate': the id in brackets aside
+            end = userid.start()  # 'Malcolm (mas90) to investigate': the id in brackets aside
         aside = _APPOSITIVE.search(sentence, max(0, end - 80), end)
         if aside:
             end = aside.start()  # 'JF, as link governor for safeguarding, will carry out'
@@ -779,7 +775,6 @@ _TITLED = re.compile(
     r"^(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Rev|Revd|Prof)\.?\s+[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)?$"
 )
 _APPOSITIVE = re.compile(r",\s+as\s+[^,]{3,60},\s*$")
-_USER_ID_BEFORE = re.compile(r"\s\((?:[a-z]+\d+|@?[\w.]+)\)\s*$")
 
 
 def _clean_subject(subject: str) -> str:

@@ -33,6 +33,7 @@ _WEEKDAY = (
     r"(?:(?:mon|tues?|wed(?:nes)?|thu(?:rs?)?|fri|sat(?:ur)?|sun)(?:day)?\.?,?\s*)?"  # 'Tuesday15th' too
 )
 _YEAR = r"((?:19|20)\d\d)"
+_NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)?\d\d)\b")
 
 _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(rf"\b{_YEAR}-(\d\d)-(\d\d)(?!\d)"), "ymd"),
@@ -46,7 +47,7 @@ _PATTERNS: list[tuple[re.Pattern[str], str]] = [
     ),
     (re.compile(rf"\b{_WEEKDAY}{_DAY}(?:\s+of)?\s+{_MONTH},?\s+{_YEAR}\b", re.I), "dmy"),
     (re.compile(rf"\b{_WEEKDAY}{_MONTH}\s+{_DAY},?\s+{_YEAR}\b", re.I), "mdy"),
-    (re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)?\d\d)\b"), "numeric"),
+    (_NUMERIC, "numeric"),
     # '23 Apr 24': a short year after a month's name
     (re.compile(rf"\b{_WEEKDAY}{_DAY}(?:\s+of)?\s+{_MONTH},?\s+(\d\d)\b(?![\d:.])", re.I), "dmy2"),
 ]
@@ -54,7 +55,6 @@ _NO_YEAR = re.compile(rf"\b{_WEEKDAY}{_DAY}(?:\s+of)?\s+{_MONTH}\b(?!,?\s+(?:19|
 
 
 _LETTER_O_YEAR = re.compile(r"\b(?:19|20|2[Oo])[0-9Oo]{2}\b")
-_NUMERIC = re.compile(r"\b(\d{1,2})[/.](\d{1,2})[/.]((?:19|20)?\d\d)\b")
 _NAMED_ORDER = re.compile(
     rf"\b(?:{_MONTH}\s+{_DAY},?\s+{_YEAR}|{_DAY}(?:\s+of)?\s+{_MONTH},?\s+{_YEAR})", re.I
 )
@@ -62,6 +62,11 @@ _NAMED_ORDER = re.compile(
 
 def _zeros(match: re.Match[str]) -> str:
     return match.group(0).replace("O", "0").replace("o", "0")
+
+
+def _as_typed(text: str) -> str:
+    """'2O24' typed with a letter O read as the year it means; same length, same places."""
+    return _LETTER_O_YEAR.sub(_zeros, text) if "O" in text or "o" in text else text
 
 
 def date_order(texts: list[str], saved: dt.date | None = None) -> str:
@@ -72,12 +77,15 @@ def date_order(texts: list[str], saved: dt.date | None = None) -> str:
     file was last saved (minutes are written after their meeting: the reading that puts the dates
     nearest before that day); failing that, day first, as English minutes write them.
     """
-    day_first = month_first = 0
+    day_first = month_first = numeric = 0
     for text in texts:
-        for m in _NUMERIC.finditer(text):
+        for m in _NUMERIC.finditer(_as_typed(text)):
             a, b = int(m.group(1)), int(m.group(2))
+            numeric += 1
             day_first += a > 12 >= b
             month_first += b > 12 >= a
+    if not numeric:
+        return "dmy"  # no numeric date to read either way
     if day_first != month_first:
         return "dmy" if day_first > month_first else "mdy"
     named_mdy = named_dmy = 0
@@ -110,8 +118,7 @@ def find_dates(text: str, order: str = "dmy") -> Iterator[tuple[int, dt.date]]:
 
     `order` reads ambiguous numeric dates ('03/04/2024'): 'dmy' or 'mdy' (see `date_order`).
     """
-    if "O" in text or "o" in text:
-        text = _LETTER_O_YEAR.sub(_zeros, text)  # '2O24' typed with a letter O; same length, same places
+    text = _as_typed(text)
     found: list[tuple[int, dt.date]] = []
     taken = bytearray(len(text))  # characters already read as part of a date (earlier patterns win)
     for pattern, kind in _PATTERNS:

@@ -288,7 +288,7 @@ def _headings_of(
         ):
             continue  # '1 The Chairman welcomed ...' is a numbered sentence, not a heading
         # a numbered paragraph with its points listed under it is an outline heading, however long
-        outline = i + 1 < len(blocks) and _is_point(blocks[i + 1]) and not block.list_item
+        outline = i + 1 < len(blocks) and is_point(blocks[i + 1]) and not block.list_item
         if outline:
             title, tail = _first_sentence(title, tail)
         elif not block.heading and (
@@ -313,7 +313,8 @@ def _headings_of(
 _Look = tuple[bool, int, bool, float | None]
 
 
-def _is_point(block: Block) -> bool:
+def is_point(block: Block) -> bool:
+    """A bullet or numbered list entry."""
     return isinstance(block, Para) and block.list_item
 
 

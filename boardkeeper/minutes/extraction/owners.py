@@ -69,7 +69,7 @@ class Directory:
         self._built = None
 
     def _lookup(self, token: str) -> Person | None:
-        token = _USER_ID.sub("", token)  # 'Malcolm (mas90)': a user id in brackets after the name
+        token = USER_ID.sub("", token)  # 'Malcolm (mas90)': a user id in brackets after the name
         t = _TITLES.sub("", token.strip().strip("*_.,;:()")).strip()
         if not t:
             return None
@@ -137,7 +137,7 @@ class Directory:
                 return cands[0]
         if " " in t and any(_ABBREVIATION.match(w) for w in t.split()):
             # 'Head of Service – Safeguarding and QA' for the Head of Service – Safeguarding and Quality Assurance
-            cands = [p for p in self.people if p.role and _partly_abbreviated(t, p.role)]
+            cands = [p for p, role in index.roles if _partly_abbreviated(t, role)]
             if len(cands) == 1:
                 return cands[0]
         return None
@@ -213,7 +213,7 @@ class Directory:
             self.warnings.append(f"owner '{part}' matches no one in the attendance; kept as written")
 
 
-_USER_ID = re.compile(r"(?<=\w)\s*\((?:[a-z]+\d+|@?[\w.]+)\)\s*$")
+USER_ID = re.compile(r"(?<=\w)\s*\((?:[a-z]+\d+|@?[\w.]+)\)\s*$")  # 'Malcolm (mas90)'
 _PUNCTUATION = re.compile(r"[^\w&]+")  # 'Head of Service – Safeguarding' is 'Head of Service, Safeguarding'
 _ROLE_QUALIFIER = re.compile(r"^(parish|town|the)\s+")
 _ROLE_GENDER = re.compile(r"(man|woman|person)$")
@@ -316,7 +316,6 @@ def _matches_partial(words: list[str], name: list[str]) -> bool:
 
 def _role_match(key: str, role: str) -> bool:
     key, role = _PUNCTUATION.sub(" ", key).strip(), _PUNCTUATION.sub(" ", role).strip()
-    key, role = " ".join(key.split()), " ".join(role.split())
     role = _ROLE_QUALIFIER.sub("", role)
     if key == role or (" " in key and role.endswith(" " + key)):
         return True  # 'Business Manager' for a 'Board Business Manager'

@@ -129,7 +129,7 @@ _WS = re.compile(r"\s+")
 # a sentence ends at a full stop, never the one after 'Dr' or 'Mr' ('Dr. Fiona Lomax')
 _TITLES_WITH_STOPS = ("Dr", "Mr", "Mrs", "Ms", "St", "Rev", "Revd", "Prof", "Cllr")
 _NOT_AFTER_TITLE = "".join(rf"(?<!\b{t})" for t in _TITLES_WITH_STOPS)
-_NOT_AFTER_TITLE_STOP = "".join(rf"(?<!\b{t}\.)" for t in _TITLES_WITH_STOPS)
+NOT_AFTER_TITLE_STOP = "".join(rf"(?<!\b{t}\.)" for t in _TITLES_WITH_STOPS)
 _PIECES = re.compile(rf"(?<=[a-z)]){_NOT_AFTER_TITLE}\.\s+(?=[A-Z])|(?<=\))\s*[;]?\s+(?:and\s+)?(?=[A-Z])")
 _DIGIT = re.compile(r"\d")
 _TOKENS = re.compile(r"\S+")
@@ -797,7 +797,7 @@ _WERE_PRESENT = re.compile(
     r"^(?P<names>[A-Z][^.:;]{0,400}?)\s+(?:were|was)\s+(?:all\s+|also\s+)?"
     r"(?P<kind>in\s+attendance|present|attending|absent)(?:\s+for\s+[^,;]+)?(?:,\s*(?:together\s+)?with\s+[^;]*)?$"
 )
-_CLAUSES = re.compile(rf"(?<=[.!?]){_NOT_AFTER_TITLE_STOP}\s+(?=[A-Z])|[,;]\s+and\s+(?=[A-Z])|;\s+(?=[A-Z])")
+_CLAUSES = re.compile(rf"(?<=[.!?]){NOT_AFTER_TITLE_STOP}\s+(?=[A-Z])|[,;]\s+and\s+(?=[A-Z])|;\s+(?=[A-Z])")
 _KINDS: dict[str, Attendance] = {"present": "present", "attending": "present", "absent": "absent"}
 
 
@@ -983,9 +983,9 @@ def _table_people(
         # 'Name | Initials | Organisation | Role', with rows such as 'In attendance' parting the people
         current: Attendance = state or "present"
         for row in table.rows[1:]:
-            filled = [c for c in row if c.text]
-            if len(filled) == 1 and (section := label_of(filled[0].text)) and section[0] != "role":
-                current = section[0]  # type: ignore[assignment]
+            section = _section_of(row)
+            if section is not None:
+                current = section
                 continue
             if len(row) > name_col and row[name_col].text:
                 p = parse_person(row[name_col].text, current)

@@ -77,9 +77,8 @@ def read_docx(data: bytes) -> Layout:
     """Read .docx bytes into a Layout; every failure is a MinutesError."""
     _check_archive(data)
     try:
-        parts = _open_parts(data)
-        blocks = _BodyReader(*parts).read()
-        saved = _saved(data)
+        body, styles, numbering, saved = _open_parts(data)
+        blocks = _BodyReader(body, styles, numbering).read()
     except MinutesError:
         raise
     except RecursionError as exc:
@@ -96,14 +95,13 @@ def read_docx(data: bytes) -> Layout:
 _W3CDTF = re.compile(rb"<dcterms:(modified|created)[^>]*>\s*(\d{4})-(\d{2})-(\d{2})")
 
 
-def _saved(data: bytes) -> dt.date | None:
+def _saved(zf: zipfile.ZipFile, names: set[str]) -> dt.date | None:
     """When the package says it was last modified (else created): docProps/core.xml, read as text
     (a date field needs no XML parser)."""
-    with zipfile.ZipFile(io.BytesIO(data)) as zf:
-        if "docProps/core.xml" not in zf.namelist():
-            return None
-        with zf.open("docProps/core.xml") as member:
-            head = member.read(8192)
+    if "docProps/core.xml" not in names:
+        return None
+    with zf.open("docProps/core.xml") as member:
+        head = member.read(8192)
     found = {m.group(1): m.groups()[1:] for m in _W3CDTF.finditer(head)}
     for kind in (b"modified", b"created"):
         if kind in found:
@@ -180,8 +178,9 @@ def _declares_dtd(zf: zipfile.ZipFile, info: zipfile.ZipInfo) -> bool:
     return b"<!DOCTYPE" in head or b"<!ENTITY" in head
 
 
-def _open_parts(data: bytes) -> tuple[Any, Any, Any]:
-    """The main document's body, and its styles and numbering parts (None where it has none)."""
+def _open_parts(data: bytes) -> tuple[Any, Any, Any, dt.date | None]:
+    """The main document's body, its styles and numbering parts (None where it has none), and when
+    it was last saved."""
     with zipfile.ZipFile(io.BytesIO(data)) as zf:
         names = set(zf.namelist())
         target = None
@@ -216,6 +215,7 @@ def _open_parts(data: bytes) -> tuple[Any, Any, Any]:
             body,
             _xml(zf, styles, names) if styles in names else None,
             _xml(zf, numbering, names) if numbering in names else None,
+            _saved(zf, names),
         )
 
 

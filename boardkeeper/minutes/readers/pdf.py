@@ -154,14 +154,12 @@ def _read_page(page: Any, number: int, warnings: list[str]) -> tuple[PageLines, 
     words = _words(page, float(height))
     if not words:
         return out, images
-    sides, closing = _bridge_shading(shading, vertical, words)
-    vertical.extend(sides)
-    horizontal.extend(closing)
     grids: list[geometry.Grid] = []
     if len(horizontal) + len(vertical) > MAX_PAGE_EDGES:
         warnings.append(f"page {number} has too many drawn lines to look for tables; read as plain text")
     else:
-        grids = geometry.ruled_tables(horizontal, vertical)
+        sides, closing = _bridge_shading(shading, vertical, words)
+        grids = geometry.ruled_tables(horizontal + closing, vertical + sides)
     _mark_underlines(words, horizontal, grids)
     cell_words: dict[tuple[int, int, int], list[Word]] = {}
     free: list[Word] = []
@@ -393,6 +391,8 @@ def _bridge_shading(
     tops, sides = shading
     shaded = {id(e) for e in sides}
     borders = [e for e in vertical if id(e) not in shaded]
+    # neighbouring shaded cells draw the side they share once each: one side a place
+    sides = list({(round(e.at), round(e.start), round(e.end)): e for e in sides}.values())
     gaps: dict[tuple[int, int], list[Edge]] = {}
     ordered = sorted(words, key=lambda w: w.top)
     for v in sides:
@@ -416,7 +416,7 @@ def _bridge_shading(
             bridges.extend(found)  # an inner side goes across too: the stretch is rows of the table
             end = found[0].end
             if not any(abs(h.at - end) <= EDGE_TOL for h in tops):
-                closing.append(Edge(end, min(e.at for e in found), max(e.at for e in found)))
+                closing.append(Edge(end, left, right))
     return bridges, closing
 
 
