@@ -16,7 +16,14 @@ few words. Extraction that needs no geometry ignores it.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from dataclasses import dataclass, field
+
+LIST_MARKER = re.compile(  # what numbers or bullets a line: its tab or gap after it is no column
+    r"^(?:[-–—•●▪■◦○·*\uf0a7\uf0b7\uf0d8\uf076\uf0fc\uf02d]|\(?\d{1,3}(?:\.\d{1,3})*[.):]?|\(?[a-z][.)]|"
+    r"\(?[ivx]{1,5}[.)]|[A-Z][.)]|(?:item|minute)\s+\d{1,3}[.:]?|(?:[A-Z]{1,5}\s?)?\d{2,4}/\d{1,4}[.:,]?)$",
+    re.I,
+)
 
 
 @dataclass(slots=True)

@@ -1,4 +1,9 @@
-"""Actions: from action columns, action tables, 'Action:' markers and prose commitments."""
+"""Explicit actions: the ones minutes mark as actions.
+
+Action columns and action tables (an action log closing the minutes among them), lists headed
+'Actions', 'Action:' markers before or after a task, owners in the margin and markdown task
+lists. Commitments that are only written into the discussion are read by `commitments`.
+"""
 
 from __future__ import annotations
 
@@ -6,18 +11,18 @@ import re
 from dataclasses import replace
 
 from ..layout import Cell, Para, Table
-from ..model import Action, Decision
+from ..model import Action
 from .dates import first_date
 from .items import Section, is_point
-from .owners import USER_ID, Directory
-from .people import NOT_AFTER_TITLE_STOP
+from .owners import Directory
+from .sentences import SENTENCE, norm
 from .tables import Columns, action_header
 
-_MARKER = re.compile(r"^\W{0,3}actions?\W{0,3}\s*(?:\((?P<owner>[^()]{1,40})\)\s*)?(?::|-|–|—)\s*(.*)$", re.I)
+MARKER = re.compile(r"^\W{0,3}actions?\W{0,3}\s*(?:\((?P<owner>[^()]{1,40})\)\s*)?(?::|-|–|—)\s*(.*)$", re.I)
 _TRAILING_MARKER = re.compile(
     r"^(?P<body>.*?)\s*[-–—]?\s*\*{0,2}\bACTION\b\*{0,2}\s*(?::|-|–)?\s*(?P<owner>\(?[^().]{0,40}\)?)?\s*$"
 )
-_OWNER_LINE = re.compile(
+OWNER_LINE = re.compile(
     r"^\W{0,3}(?:action(?:ed)?\s+by|(?-i:ACTION)|action)\W{0,3}\s*(?::|-|–)?\s*(?P<owner>[^.]{0,40}?)\W{0,3}$",
     re.I,
 )
@@ -38,7 +43,7 @@ _OWNER_LEAD = re.compile(
     r"|(?:[Tt]he\s+)?[A-Z][\w'\u2019.-]*(?:\s+(?:&|and)\s+[A-Z][\w.-]*|\s+[A-Z][\w'\u2019.-]*){0,3})"
     r"\s+(?:to|will|shall|should|must|arrange|arranges|agreed\s+to)\b",
 )
-_TEAM = re.compile(
+TEAM = re.compile(
     r"\b(team|group|board|panel|service|unit|committee|members|partners|office|department|trustees|governors|"
     r"agencies|staff|directors|officers|councillors|cllrs|everyone|all)$",
     re.I,
@@ -55,67 +60,9 @@ _SUBJECT_TO = re.compile(
     r"(?!(?:be|the|a|an|all|our|their|his|her|its|my|your|them|him|us|me|this|that|these|those)\b)[a-z]"
 )  # 'to' before a verb, not the preposition of 'Write to the council'
 NOT_OWNERS = re.compile(r"^(?:it|this|that|these|there|we|they|everything|nothing|all|each)\b", re.I)
-_INLINE_MARKER = re.compile(r"(?<=[.!?])\s+\**actions?\**\s*(?::|\s[-\u2013\u2014])\s*(?P<body>\S.*)$", re.I)
+INLINE_MARKER = re.compile(r"(?<=[.!?])\s+\**actions?\**\s*(?::|\s[-\u2013\u2014])\s*(?P<body>\S.*)$", re.I)
 _OWNER_PREFIX = re.compile(
     r"^owner\s+(?P<owner>[A-Z][\w'.-]*(?:\s+[A-Z][\w'.-]*){0,3})\s*[-–—,:]?\s*(?P<rest>.*)$"
-)
-
-_SENTENCE = re.compile(
-    rf"(?<=[.!?]){NOT_AFTER_TITLE_STOP}(?<!\bNo\.)\s+(?=[A-Z(\"'])"
-)  # 'Dr. Lomax agreed to ...' is one sentence
-_MODAL = (
-    r"(?:has\s+|have\s+|had\s+)?(?:agreed|offered|undertook|volunteered|promised|intends?|plans?|is\s+going|are\s+going)\s+to"
-    r"|(?:is|are)\s+to(?=\s+[a-z]+)|committed\s+(?:himself|herself|themselves)\s+to"
-    r"|(?:would\s+be|is|was|are|were)\s+(?:happy|willing|pleased|glad)\s+to"
-    r"|(?:was|were|has\s+been|have\s+been|had\s+been)\s+asked\s+to"
-    r"|agreed\s+(?:that\s+)?(?:she|he|they)\s+would"
-    r"|(?:had\s+|has\s+)?(?:said|confirmed|advised|indicated|stated|explained|added|reported)\s+(?:that\s+)?(?:she|he|they)\s+(?:would|will)(?!\s+be\b)"
-    r"|will(?!\s+be\b|\s+have\s+(?:been|had)\b)|would(?!\s+(?:be|like)\b|\s+have\s+(?:been|liked|wanted|had)\b)"
-    r"|(?<!\w)to(?=\s+[a-z]+)"
-)
-_ROLE = (
-    r"(?:[Tt]he\s+|[Oo]ur\s+)?(?:[Aa]ssistant\s+|[Dd]eputy\s+|[Vv]ice[-\s])?(?:[Tt]own\s+|[Pp]arish\s+|[Mm]inute\s+|"
-    r"[Bb]oard\s+|[Bb]usiness\s+|[Ii]ndependent\s+)?(?:[Cc]lerk|[Cc]hair(?:man|person|woman)?|[Ss]ecretary|[Tt]reasurer|"
-    r"[Mm]ayor|[Mm]anager|[Pp]resident|[Cc]onvenor)"
-)
-_ROLE_SUBJECT = re.compile(rf"^{_ROLE}$")
-_NAME = rf"(?:[A-Z][\w'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*){{0,2}}(?:\s+of\s+the\s+[A-Z]{{2,6}}\b)?|{_ROLE})"
-_SUBJECT = rf"(?P<subj>(?:[Tt]he\s+)?{_NAME}(?:\s*,\s*(?:the\s+)?{_NAME})*(?:\s+(?:&|and)\s+(?:Cllr\s+)?(?:the\s+)?{_NAME})?)"
-_LEFT = r"(?:^|(?<=\bthat\s)|(?<=\band\s)|(?<=;\s)|(?<=,\s)|(?<=[-–]\s)|(?<=-)|(?<=\()|(?<=:\s))"
-# A commitment is found from its modal ('agreed to', 'will', 'to') back to the subject before it:
-# scanning for modals first keeps the subject pattern off most of the text.
-_MODAL_AT = re.compile(rf"(?<=\s)(?P<modal>{_MODAL})\s+(?P<what>[a-z][^.;]*)")
-_SUBJECT_BEFORE = re.compile(rf"{_LEFT}{_SUBJECT}\s*$")
-_LEAD_SUBJECT = re.compile(rf"^{_SUBJECT}\s+[a-z]")
-# 'asked the Clerk to ...', 'authorise the Assistant Town Clerk to ...', 'a motion ... for the treasurer to ...'
-_ASKED = re.compile(
-    rf"\b(?:asked|ask|authori[sz]ed?|invited|requested|tasked|instructed|mandated|nominated|for)\s+{_SUBJECT}"
-    r"\s+to\s+(?!be\b)(?P<what>[a-z][^.;]*)"
-)
-# '... the bench will be rectified by CGM', 'Minute to be taken by Gordon MacKay'
-_PASSIVE = re.compile(
-    r"\s+(?:will|to)\s+be\s+(?P<verb>[a-z]+(?:ed|en|t))\s+by\s+(?P<subj>[A-Z][\w&'\u2019-]*(?:\s+[A-Z][\w'\u2019-]*)?)"
-)
-# a subject at the start of a clause, before a verb in the past ('– the Commissioner acknowledged')
-_CLAUSE_SUBJECT = re.compile(rf"(?:[-\u2013:;]\s+|,\s+and\s+)(?P<subj>[Tt]he\s+{_NAME})\s+(?=[a-z]+ed\b)")
-# 'that the Clerk arrange ...': a resolution's subjunctive, the verb in its plain form
-_SUBJUNCTIVE = re.compile(
-    rf"\bthat\s+{_SUBJECT}\s+(?P<what>(?!(?:is|was|be|been|has|had|have|were|are|and|or|of|for|should|would|"
-    rf"will|may|might|must|can|could|shall|not)\b)[a-z]+(?<!ed)(?<![^s]s)\s[^.;]*)"
-)
-# a subjunctive is a commitment when it was decided or asked for, not when it was suggested
-_DECIDING = ("resolved", "agreed", "decided", "requested", "instructed", "directed")
-_PRONOUN = re.compile(
-    rf"(?:\bthat\s+|^|\band\s+|\b(?:said|says|advised|confirmed|stated|reported|explained|indicated|added|agreed)\s+)"
-    rf"(?P<pron>[Ss]he|[Hh]e|[Tt]hey)\s+(?P<modal>{_MODAL})\s+(?P<what>[a-z][^.;]*)"
-)
-_CONTRACTION = re.compile(r"\b(?P<p>[Hh]e|[Ss]he|[Tt]hey)['\u2019](?P<c>d|ll)\b")
-_LEADING_NUMBER = re.compile(r"^\d{1,2}(?:\.\d{1,2})*\.?\s+")
-_ADVERB = re.compile(r"^(?:also|then|now|still|further|personally|shortly|first|again)\s+")
-_TODO = re.compile(r"\bon\s+(?P<subj>[A-Z][\w-]*)['\u2019]s\s+to\s*-?\s*do\s+list", re.I)
-_NOT_VERBS = re.compile(r"^(?:be|had|like|not|need|say|ensure\s+that|have\s+(?:been|had|liked))\b")
-_SHORT_WHAT = re.compile(
-    r"^(?:action|do\s+(?:this|that|so|it)|look\s+at\s+this|follow\s+up|investigate|progress)\.?$", re.I
 )
 _ACRONYMS = frozenset(
     [
@@ -140,32 +87,6 @@ _ACRONYMS = frozenset(
         "UK",
     ]
 )
-_DECISION = re.compile(
-    r"\b(it\s+was\s+(?:agreed|resolved|decided)|all\s+agreed|(?:unanimously\s+)?agreed\s+that|^resolved\b|"
-    r"resolution\s*#?\d*|decision:|motion\s+(?:passed|carried)|unanimously\s+agreed|was\s+approved|approved\s+unanimously)",
-    re.I,
-)
-_COMMITMENT_CUES = (
-    " to ",
-    "that ",
-    "-to ",
-    "will",
-    "would",
-    "agreed",
-    "offered",
-    "undertook",
-    "volunteered",
-    "promised",
-    "intend",
-    "plan",
-    "going",
-    "asked",
-    "do list",
-    "to-do",
-)
-_ROLE_NOUNS = frozenset(("clerk", "chair", "chairman", "chairperson", "secretary", "treasurer"))
-_DECISION_WORDS = ("agreed", "resolv", "decided", "decision", "motion", "approved")
-_ANAPHOR = re.compile(r"\b(this|that|it|so|these)\.?$", re.I)
 
 
 def explicit_actions(
@@ -299,17 +220,17 @@ def _listed_actions(entries: list[Para], section: Section, d: Directory, *, item
 
 def _aside_action(para: Para, section: Section, d: Directory) -> Action | None:
     """A paragraph with owners in the margin level with it: an Action column that is no table."""
-    if not para.aside or not _owner_only(para.aside, d) or _OWNER_LINE.match(para.aside):
+    if not para.aside or not _owner_only(para.aside, d) or OWNER_LINE.match(para.aside):
         return None
     owner_text = para.aside.replace(" / ", "/")
     return Action(
         item=section.number,
-        text=_MARKER.sub(r"\2", _PARA_NUMBER.sub("", para.text)).strip(),  # '54.3 The Board asked ...'
+        text=MARKER.sub(r"\2", _PARA_NUMBER.sub("", para.text)).strip(),  # '54.3 The Board asked ...'
         owners=d.resolve(owner_text),
         origin="action_column",
         owner_text=owner_text,
         quote=para.text,
-        section=_section_name(section),
+        section=section_name(section),
     )
 
 
@@ -325,7 +246,7 @@ def _column_actions(section: Section, acts: list[Para], owners: list[Para], d: D
             act_texts, owner_texts = parts, owner_parts
     out = []
     for n, raw in enumerate(act_texts):
-        text = _MARKER.sub(r"\2", raw).strip()
+        text = MARKER.sub(r"\2", raw).strip()
         if len(owner_texts) == len(act_texts):
             owner_text = owner_texts[n]
         elif len(act_texts) == 1:
@@ -343,7 +264,7 @@ def _column_actions(section: Section, acts: list[Para], owners: list[Para], d: D
                 origin="action_column",
                 owner_text=owner_text or None,
                 quote=acts[min(n, len(acts) - 1)].text,
-                section=_section_name(section),
+                section=section_name(section),
             )
         )
     return out
@@ -372,8 +293,8 @@ def _table_actions(
             status = _cell(row, cols.status) or None
             names = d.resolve(owner_text)
             earlier = index.get(f"n:{number}") if number else None
-            earlier = earlier or index.get(f"t:{_norm(text)}") or _restated_marker(text, markers)
-            if earlier is not None and here.get(f"t:{_norm(text)}") is earlier and earlier.owners != names:
+            earlier = earlier or index.get(f"t:{norm(text)}") or _restated_marker(text, markers)
+            if earlier is not None and here.get(f"t:{norm(text)}") is earlier and earlier.owners != names:
                 earlier = None
             if earlier:
                 # carried forward: the later table's owners are the current assignment
@@ -391,10 +312,10 @@ def _table_actions(
                     status=status,
                     number=number,
                     quote=" | ".join(c.text for c in row),
-                    section=None if labelled else _section_name(section),  # the meeting's list
+                    section=None if labelled else section_name(section),  # the meeting's list
                 )
             )
-            index[f"t:{_norm(text)}"] = here[f"t:{_norm(text)}"] = out[-1]
+            index[f"t:{norm(text)}"] = here[f"t:{norm(text)}"] = out[-1]
             if number:
                 index[f"n:{number}"] = out[-1]
     # an ACTION marker inside any cell ('Follow up with Ben - **ACTION**')
@@ -481,9 +402,9 @@ def _near(height: tuple[float, float], by: float) -> tuple[float, float]:
 
 def _restated_marker(text: str, markers: list[Action]) -> Action | None:
     """A summary table's row that repeats an 'Action:' line of the minutes, without its owner."""
-    key = _norm(text)
+    key = norm(text)
     for action in markers:
-        theirs = _norm(action.text)
+        theirs = norm(action.text)
         if len(key) > 15 and (key in theirs or theirs in key):
             return action
     return None
@@ -491,10 +412,6 @@ def _restated_marker(text: str, markers: list[Action]) -> Action | None:
 
 def _cell(row: list[Cell], i: int) -> str:
     return row[i].text.strip() if 0 <= i < len(row) else ""
-
-
-def _norm(s: str) -> str:
-    return re.sub(r"[^a-z0-9]+", " ", s.casefold()).strip()
 
 
 def _marker_action(para: Para, prev: Para | None, section: Section, d: Directory) -> Action | None:
@@ -508,10 +425,10 @@ def _marker_action(para: Para, prev: Para | None, section: Section, d: Directory
     (Entries of a list headed 'Actions' are read by `_listed_actions`.)
     """
     text = para.text.strip()
-    owner_line = _OWNER_LINE.match(text)
+    owner_line = OWNER_LINE.match(text)
     if owner_line and prev is not None and prev.text and _owner_only(owner_line.group("owner") or "", d):
         return _marker(prev.text, owner_line.group("owner") or None, f"{prev.text} {text}", section, d)
-    m = _MARKER.match(text)
+    m = MARKER.match(text)
     if m and m.group(2).strip():
         return _marker(m.group(2).strip(), m.group("owner"), text, section, d)
     ap = _AP_MARKER.match(text)
@@ -520,14 +437,14 @@ def _marker_action(para: Para, prev: Para | None, section: Section, d: Directory
     if "ACTION" in text:
         t = _TRAILING_MARKER.match(text)
         if t and len(t.group("body").strip(" -–.")) > 3 and _owner_only(t.group("owner") or "", d):
-            body = _SENTENCE.split(t.group("body").strip(" -–"))[-1]
+            body = SENTENCE.split(t.group("body").strip(" -–"))[-1]
             return _marker(body, t.group("owner"), text, section, d)
-    inline = _INLINE_MARKER.search(text)
+    inline = INLINE_MARKER.search(text)
     if inline:
         body = inline.group("body").strip()
         if _owner_only(body, d) and not _lead_owner(body, d):
             # '... confirm receipt by 17 May. Action: MT': the task is the sentence before
-            before = _SENTENCE.split(text[: inline.start()].strip())[-1]
+            before = SENTENCE.split(text[: inline.start()].strip())[-1]
             return _marker(before, body, text, section, d)
         return _marker(body, None, text, section, d)
     task = _TASK.match(text) if para.list_item else None
@@ -581,7 +498,7 @@ def _marker(body: str, owner_hint: str | None, quote: str, section: Section, d: 
         origin="action_marker",
         owner_text=owner_text,
         quote=quote,
-        section=_section_name(section),
+        section=section_name(section),
     )
 
 
@@ -617,309 +534,16 @@ def _trailing_owner(text: str, d: Directory) -> str | None:
 
 def _names_someone(owner: str, d: Directory) -> bool:
     """A person of the attendance, initials, a role someone holds, or a team."""
-    if d.lookup(owner) or _unknown_initials(owner) or _TEAM.search(owner):
+    if d.lookup(owner) or unknown_initials(owner) or TEAM.search(owner):
         return True
     parts = [p for p in re.split(r"\s*(?:,|&|/|\band\b|\bwith\b)\s*", owner) if p]  # 'MR with Becky'
-    return len(parts) > 1 and all(d.lookup(p) or _unknown_initials(p) for p in parts)
+    return len(parts) > 1 and all(d.lookup(p) or unknown_initials(p) for p in parts)
 
 
-def _section_name(section: Section) -> str | None:
+def section_name(section: Section) -> str | None:
     return None if section.number else section.title
 
 
-# ---------------------------------------------------------------- prose
-
-
-def prose_actions(sections: list[Section], d: Directory, explicit: list[Action]) -> list[Action]:
-    out: list[tuple[Action, str]] = []
-    for section in sections:
-        previous = ""
-        for block in section.blocks:
-            if not isinstance(block, Para):
-                continue
-            if not (
-                _MARKER.match(block.text)
-                or "ACTION" in block.text
-                or _INLINE_MARKER.search(block.text)
-                or _OWNER_LINE.match(block.text)
-            ):
-                out.extend(_prose_in(block.text, previous, section, d))
-            previous = block.text
-    # each action's words once: 'CC to arrange ...': CC is who, not what
-    listed = [(a, _words(a.text) - _words(a.owner_text or "")) for a in explicit]
-    return [a for a, sentence in out if not _restates(a, sentence, listed, d)]
-
-
-def _prose_in(text: str, previous: str, section: Section, d: Directory) -> list[tuple[Action, str]]:
-    """Commitments in a paragraph: 'PH agreed to ...', 'that she intends to ...', 'HC to look at this'."""
-    found: list[tuple[Action, str]] = []
-    sentences = _SENTENCE.split(text)
-    last_subject: str | None = None
-    for n, sentence in enumerate(sentences):
-        # '5.4 Harriet Quinlan will write ...', "he'd look into ...": the number and the contraction aside
-        sentence = _LEADING_NUMBER.sub("", sentence)
-        if "'" in sentence or "\u2019" in sentence:
-            sentence = _CONTRACTION.sub(
-                lambda m: m.group("p") + (" would" if m.group("c") == "d" else " will"), sentence
-            )
-        lead = _LEAD_SUBJECT.match(sentence) if sentence[:1].isupper() else None
-        if lead and _is_owner(lead.group("subj"), d):
-            last_subject = lead.group("subj")
-        for clause in _CLAUSE_SUBJECT.finditer(sentence) if " the " in sentence else ():
-            # '(a) call handling – the Commissioner acknowledged ...': whom a later 'she' means
-            if _is_owner(clause.group("subj"), d):
-                last_subject = clause.group("subj")
-        lower = sentence.lower()
-        if not any(cue in lower for cue in _COMMITMENT_CUES):
-            continue  # no modal, no 'asked', no to-do list: nothing to find, and the patterns are dear
-        hits: list[tuple[str, str]] = []
-        for subj, what in _modal_clauses(sentence, d):
-            hits.append((subj, what))
-            last_subject = subj
-        for m in _ASKED.finditer(sentence) if " to " in lower else ():
-            if _is_owner(m.group("subj"), d):
-                hits.append((m.group("subj"), m.group("what").strip()))
-        decided = "that " in lower and any(w in lower for w in _DECIDING)
-        for m in _SUBJUNCTIVE.finditer(sentence) if decided else ():
-            # 'RESOLVED: ... and that the Panel Scrutiny Officer arrange an informal briefing'
-            if _is_owner(m.group("subj"), d):
-                hits.append((m.group("subj"), m.group("what").strip()))
-        for m in _PASSIVE.finditer(sentence) if " be " in lower and " by " in lower else ():
-            # '... the bench will be rectified by CGM': the thing done is the clause before 'will be'
-            subj = m.group("subj")
-            what = re.split(r"[.;,]", sentence[: m.start()])[-1].strip()
-            if (
-                what
-                and subj.split()[0] not in ("The", "A", "An")
-                and (d.lookup(subj) or subj.isupper() or _is_owner(subj, d))
-                and (what[:1].isupper() or d.lookup(subj))
-            ):
-                hits.append((subj, f"{m.group('verb')}: {what}"))
-                last_subject = subj
-        padded = f" {lower} "
-        has_pronoun = last_subject and any(p in padded for p in (" she ", " he ", " they "))
-        for m in _PRONOUN.finditer(sentence) if has_pronoun else ():
-            what = _ADVERB.sub("", m.group("what").strip())
-            if last_subject and not _NOT_VERBS.match(what):
-                hits.append((last_subject, what))
-        for m in _TODO.finditer(sentence) if "do list" in lower or "to-do" in lower else ():
-            if _is_owner(m.group("subj"), d):
-                hits.append((m.group("subj"), sentence.strip()))
-        for subj, what in dict.fromkeys(hits):  # 'ACC Garside said he would ...' is found twice
-            quote = sentence.strip()
-            whole = len(quote) <= len(subj) + len(what) + 20  # the commitment is the whole sentence
-            text = what
-            if _ANAPHOR.search(what) or _SHORT_WHAT.match(what):
-                # 'ECS agreed to do this', 'KC to action': what is meant stands around it
-                if whole:
-                    before = sentences[n - 1] if n > 0 else previous
-                    quote = f"{before.strip()} {quote}".strip()
-                text = quote
-            action = Action(
-                item=section.number,
-                text=text,
-                owners=d.resolve(_clean_subject(subj)),
-                origin="prose",
-                owner_text=subj,
-                quote=quote,
-                section=_section_name(section),
-            )
-            # a restatement is judged on the commitment, or on its own sentence where it says 'this' or 'it'
-            found.append((action, sentence.strip() if _ANAPHOR.search(what) else what))
-    return found
-
-
-def _modal_clauses(sentence: str, d: Directory) -> list[tuple[str, str]]:
-    """(subject, what) for each 'SUBJECT agreed to / will / to WHAT' whose subject is an owner.
-
-    A modal with no owner before it ('likely be put out to report-KC to action') does not
-    swallow the rest of the sentence: the search goes on from just after it.
-    """
-    out: list[tuple[str, str]] = []
-    pos = 0
-    while (m := _MODAL_AT.search(sentence, pos)) is not None:
-        pos = m.start() + 1
-        end = m.start()
-        userid = USER_ID.search(sentence, max(0, end - 30), end)
-        if userid:
-            end = userid.start()  # 'Malcolm (mas90) to investigate': the id in brackets aside
-        aside = _APPOSITIVE.search(sentence, max(0, end - 80), end)
-        if aside:
-            end = aside.start()  # 'JF, as link governor for safeguarding, will carry out'
-        words = sentence[max(0, end - 30) : end].split()
-        last = words[-1].rsplit("-", 1)[-1].strip(".,;:()\"'") if words else ""
-        if not (last[:1].isupper() or last.casefold() in _ROLE_NOUNS):
-            continue  # a subject ends in a capitalised word or a role ('the clerk'); most modals have neither
-        sm = _SUBJECT_BEFORE.search(sentence, max(0, end - 150), end)
-        if not sm:
-            continue
-        subj, what = sm.group("subj"), _ADVERB.sub("", m.group("what").strip())
-        note = m.group("modal").strip() == "to"
-        if note and not _note_position(sentence, sm.start()):
-            continue  # 'X to do Y' only as a note of its own ('HC to look at this')
-        if _NOT_VERBS.match(what) or not (_is_owner(subj, d) or (note and bool(_TEAM.search(subj)))):
-            continue
-        out.append((subj, what))
-        pos = m.end()
-    return out
-
-
-def _note_position(sentence: str, start: int) -> bool:
-    """'HC to look at this' opens its sentence, or follows a dash, comma, bracket or label ('Additional:')."""
-    before = sentence[:start].rstrip()
-    return not before or before.endswith(("-", "–", ",", "(", ":"))
-
-
-_THE = re.compile(r"^(?:the|The)\s+")
-_TITLED = re.compile(
-    r"^(?:Mr|Mrs|Ms|Miss|Dr|Cllr|Councillor|Rev|Revd|Prof)\.?\s+[A-Z][\w'\u2019-]+(?:\s+[A-Z][\w'\u2019-]+)?$"
-)
-_APPOSITIVE = re.compile(r",\s+as\s+[^,]{3,60},\s*$")
-
-
-def _clean_subject(subject: str) -> str:
-    return _THE.sub("", subject)
-
-
-def _is_owner(subject: str, d: Directory) -> bool:
-    """Whether a subject names an owner: asked again and again for the same words, so remembered."""
-    known = d.owner_cache.get(subject)
-    if known is None:
-        known = d.owner_cache[subject] = _names_owner(subject, d)
-    return known
-
-
-def _names_owner(subject: str, d: Directory) -> bool:
-    """A person of the attendance, a first name some of them share ('Hannah'), a person given a title
-    ('Mr Kirby'), a role ('the treasurer', 'Our Secretary'), initials, or a name the action log uses."""
-    s = _clean_subject(subject.strip())
-    if d.lookup(s) or d.first_name(s) or _ROLE_SUBJECT.match(subject.strip()) or _TITLED.match(s):
-        return True
-    if s in d.known_owners:
-        return True
-    parts = [p for p in re.split(r"\s*(?:,|&|\band\b)\s*", s) if p]
-    if len(parts) > 1 and all(d.lookup(p) or _unknown_initials(p) for p in parts):
-        return True
-    return _unknown_initials(s)
-
-
-def _unknown_initials(s: str) -> bool:
+def unknown_initials(s: str) -> bool:
     """Initials nobody in the attendance has ('RF'): still an owner, kept as written."""
     return bool(re.fullmatch(r"[A-Z]{2,3}", s)) and s not in _ACRONYMS
-
-
-_STEM = re.compile(r"(ing|ed|es|e|s)$")
-_STOP = set(
-    [
-        "a",
-        "an",
-        "the",
-        "to",
-        "of",
-        "and",
-        "or",
-        "for",
-        "in",
-        "on",
-        "at",
-        "by",
-        "with",
-        "be",
-        "is",
-        "are",
-        "was",
-        "were",
-        "will",
-        "would",
-        "this",
-        "that",
-        "these",
-        "those",
-        "from",
-        "as",
-        "it",
-        "its",
-        "into",
-    ]
-)
-
-
-def _words(s: str) -> set[str]:
-    return {_STEM.sub("", w) for w in re.findall(r"[a-z0-9]+", s.casefold()) if w not in _STOP and len(w) > 1}
-
-
-_GENERIC = frozenset(
-    _words("meeting next report update committee board item group member members plan review discuss")
-)
-
-
-def _restates(prose: Action, basis: str, explicit: list[tuple[Action, set[str]]], d: Directory) -> bool:
-    """A prose sentence that says again what an action says.
-
-    Within one item it restates when it shares two content words with the action, or one where the
-    owners agree (the same person, or a person of the team that owns the action). An action list
-    after the last item belongs to no item: it is restated by strong overlap, or by one word where
-    the owners agree. Where both name owners and they differ, or only the prose names one ('Amelie to
-    look into sticker designs' beside 'ACTION: Finalise sticker designs'), the words must say it all.
-    """
-    # 'KM has agreed to complete it': what 'it' is stands in the rest of the sentence
-    mine = _words(basis)
-    for a, theirs in explicit:
-        shared = len(mine & theirs)
-        ratio = shared / max(1, min(len(mine), len(theirs)))
-        agree = _owners_agree(prose.owners, a.owners, d)
-        if prose.owners and not agree and (shared < 3 or ratio < 0.8):
-            continue  # someone else's action, or nobody's: only the same words say it again
-        if a.item is None and a.section is None and (prose.item is not None or prose.section is not None):
-            # the same person on the same particular thing ('Melatos', 'poll'), words of every minute aside
-            particular = (mine & theirs) - _GENERIC
-            if (shared >= 2 and ratio >= 0.5) or (particular and agree):
-                return True
-            continue
-        if not _same_item(a.item, prose.item) or a.section != prose.section:
-            continue
-        if shared >= 2 and ratio >= 0.3:
-            return True
-        if shared >= 1 and ratio >= 0.3 and agree:
-            return True
-    return False
-
-
-def _same_item(a: str | None, b: str | None) -> bool:
-    """'3.1' in an action log is a paragraph of item 3."""
-    if a == b:
-        return True
-    return a is not None and b is not None and (a.startswith(f"{b}.") or b.startswith(f"{a}."))
-
-
-def _owners_agree(mine: list[str], theirs: list[str], d: Directory) -> bool:
-    for name in mine:
-        for owner in theirs:
-            if name == owner:
-                return True
-            person = d.lookup(name)
-            org = (person.organisation or "").casefold() if person else ""
-            if org and _TEAM.search(owner) and org in owner.casefold():
-                return True
-    return False
-
-
-def decisions(sections: list[Section]) -> list[Decision]:
-    out: list[Decision] = []
-    seen: set[str] = set()
-    for section in sections:
-        for block in section.blocks:
-            if not isinstance(block, Para):
-                continue
-            low = block.text.lower()
-            # a case-insensitive alternation is slow; most paragraphs have none of its words
-            if not any(w in low for w in _DECISION_WORDS) or not _DECISION.search(block.text):
-                continue
-            for sentence in _SENTENCE.split(block.text):
-                if _DECISION.search(sentence) and len(sentence) < 600:
-                    key = _norm(sentence)
-                    if key in seen:
-                        continue
-                    seen.add(key)
-                    out.append(Decision(item=section.number, text=sentence.strip(), quote=block.text))
-    return out

@@ -11,8 +11,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
-from ..layout import Block, Cell, Para, Table
-from ..readers.geometry import LIST_MARKER
+from ..layout import LIST_MARKER, Block, Cell, Para, Table
 
 # a line that cannot end a sentence: 'submit it to the ICB by 31' / 'December 2024'
 _UNFINISHED = re.compile(r"\b(?:\d{1,2}|by|to|the|of|and|or|for|on|in|at|with|from|a|an)$", re.I)

@@ -40,7 +40,8 @@ def _sniff(data: bytes) -> tuple[str, tuple[str, str | None] | None]:
     for magic, what in _BINARY_MAGIC:
         if head.startswith(magic):
             raise MinutesError(f"this is {what}, not a minutes document")
-    from .text import decode, looks_like_html, looks_like_markdown
+    from .decoding import decode
+    from .text import looks_like_html, looks_like_markdown
 
     decoded = decode(data)
     if looks_like_html(decoded[0]):

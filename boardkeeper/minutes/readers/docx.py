@@ -25,8 +25,7 @@ from typing import Any
 from lxml import etree
 
 from ..errors import MinutesError
-from ..layout import Block, Cell, Layout, Para, Table
-from .geometry import LIST_MARKER
+from ..layout import LIST_MARKER, Block, Cell, Layout, Para, Table
 
 MAX_TOTAL_UNCOMPRESSED = 200 * 1024 * 1024  # all members together
 MAX_MEMBER_UNCOMPRESSED = 100 * 1024 * 1024  # any one member, e.g. word/document.xml

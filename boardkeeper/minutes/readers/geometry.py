@@ -31,7 +31,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from itertools import pairwise
 
-from ..layout import Block, Cell, Para, Table
+from ..layout import LIST_MARKER, Block, Cell, Para, Table
 
 SEGMENT_GAP = 1.0  # a gap wider than this many font sizes parts two segments of a line
 PARA_GAP = 1.3  # a line pitch this many times the usual one starts a new paragraph
@@ -39,11 +39,6 @@ EDGE_TOL = 2.0  # edges this close are one edge
 MIN_BAND = 3.0  # rows and columns thinner than this are double borders, not cells
 
 _BULLET = re.compile(r"^[-–—•●▪■◦○·*\uf0a7\uf0b7\uf0d8\uf076\uf0fc\uf02d]\s*")
-LIST_MARKER = re.compile(  # what numbers or bullets a line: its tab or gap after it is no column
-    r"^(?:[-–—•●▪■◦○·*\uf0a7\uf0b7\uf0d8\uf076\uf0fc\uf02d]|\(?\d{1,3}(?:\.\d{1,3})*[.):]?|\(?[a-z][.)]|"
-    r"\(?[ivx]{1,5}[.)]|[A-Z][.)]|(?:item|minute)\s+\d{1,3}[.:]?|(?:[A-Z]{1,5}\s?)?\d{2,4}/\d{1,4}[.:,]?)$",
-    re.I,
-)
 _NUMBERED = re.compile(r"^(\d{1,3}(\.\d{1,3})*[.)]|\(?[a-z]\)|\(?[ivx]{1,5}\))\s")
 # a line opening with a label starts a paragraph of its own ('ACTION – Clerk to ...', 'RESOLVED: that ...')
 _LABEL_START = re.compile(

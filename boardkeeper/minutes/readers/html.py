@@ -15,7 +15,7 @@ from lxml import html as lxml_html
 
 from ..errors import MinutesError
 from ..layout import Block, Cell, Layout, Para, Table
-from .text import clean_text, decode
+from .decoding import clean_text, decode
 
 BLOCK_TAGS = frozenset(
     [
