@@ -1,7 +1,6 @@
 # Boardkeeper: `make demo` and `make test` are the README's quick start.
 VENV ?= .venv
 PY := $(VENV)/bin/python
-SAMPLE := tests/fixtures/warwickshire-executive-board-2022-02-23.docx
 
 .PHONY: setup demo test lint bench score
 

@@ -2,9 +2,9 @@
 
     .venv/bin/python bench/extract.py [DIR_OR_FILE ...] [--min-seconds 2] [--json]
 
-Documents come from tests/fixtures, ../shared/corpus and ../shared/corpus2 (the shared
-corpus of real minutes beside the clone, when present) plus any directories or files
-given (directories are searched recursively for .txt .md .html .htm .php .docx .pdf, README files left
+Documents come from tests/fixtures, the demo's sample (boardkeeper/meetings/sample), ../shared/corpus
+and ../shared/corpus2 (the shared corpus of real minutes beside the clone, when present) plus any
+directories or files given (directories are searched recursively for .txt .md .html .htm .php .docx .pdf, README files left
 out; the same content under two names is measured once). They are grouped by the format the engine sniffs from their content. Each format is measured
 in a fresh process of its own (this script re-run with --worker), pinned to one CPU:
 
@@ -48,6 +48,7 @@ ROOT = Path(__file__).resolve().parent.parent
 SHARED = ROOT.parent / "shared"  # the shared corpus of real minutes, beside the clone; not in this repository
 DEFAULT_DIRS = [
     ROOT / "tests" / "fixtures",
+    ROOT / "boardkeeper" / "meetings" / "sample",  # the Word seed minutes, the demo's sample
     *(d for d in (SHARED / "corpus", SHARED / "corpus2") if d.is_dir()),
 ]
 SUFFIXES = {".txt", ".md", ".markdown", ".html", ".htm", ".php", ".docx", ".pdf"}

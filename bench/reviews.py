@@ -39,7 +39,7 @@ two warm-up requests then --repeat timed ones (--export-repeat for the export) (
 nearest rank, of the wall time of client.get, and the mean time per request in the cyclic garbage
 collector), then one more inside CaptureQueriesContext for the number of queries, the time in
 cursor.execute and the size. Also timed the same way (called, not requested): `boardkeeper reviews
-clocks --json` (boardkeeper.reviews.cli.reviews_command, its output to a buffer), services.bookings
+clocks --json` (the management command through call_command, its output to a buffer), services.bookings
 of the partnership, and planner.next_free from the first day of the first full month of bookings.
 The number of queries of each must be the same at every size: a column says whether it is. The peak
 RSS (ru_maxrss) of each worker is printed, after the data is written and at the end.
@@ -59,7 +59,6 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable
-from contextlib import redirect_stdout
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlparse, urlunparse
@@ -138,8 +137,8 @@ def build(size: int, seed: int) -> dict[str, Any]:
 
     from boardkeeper.accounts.models import PartnershipRole
     from boardkeeper.directory.models import Organisation, Partnership, Person
+    from boardkeeper.lib.dates import add_months
     from boardkeeper.lib.workdays import WorkingDays
-    from boardkeeper.reviews.clocks import add_months
     from boardkeeper.reviews.models import (
         ChangeRequest,
         FamilyContact,
@@ -626,7 +625,6 @@ def worker(size: int, repeat: int, export_repeat: int, profile: float | None, se
 
     from boardkeeper.lib.workdays import WorkingDays
     from boardkeeper.reviews import planner, services
-    from boardkeeper.reviews.cli import reviews_command
     from boardkeeper.reviews.models import ChangeRequest, ReportVersion
 
     clock = time.perf_counter
@@ -676,8 +674,7 @@ def worker(size: int, repeat: int, export_repeat: int, profile: float | None, se
 
     def clocks_cli() -> str:
         buffer = io.StringIO()
-        with redirect_stdout(buffer):
-            assert reviews_command(["clocks", "--json"]) == 0
+        call_command("reviews", "clocks", "--json", stdout=buffer)
         return buffer.getvalue()
 
     item = _measure("cli_clocks", clocks_cli, repeat, gc_clock, profile)

@@ -1,4 +1,5 @@
-"""The `boardkeeper` command: `extract` and `import`, and every Django management command."""
+"""The `boardkeeper` command: `extract` reads minutes with the engine alone (no Django); every other
+command is a Django management command (`import`, `actions`, `reviews`, `demo`, `backup`, `migrate`, ...)."""
 
 from __future__ import annotations
 
@@ -14,7 +15,8 @@ boardkeeper reviews clocks [--partnership NAME] [--json] every open statutory cl
 boardkeeper backup PATH | restore PATH                   back up the database and uploads; restore onto an empty installation
 boardkeeper export_partnership SLUG [--output FILE]      one partnership's records as JSON
 boardkeeper COMMAND ...                                  any Django management command (migrate, runserver,
-                                                         demo, db_worker, createsuperuser, ...)"""
+                                                         demo, db_worker, createsuperuser, ...)
+boardkeeper help [COMMAND]                               every command, or one command's options"""
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -31,30 +33,15 @@ def main(argv: list[str] | None = None) -> int:
 
         return extract_command(args.file, as_json=args.json)
     os.environ.setdefault("DJANGO_SETTINGS_MODULE", "boardkeeper.settings")
-    if argv[0] == "import":
-        import django
-
-        django.setup()
-        from .meetings.cli import import_command
-
-        return import_command(argv[1:])
-    if argv[0] == "actions":
-        import django
-
-        django.setup()
-        from .actions.cli import actions_command
-
-        return actions_command(argv[1:])
-    if argv[0] == "reviews":
-        import django
-
-        django.setup()
-        from .reviews.cli import reviews_command
-
-        return reviews_command(argv[1:])
     from django.core.management import execute_from_command_line
 
-    execute_from_command_line(["boardkeeper", *argv])
+    try:
+        execute_from_command_line(["boardkeeper", *argv])
+    except SystemExit as stop:
+        # a refusal (a CommandError's returncode, argparse's 2) is returned to callers of main()
+        if stop.code is None or isinstance(stop.code, int):
+            return stop.code or 0
+        raise
     return 0
 
 

@@ -14,7 +14,10 @@ from urllib.parse import unquote, urlparse
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent
-DATA_DIR = Path(os.environ.get("BOARDKEEPER_DATA", BASE_DIR.parent / "data")).resolve()
+# The database (SQLite) and uploads: BOARDKEEPER_DATA; else data/ in the checkout when run from one, or in the
+# current directory when installed as a package (never inside site-packages)
+_CHECKOUT = BASE_DIR.parent if (BASE_DIR.parent / "pyproject.toml").is_file() else Path.cwd()
+DATA_DIR = Path(os.environ.get("BOARDKEEPER_DATA", _CHECKOUT / "data")).resolve()
 
 
 def env_bool(name: str, default: bool) -> bool:
@@ -81,6 +84,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.forms",  # Django's widget templates, for the form renderer below
     "django_tasks",
     "django_tasks_db",
     "boardkeeper.accounts",
@@ -106,6 +110,8 @@ MIDDLEWARE = [
 ]
 
 ROOT_URLCONF = "boardkeeper.urls"
+# Forms and fields render in GOV.UK Frontend's patterns: `{{ form }}`, `{{ field.as_field_group }}`
+FORM_RENDERER = "boardkeeper.lib.forms.GovukFormRenderer"
 WSGI_APPLICATION = "boardkeeper.wsgi.application"
 
 TEMPLATES = [
@@ -155,6 +161,7 @@ LOGIN_REDIRECT_URL = "home"
 LOGOUT_REDIRECT_URL = "login"
 
 LANGUAGE_CODE = "en-gb"
+FORMAT_MODULE_PATH = ["boardkeeper.formats"]  # how dates are typed in, one list for every form
 TIME_ZONE = "Europe/London"
 USE_I18N = False
 USE_TZ = True

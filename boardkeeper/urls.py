@@ -1,29 +1,42 @@
-from django.contrib.auth import views as auth_views
-from django.urls import include, path
+"""Every address, grouped under fixed segments so that no pattern depends on the order of another.
 
-from boardkeeper.accounts import views as accounts
+A partnership's pages sit under /p/<slug>/ (its boards under /p/<slug>/boards/<board>/, so a board may take
+any slug); each record under its own kind (/meetings/<id>/, /actions/<id>/, /reviews/<id>/). Each app's
+urls module holds its groups; this file puts them in place."""
+
+from django.urls import URLPattern, URLResolver, include, path
+
+from boardkeeper.accounts import urls as accounts
+from boardkeeper.actions import urls as actions
 from boardkeeper.audit import views as audit
-from boardkeeper.meetings import views
+from boardkeeper.meetings import urls as meetings
+from boardkeeper.plan import urls as plan
+from boardkeeper.reviews import urls as reviews
+
+board_urls: list[URLPattern | URLResolver] = [
+    *meetings.board_urls,
+    path("actions/", include(actions.board_urls)),
+    *plan.board_urls,
+]
+
+partnership_urls: list[URLPattern | URLResolver] = [
+    *meetings.partnership_urls,
+    *accounts.partnership_urls,
+    path("audit/", audit.audit_log, name="audit_log"),
+    path("actions/", include(actions.partnership_urls)),
+    path("forward-plan/", include(plan.partnership_urls)),
+    path("reviews/", include(reviews.partnership_urls)),
+    path("boards/<slug:board_slug>/", include(board_urls)),
+    *meetings.moved_board_urls,  # last: the boards' addresses before they moved under boards/
+]
 
 urlpatterns = [
-    path("", views.home, name="home"),
-    path("accounts/login/", accounts.SignInView.as_view(), name="login"),
-    path("accounts/two-factor/", accounts.two_factor, name="two_factor"),
-    path("accounts/two-factor/setup/", accounts.two_factor_setup, name="two_factor_setup"),
-    path("accounts/two-factor/qr.svg", accounts.two_factor_qr, name="two_factor_qr"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
-    path("p/<slug:slug>/", views.partnership, name="partnership"),
-    path("p/<slug:slug>/access/", accounts.access, name="access"),
-    path("p/<slug:slug>/audit/", audit.audit_log, name="audit_log"),
-    path("p/<slug:slug>/records.json", views.partnership_export, name="partnership_export"),
-    # before the board page: '/p/<slug>/actions/' is the partnership's log, not a board called 'actions'
-    path("", include("boardkeeper.actions.urls")),
-    path("", include("boardkeeper.actions.plan_urls")),
-    path("", include("boardkeeper.reviews.urls")),
-    path("p/<slug:slug>/<slug:board_slug>/", views.board, name="board"),
-    path("p/<slug:slug>/<slug:board_slug>/import/", views.import_upload, name="import_upload"),
-    path("imports/<uuid:pending_id>/", views.import_preview, name="import_preview"),
-    path("meetings/<int:meeting_id>/", views.meeting, name="meeting"),
-    path("people/<int:person_id>/", views.person, name="person"),
-    path("documents/<int:document_id>/", views.document, name="document"),
+    *meetings.urlpatterns,
+    path("accounts/", include(accounts.urlpatterns)),
+    path("p/<slug:slug>/", include(partnership_urls)),
+    path("meetings/<int:meeting_id>/", include([*meetings.meeting_urls, *plan.meeting_urls])),
+    path("actions/<int:action_id>/", include(actions.action_urls)),
+    path("reviews/<int:review_id>/", include(reviews.review_urls)),
+    *actions.urlpatterns,
+    *plan.urlpatterns,
 ]

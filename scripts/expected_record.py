@@ -1,6 +1,6 @@
 """Write the expected record of a fixture (a development aid, run when extraction improves on purpose):
 
-python scripts/expected_record.py tests/fixtures/warwickshire-executive-board-2022-02-23.docx
+python scripts/expected_record.py tests/fixtures/warwickshire-executive-board-2022-02-23.txt
 """
 
 import json

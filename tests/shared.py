@@ -13,6 +13,15 @@ import pytest
 SHARED = Path(__file__).resolve().parents[2] / "shared"  # tests/ -> repository root -> its parent
 CORPUS = SHARED / "corpus"
 CORPUS2 = SHARED / "corpus2"
+# The Word rendition of the seed minutes is the demo's sample, kept in the package (an installed Boardkeeper
+# has no tests/); its other renditions and expected record stay in tests/fixtures.
+SEED_DOCX = (
+    Path(__file__).resolve().parents[1]
+    / "boardkeeper"
+    / "meetings"
+    / "sample"
+    / "warwickshire-executive-board-2022-02-23.docx"
+)
 
 
 def corpus_file(name: str, corpus: Path = CORPUS) -> Path:

@@ -17,6 +17,7 @@ from types import ModuleType
 
 import docx
 import pytest
+import shared
 
 from boardkeeper.minutes.errors import MinutesError
 from boardkeeper.minutes.layout import Para
@@ -25,7 +26,7 @@ from boardkeeper.minutes.readers.docx import read_docx
 from boardkeeper.minutes.readers.pdf import read_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SEED_DOCX = (FIXTURES / "warwickshire-executive-board-2022-02-23.docx").read_bytes()
+SEED_DOCX = shared.SEED_DOCX.read_bytes()
 SEED_PDF = (FIXTURES / "warwickshire-executive-board-2022-02-23.pdf").read_bytes()
 DOCUMENT_XML = "word/document.xml"
 

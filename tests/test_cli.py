@@ -18,11 +18,11 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from shared import SEED_DOCX  # the demo's sample, in the package
 
 FIXTURES = Path(__file__).parent / "fixtures"
 SEED = "warwickshire-executive-board-2022-02-23"
 SEED_TXT = FIXTURES / f"{SEED}.txt"
-SEED_DOCX = FIXTURES / f"{SEED}.docx"
 SCHEMA = FIXTURES / "minutes.schema.json"  # copy of ../shared/contracts/minutes.schema.json
 
 

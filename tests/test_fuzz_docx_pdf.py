@@ -10,6 +10,7 @@ from collections.abc import Callable
 from pathlib import Path
 from types import ModuleType
 
+import shared
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
@@ -19,7 +20,7 @@ from boardkeeper.minutes.readers.docx import read_docx
 from boardkeeper.minutes.readers.pdf import read_pdf
 
 FIXTURES = Path(__file__).parent / "fixtures"
-SEED_DOCX = (FIXTURES / "warwickshire-executive-board-2022-02-23.docx").read_bytes()
+SEED_DOCX = shared.SEED_DOCX.read_bytes()
 SEED_PDF = (FIXTURES / "warwickshire-executive-board-2022-02-23.pdf").read_bytes()
 
 FUZZ = settings(

@@ -4,18 +4,18 @@ from __future__ import annotations
 
 import io
 import zipfile
-from pathlib import Path
 
 import docx
 import pytest
 from docx.enum.style import WD_STYLE_TYPE
 from docx.oxml import parse_xml
 from docx.oxml.ns import nsdecls
+from shared import SEED_DOCX  # the demo's sample, in the package
 
 from boardkeeper.minutes.layout import Cell, Layout, Para, Table
 from boardkeeper.minutes.readers.docx import read_docx
 
-SEED = Path(__file__).parent / "fixtures" / "warwickshire-executive-board-2022-02-23.docx"
+SEED = SEED_DOCX
 HEADER = ["Item", "Discussion", "Action Required (if any)", "Owner"]
 
 

@@ -9,6 +9,7 @@ from pathlib import Path
 from types import ModuleType
 
 import pytest
+from shared import SEED_DOCX  # the demo's sample, in the package
 
 from boardkeeper.minutes.layout import Cell, Layout, Para, Table
 from boardkeeper.minutes.readers.docx import read_docx
@@ -79,7 +80,7 @@ def test_seed_pages_and_first_table(seed: Layout) -> None:
         "In attendance: Amrita Sharma"
     )
     assert all(p.text[:1].isupper() for p in present.paras)
-    word = read_docx(SEED.with_suffix(".docx").read_bytes()).blocks[0]
+    word = read_docx(SEED_DOCX.read_bytes()).blocks[0]
     assert isinstance(word, Table)
     assert " ".join(p.text for p in present.paras) == " ".join(p.text for p in word.rows[2][1].paras)
 
@@ -144,7 +145,7 @@ def test_seed_bullets_are_list_items_without_the_bullet(seed: Layout) -> None:
 
 
 def test_seed_pdf_text_matches_the_word_original_cell_by_cell(seed: Layout) -> None:
-    word = read_docx(SEED.with_suffix(".docx").read_bytes())
+    word = read_docx(SEED_DOCX.read_bytes())
     word_items = by_item([b for b in word.blocks if isinstance(b, Table) and b.width == 4])
     pdf_items = by_item(main_tables(seed))
     assert list(pdf_items) == [f"{n}." for n in range(1, 12)] == list(word_items)

@@ -1,5 +1,6 @@
 """Every view fetches what it shows through these helpers: membership is checked, and what is not
-yours does not exist (404, never 403, so that URLs reveal nothing)."""
+yours does not exist (404, never 403, so that URLs reveal nothing). A view that changes records asks with
+`edit=True`: a member who is not on the business team is then refused (403) once the record is theirs to see."""
 
 from __future__ import annotations
 
@@ -47,7 +48,7 @@ def partnerships_for_user(request: HttpRequest) -> list[PartnershipRole]:
     )
 
 
-def _access(request: HttpRequest, partnership_id: int) -> Access:
+def _access(request: HttpRequest, partnership_id: int, *, edit: bool = False) -> Access:
     role = (
         PartnershipRole.objects.filter(user=signed_in_user(request), partnership_id=partnership_id)
         .select_related("partnership")
@@ -55,23 +56,32 @@ def _access(request: HttpRequest, partnership_id: int) -> Access:
     )
     if role is None:
         raise Http404("No such partnership")
-    return Access(role.partnership, role)
+    access = Access(role.partnership, role)
+    if edit:
+        access.require_edit()
+    return access
 
 
-def get_partnership_for_user(request: HttpRequest, slug: str) -> Access:
+def get_partnership_for_user(request: HttpRequest, slug: str, *, edit: bool = False) -> Access:
     partnership = get_object_or_404(Partnership, slug=slug)
-    return _access(request, partnership.pk)
+    return _access(request, partnership.pk, edit=edit)
 
 
-def get_board_for_user(request: HttpRequest, partnership_slug: str, board_slug: str) -> tuple[Board, Access]:
+def get_board_for_user(
+    request: HttpRequest, partnership_slug: str, board_slug: str, *, edit: bool = False
+) -> tuple[Board, Access]:
     access = get_partnership_for_user(request, partnership_slug)
     board = get_object_or_404(Board, partnership=access.partnership, slug=board_slug)
+    if edit:
+        access.require_edit()  # after the board is found: a board that is not there is not found, for anyone
     return board, access
 
 
-def get_meeting_for_user(request: HttpRequest, meeting_id: int) -> tuple[Meeting, Access]:
+def get_meeting_for_user(
+    request: HttpRequest, meeting_id: int, *, edit: bool = False
+) -> tuple[Meeting, Access]:
     meeting = get_object_or_404(Meeting.objects.select_related("board__partnership", "source"), pk=meeting_id)
-    return meeting, _access(request, meeting.board.partnership_id)
+    return meeting, _access(request, meeting.board.partnership_id, edit=edit)
 
 
 def get_person_for_user(request: HttpRequest, person_id: int) -> tuple[Person, Access]:
@@ -81,9 +91,7 @@ def get_person_for_user(request: HttpRequest, person_id: int) -> tuple[Person, A
 
 def get_pending_import_for_user(request: HttpRequest, pending_id: str) -> tuple[PendingImport, Access]:
     pending = get_object_or_404(PendingImport.objects.select_related("board__partnership"), pk=pending_id)
-    access = _access(request, pending.board.partnership_id)
-    access.require_edit()
-    return pending, access
+    return pending, _access(request, pending.board.partnership_id, edit=True)
 
 
 def get_document_for_user(request: HttpRequest, document_id: int) -> tuple[SourceDocument, Access]:
@@ -93,7 +101,7 @@ def get_document_for_user(request: HttpRequest, document_id: int) -> tuple[Sourc
     return document, _access(request, document.partnership_id)
 
 
-def get_action_for_user(request: HttpRequest, action_id: int) -> tuple[Action, Access]:
+def get_action_for_user(request: HttpRequest, action_id: int, *, edit: bool = False) -> tuple[Action, Access]:
     """An action with what its page shows: where it was raised, when it is due, and its owners."""
     action = get_object_or_404(
         Action.objects.select_related(
@@ -101,7 +109,7 @@ def get_action_for_user(request: HttpRequest, action_id: int) -> tuple[Action, A
         ).prefetch_related("owner_people", "owner_teams"),
         pk=action_id,
     )
-    return action, _access(request, action.board.partnership_id)
+    return action, _access(request, action.board.partnership_id, edit=edit)
 
 
 def may_update_action(access: Access, action: Action, user: User) -> bool:
@@ -126,7 +134,7 @@ def get_forward_plan_entry_for_user(
     """An entry of a board's forward plan, for the business team to change."""
     board, access = get_board_for_user(request, partnership_slug, board_slug)
     entry = get_object_or_404(ForwardPlanEntry.objects.select_related("board"), board=board, pk=entry_id)
-    access.require_edit()
+    access.require_edit()  # after the entry is found: one that is not there is not found, for anyone
     return entry, access
 
 
@@ -141,7 +149,7 @@ def get_agenda_entry_for_user(
     return entry, access
 
 
-def get_review_for_user(request: HttpRequest, review_id: int) -> tuple[Review, Access]:
+def get_review_for_user(request: HttpRequest, review_id: int, *, edit: bool = False) -> tuple[Review, Access]:
     """A case review, for its named people and its partnership's business team; anyone else: not found
     (the same answer as for a review that does not exist, so its existence is not given away)."""
     review = get_object_or_404(Review.objects.select_related("partnership"), pk=review_id)
@@ -149,4 +157,6 @@ def get_review_for_user(request: HttpRequest, review_id: int) -> tuple[Review, A
     user = signed_in_user(request)
     if not access.can_edit and not review.named_people.filter(user=user).exists():
         raise Http404("No such review")
+    if edit:
+        access.require_edit()
     return review, access

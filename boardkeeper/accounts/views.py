@@ -148,8 +148,7 @@ def two_factor_qr(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def access(request: HttpRequest, slug: str) -> HttpResponse:
     """The accounts with a role in the partnership; the business team removes one at once."""
-    acc = get_partnership_for_user(request, slug)
-    acc.require_edit()
+    acc = get_partnership_for_user(request, slug, edit=True)
     me = signed_in_user(request)
     if request.method == "POST":
         role = get_object_or_404(

@@ -5,22 +5,12 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
-from django.http import QueryDict
+from django.utils.safestring import SafeString
 
 from boardkeeper.actions.models import Action
 from boardkeeper.directory.models import Board, Partnership, Person, Team
+from boardkeeper.lib.versioning import version_field
 from boardkeeper.meetings.models import Meeting
-
-
-def version_field(what: str) -> forms.IntegerField:
-    """The hidden version a form started from, so that a save from a stale page is refused."""
-    message = f"This page is out of date: open the {what} again."
-    return forms.IntegerField(
-        widget=forms.HiddenInput,
-        min_value=1,
-        error_messages={"required": message, "invalid": message, "min_value": message},
-    )
-
 
 SORTS = [
     ("oldest", "Oldest first"),
@@ -104,26 +94,30 @@ class ActionUpdateForm(forms.Form):
     due_date = forms.DateField(
         label="Due date",
         required=False,
-        input_formats=["%d/%m/%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"],
+        show_hidden_initial=True,  # the date the page showed: a stale page that left it alone moves nothing
         help_text="For example, 11/03/2022. Leave it empty if the action has no date.",
         error_messages={"invalid": "Enter a real due date, for example 11/03/2022."},
     )
-    due_was = forms.CharField(widget=forms.HiddenInput, required=False)  # the due date the page showed
     version = version_field("action")
 
-    def __init__(self, data: Any = None, *, action: Action):
+    def __init__(self, data: Any = None, *, action: Action, **kwargs: Any):
         due = f"{action.due_date:%d/%m/%Y}" if action.due_date else ""
-        initial = {"status": action.status, "version": action.version, "due_date": due, "due_was": due}
-        super().__init__(data, initial=initial)
+        initial = {"status": action.status, "version": action.version, "due_date": due}
+        super().__init__(data, initial=initial, **kwargs)
         self.action = action
+
+    @property
+    def due_date_shown(self) -> SafeString:
+        """The hidden copy of the due date the page showed, as Django renders it for `show_hidden_initial`
+        (the page draws the field itself, in GOV.UK's pattern)."""
+        return self["due_date"].as_hidden(only_initial=True)
 
     @property
     def changes_due(self) -> bool:
         """The person changed the due date the page showed them (a form without the field leaves it alone)."""
         return (
-            self.data is not None
-            and "due_date" in self.data
-            and self.data.get("due_date", "").strip() != self.data.get("due_was", "").strip()
+            "due_date" in self.data
+            and "due_date" in self.changed_data
             and "due_date" not in self.errors
             and self.cleaned_data.get("due_date") != self.action.due_date
         )
@@ -136,17 +130,6 @@ class ActionUpdateForm(forms.Form):
             self.add_error("note", "Write a progress note, or change the status or the due date.")
         return cleaned
 
-    def with_version(self, action: Action) -> ActionUpdateForm:
-        """The same form, as typed, for the action as it now is: submitting it again is not stale."""
-        data = QueryDict(mutable=True)
-        data.update(self.data)
-        data["version"] = str(action.version)
-        current = f"{action.due_date:%d/%m/%Y}" if action.due_date else ""
-        if data.get("due_date", "").strip() == data.get("due_was", "").strip():
-            data["due_date"] = current  # they left it alone: show the date as it now is, not the stale one
-        data["due_was"] = current
-        return ActionUpdateForm(data, action=action)
-
 
 class ActionOwnersForm(forms.Form):
     """Who owns an action and the meeting it is due at: the business team's correction of the minutes."""
@@ -157,7 +140,7 @@ class ActionOwnersForm(forms.Form):
     due_meeting = forms.ChoiceField(label="Due at meeting", required=False)
     version = version_field("action")
 
-    def __init__(self, data: Any = None, *, action: Action):
+    def __init__(self, data: Any = None, *, action: Action, **kwargs: Any):
         owners = list(action.owner_people.all())
         teams = list(action.owner_teams.all())
         initial = {
@@ -166,7 +149,7 @@ class ActionOwnersForm(forms.Form):
             "due_meeting": str(action.due_meeting_id or ""),
             "version": action.version,
         }
-        super().__init__(data, initial=initial)
+        super().__init__(data, initial=initial, **kwargs)
         self.action = action
         everyone = {
             str(p.pk): p

@@ -1,18 +1,19 @@
-"""Pages of the action log: a board's and a partnership's log, 'My actions', and one action with its history."""
+"""Pages of the action log: a board's and a partnership's log and its downloads, 'My actions', and one action
+with its history."""
 
 from __future__ import annotations
 
 import datetime as dt
 from bisect import bisect_right
 from collections import defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.db.models import Count, QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
@@ -30,56 +31,21 @@ from boardkeeper.accounts.permissions import (
 )
 from boardkeeper.actions import services
 from boardkeeper.actions.forms import ActionOwnersForm, ActionUpdateForm, LogFilterForm
-from boardkeeper.actions.models import Action, ActionUpdate
-from boardkeeper.audit.views import history_of as audit_history_of
+from boardkeeper.actions.models import Action, Flag
+from boardkeeper.audit import recorder as audit
 from boardkeeper.directory.models import Board, Partnership
+from boardkeeper.lib import exports
+from boardkeeper.lib.http import attachment
+from boardkeeper.lib.versioning import StaleEdit, rebound
 from boardkeeper.meetings.models import Meeting
 
 PAGE_SIZE = 200
-AMBER_WITHIN = dt.timedelta(days=14)  # due this soon: amber
-AMBER_AFTER_MEETINGS = 2  # no due date, and the board has met this many times since: amber
-
-
-@dataclass(frozen=True, slots=True)
-class Flag:
-    """Red, amber or green, and why: the colour is never the only thing that tells."""
-
-    colour: str  # red | amber | green
-    reason: str
-
-    @property
-    def tag(self) -> str:
-        return {"red": "govuk-tag--red", "amber": "govuk-tag--yellow", "green": "govuk-tag--green"}[
-            self.colour
-        ]
 
 
 @dataclass(frozen=True, slots=True)
 class Row:
     action: Action
     flag: Flag
-
-
-@dataclass(frozen=True, slots=True)
-class HistoryEntry:
-    update: ActionUpdate
-    who: str
-
-
-def history_of(action: Action) -> list[HistoryEntry]:
-    """The action's updates, oldest first, each with its author as the directory knows them."""
-    entries = []
-    for update in ActionUpdate.objects.filter(action=action).select_related("author__person"):
-        author = update.author
-        person = getattr(author, "person", None)  # None when the account is linked to nobody
-        if author is None:
-            who = "A deleted account"
-        elif person is not None:
-            who = person.full_name
-        else:
-            who = author.get_full_name() or author.username
-        entries.append(HistoryEntry(update, who))
-    return entries
 
 
 class MeetingsHeld:
@@ -98,42 +64,8 @@ class MeetingsHeld:
         return len(dates) - bisect_right(dates, date)
 
 
-def due_of(action: Action) -> dt.date | None:
-    """The date an action is due: its due date, or its due meeting's day; the earlier if it has both
-    (as services.action_log's overdue filter reads it)."""
-    dates = [d for d in (action.due_date, action.due_meeting.date if action.due_meeting else None) if d]
-    return min(dates, default=None)
-
-
-def flag_for(action: Action, *, today: dt.date, meetings_since: int) -> Flag:
-    """The RAG flag.
-
-    1. Done or dropped: green (nothing left to chase).
-    2. Open (open, in progress, carried forward) and due before today: red.
-    3. Open and due within 14 days: amber.
-    4. Open with no due date or meeting, and the board has met twice or more since it was raised
-       (carried through more than one meeting): amber.
-    5. Otherwise: green, on track.
-    """
-    if action.status == Action.Status.DONE:
-        return Flag("green", "Done")
-    if action.status == Action.Status.DROPPED:
-        return Flag("green", "Dropped")
-    due = due_of(action)
-    if due is not None and due < today:
-        return Flag("red", "Overdue")
-    if due is not None and due <= today + AMBER_WITHIN:
-        return Flag("amber", "Due today" if due == today else "Due within 14 days")
-    if due is None and meetings_since >= AMBER_AFTER_MEETINGS:
-        return Flag("amber", f"No due date; open through {meetings_since} meetings")
-    return Flag("green", "On track")
-
-
 def rows_of(actions: Iterable[Action], held: MeetingsHeld, today: dt.date) -> list[Row]:
-    return [
-        Row(a, flag_for(a, today=today, meetings_since=held.since(a.board_id, a.meeting.date)))
-        for a in actions
-    ]
+    return [Row(a, a.flag(today, meetings_since=held.since(a.board_id, a.meeting.date))) for a in actions]
 
 
 def _status_counts(actions: QuerySet[Action]) -> list[tuple[str, str, int]]:
@@ -223,8 +155,8 @@ def my_actions(request: HttpRequest) -> HttpResponse:
         {
             "access": access,
             "person": person,
-            "open_rows": [r for r in rows if r.action.status in services.OPEN_STATUSES],
-            "closed_rows": [r for r in rows if r.action.status not in services.OPEN_STATUSES],
+            "open_rows": [r for r in rows if r.action.is_open],
+            "closed_rows": [r for r in rows if not r.action.is_open],
         },
     )
 
@@ -249,12 +181,14 @@ def action(request: HttpRequest, action_id: int) -> HttpResponse:
                 change_due=form.changes_due,
                 due_date=form.cleaned_data.get("due_date"),
             )
-        except services.StaleEdit as exc:
+        except StaleEdit as exc:
+            if exc.current is None:
+                raise Http404("This action has been removed.") from exc
             # nothing saved: show the action as it now is, and the form as they typed it, on its new version
             stale = True
             action.status, action.version = exc.current.status, exc.current.version
             action.due_date = exc.current.due_date
-            form = form.with_version(action)
+            form = rebound(form, action.version, action=action)
         else:
             messages.success(
                 request,
@@ -262,7 +196,7 @@ def action(request: HttpRequest, action_id: int) -> HttpResponse:
                 + (f", due {action.due_date:%-d %B %Y}." if action.due_date else "."),
             )
             return redirect("action", action_id=action.pk)
-    history = history_of(action)
+    history = action.history()
     today = timezone.localdate()
     held = MeetingsHeld(Meeting.objects.filter(board=action.board_id), today)
     return render(
@@ -271,15 +205,13 @@ def action(request: HttpRequest, action_id: int) -> HttpResponse:
         {
             "access": access,
             "action": action,
-            "flag": flag_for(
-                action, today=today, meetings_since=held.since(action.board_id, action.meeting.date)
-            ),
+            "flag": action.flag(today, meetings_since=held.since(action.board_id, action.meeting.date)),
             "history": history,
             "latest": history[-1] if history else None,
             "may_update": may_update,
             "form": form,
             "stale": stale,
-            "audit_events": audit_history_of(action) if access.can_edit else None,
+            "audit_events": audit.trail_of(action) if access.can_edit else None,
         },
     )
 
@@ -287,8 +219,7 @@ def action(request: HttpRequest, action_id: int) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def action_owners(request: HttpRequest, action_id: int) -> HttpResponse:
     """The business team corrects who owns an action and the meeting it is due at."""
-    action, access = get_action_for_user(request, action_id)
-    access.require_edit()
+    action, access = get_action_for_user(request, action_id, edit=True)
     form = ActionOwnersForm(request.POST if request.method == "POST" else None, action=action)
     stale = False
     if request.method == "POST" and form.is_valid():
@@ -301,13 +232,12 @@ def action_owners(request: HttpRequest, action_id: int) -> HttpResponse:
                 teams=form.chosen_teams(),
                 due_meeting=form.chosen_meeting(),
             )
-        except services.StaleEdit as exc:
+        except StaleEdit as exc:
+            if exc.current is None:
+                raise Http404("This action has been removed.") from exc
             stale = True  # nothing saved: the action as it now is, their choices on its new version
             action = exc.current
-            data = request.POST.copy()
-            data["version"] = str(action.version)
-            form = ActionOwnersForm(data, action=action)
-            form.is_valid()
+            form = rebound(form, action.version, action=action)
         else:
             messages.success(request, update.note if update else "Nothing changed.")
             return redirect("action", action_id=action.pk)
@@ -316,3 +246,61 @@ def action_owners(request: HttpRequest, action_id: int) -> HttpResponse:
         "actions/action_owners.html",
         {"access": access, "action": action, "form": form, "stale": stale},
     )
+
+
+# The log's downloads -----------------------------------------------------------------------------------
+
+
+@require_GET
+def board_actions_export(request: HttpRequest, slug: str, board_slug: str, fmt: str) -> HttpResponse:
+    board, access = get_board_for_user(request, slug, board_slug)
+    return _log_export(request, access=access, board=board, fmt=fmt)
+
+
+@require_GET
+def partnership_actions_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
+    access = get_partnership_for_user(request, slug)
+    return _log_export(request, access=access, board=None, fmt=fmt)
+
+
+def _log_export(request: HttpRequest, *, access: Access, board: Board | None, fmt: str) -> HttpResponse:
+    """The log as its page shows it for the same query string (every page of it, not just the first)."""
+    today = timezone.localdate()
+    form = LogFilterForm(request.GET, partnership=access.partnership, board=board)
+    actions = services.action_log_sorted(
+        partnership=access.partnership,
+        board=board,
+        overdue_on=today if form.overdue_only else None,
+        sort=form.sort_order,
+        **form.filters(),
+    )
+    with_board = board is None
+    rows = list(_export_rows(actions))
+    name = f"{access.partnership.slug}-{board.slug}" if board else access.partnership.slug
+    filename = f"{name}-actions-{today:%Y-%m-%d}.{fmt}"
+    if fmt == "csv":
+        data = exports.action_log_csv(rows, with_board=with_board)
+    elif fmt == "xlsx":
+        data = exports.action_log_xlsx(rows, with_board=with_board)
+    else:
+        data = exports.four_column_docx(
+            title=f"{board.name if board else access.partnership.name}: action log",
+            lines=[access.partnership.name, f"As at {today:%-d %B %Y}. {len(rows)} actions."],
+            rows=exports.action_log_four_columns(rows, with_board=with_board),
+        )
+    audit.exported(filename, partnership_id=access.partnership.pk)
+    return attachment(data, filename=filename, fmt=fmt)
+
+
+def _export_rows(actions: Iterable[Action]) -> Iterator[exports.ActionRow]:
+    for number, action in enumerate(actions, start=1):
+        yield exports.ActionRow(
+            number=number,
+            item=str(action.item) if action.item else "",
+            action=action.text,
+            owners=", ".join(services.action_owner_names(action)),
+            raised_at=action.meeting.date,
+            due=action.due_summary,
+            status=action.get_status_display(),
+            board=action.meeting.board.name,
+        )

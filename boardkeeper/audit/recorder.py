@@ -387,3 +387,17 @@ def event(
     return _write(
         action, instance, detail=detail, username=username, user_id=user_id, partnership_id=partnership_id
     )
+
+
+def exported(filename: str, *, partnership_id: int | None) -> AuditEvent:
+    """A download of records: who, when, which file, whose records."""
+    return event(AuditEvent.Action.EXPORT, detail=filename, partnership_id=partnership_id)
+
+
+def trail_of(instance: models.Model, *, limit: int = 50) -> list[AuditEvent]:
+    """A record's own audit trail, newest first: what each change changed, by whom."""
+    return list(
+        AuditEvent.objects.filter(model=instance._meta.label_lower, object_id=str(instance.pk)).order_by(
+            "-at", "-pk"
+        )[:limit]
+    )

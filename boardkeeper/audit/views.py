@@ -6,7 +6,7 @@ from typing import Any
 
 from django import forms
 from django.core.paginator import Paginator
-from django.db.models import Model, QuerySet
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.views.decorators.http import require_GET
@@ -29,7 +29,6 @@ RECORDS = [
     ("reviews.reportversion", "Report versions"),
     ("reviews.changerequest", "Change requests"),
 ]
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d"]
 
 
 class AuditFilterForm(forms.Form):
@@ -39,12 +38,8 @@ class AuditFilterForm(forms.Form):
     action = forms.ChoiceField(
         label="What", choices=[("", "Anything"), *AuditEvent.Action.choices], required=False
     )
-    start = forms.DateField(
-        label="From", required=False, input_formats=DATE_FORMATS, help_text="For example, 01/03/2024"
-    )
-    end = forms.DateField(
-        label="To", required=False, input_formats=DATE_FORMATS, help_text="For example, 31/03/2024"
-    )
+    start = forms.DateField(label="From", required=False, help_text="For example, 01/03/2024")
+    end = forms.DateField(label="To", required=False, help_text="For example, 31/03/2024")
 
     def __init__(self, data: Any, *, users: list[tuple[str, str]]):
         super().__init__(data)
@@ -74,8 +69,7 @@ def events_of(partnership_id: int, data: dict[str, Any]) -> QuerySet[AuditEvent]
 
 @require_GET
 def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
-    access = get_partnership_for_user(request, slug)
-    access.require_edit()
+    access = get_partnership_for_user(request, slug, edit=True)
     roles = (
         PartnershipRole.objects.filter(partnership=access.partnership)
         .select_related("user")
@@ -90,13 +84,4 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
         request,
         "audit/log.html",
         {"access": access, "form": form, "page": page, "query": query.urlencode()},
-    )
-
-
-def history_of(instance: Model, *, limit: int = 50) -> list[AuditEvent]:
-    """A record's own audit history, newest first: what each change changed, by whom."""
-    return list(
-        AuditEvent.objects.filter(model=instance._meta.label_lower, object_id=str(instance.pk)).order_by(
-            "-at", "-pk"
-        )[:limit]
     )

@@ -2,16 +2,24 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, Self
 
 from django.conf import settings
 from django.db import models
 from django.db.models.functions import Lower
 
 
+class NamedQuerySet(models.QuerySet[Any]):
+    def named(self, name: str) -> Self:
+        """Those called `name` (in any case) or with the slug `name`: how a person at a terminal names one."""
+        return self.filter(models.Q(name__iexact=name) | models.Q(slug=name))
+
+
 class Partnership(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
+
+    objects = NamedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -85,15 +93,12 @@ class Team(models.Model):
         return self.name
 
 
-# Addresses under /p/<partnership>/ that are pages of the partnership, not boards: a board with one of
-# these slugs could never be reached.
-RESERVED_BOARD_SLUGS = frozenset({"actions", "forward-plan", "reviews", "access", "audit"})
-
-
 class Board(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="boards")
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80)
+
+    objects = NamedQuerySet.as_manager()
 
     class Meta:
         ordering = ["name"]
@@ -101,11 +106,6 @@ class Board(models.Model):
 
     def __str__(self) -> str:
         return self.name
-
-    def save(self, *args: Any, **kwargs: Any) -> None:
-        if self.slug in RESERVED_BOARD_SLUGS:
-            raise ValueError(f"‘{self.slug}’ names a page of the partnership: give the board another slug")
-        super().save(*args, **kwargs)
 
 
 class Membership(models.Model):

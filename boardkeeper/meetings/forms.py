@@ -25,9 +25,7 @@ class UploadForm(forms.Form):
 class ConfirmForm(forms.Form):
     """The preview's corrections: the meeting date where the minutes lack one, and owners."""
 
-    meeting_date = forms.DateField(
-        required=False, label="Date of the meeting", input_formats=["%Y-%m-%d", "%d/%m/%Y"]
-    )
+    meeting_date = forms.DateField(required=False, label="Date of the meeting")
 
     def __init__(
         self,

@@ -23,9 +23,9 @@ from boardkeeper.accounts.permissions import (
 from boardkeeper.actions.models import Action
 from boardkeeper.audit import recorder as audit
 from boardkeeper.audit.models import AuditEvent
-from boardkeeper.audit.views import history_of
 from boardkeeper.directory.models import Membership
-from boardkeeper.meetings import services
+from boardkeeper.imports import services
+from boardkeeper.lib.http import attachment
 from boardkeeper.meetings.forms import ConfirmForm, UploadForm
 from boardkeeper.meetings.models import AgendaItem, Attendance, Meeting, PendingImport
 from boardkeeper.reviews.services import visible_reviews
@@ -107,7 +107,7 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "items": items,
             "actions": actions,
             "source": getattr(meeting, "source", None),
-            "audit_events": history_of(meeting) if access.can_edit else None,
+            "audit_events": audit.trail_of(meeting) if access.can_edit else None,
         },
     )
 
@@ -135,7 +135,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
             "memberships": memberships,
             "actions": actions,
             "attended": attended,
-            "audit_events": history_of(person) if access.can_edit else None,
+            "audit_events": audit.trail_of(person) if access.can_edit else None,
         },
     )
 
@@ -143,20 +143,28 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
 @require_GET
 def partnership_export(request: HttpRequest, slug: str) -> HttpResponse:
     """All the partnership's records as JSON (the business team's; audited as an export)."""
-    from boardkeeper.actions.plan_views import attachment
-    from boardkeeper.lib.backup import export_json, export_partnership
+    from boardkeeper.lib.partnership_export import export_json, export_partnership
 
-    access = get_partnership_for_user(request, slug)
-    access.require_edit()
+    access = get_partnership_for_user(request, slug, edit=True)
     filename = f"{access.partnership.slug}-records-{timezone.localdate():%Y-%m-%d}.json"
     data = export_json(export_partnership(access.partnership)).encode("utf-8")
-    return attachment(data, filename=filename, fmt="json", partnership_id=access.partnership.pk)
+    audit.exported(filename, partnership_id=access.partnership.pk)
+    return attachment(data, filename=filename, fmt="json")
+
+
+@require_GET
+def board_moved(request: HttpRequest, slug: str, board_slug: str, rest: str = "") -> HttpResponse:
+    """A board's page at its address before December 2026, sent on to where it is now (for members only:
+    to anyone else the partnership is not there)."""
+    board, _ = get_board_for_user(request, slug, board_slug)
+    query = request.META.get("QUERY_STRING", "")
+    target = reverse("board", args=[slug, board.slug]) + rest + (f"?{query}" if query else "")
+    return redirect(target, permanent=True)
 
 
 @require_http_methods(["GET", "POST"])
 def import_upload(request: HttpRequest, slug: str, board_slug: str) -> HttpResponse:
-    board, access = get_board_for_user(request, slug, board_slug)
-    access.require_edit()
+    board, access = get_board_for_user(request, slug, board_slug, edit=True)
     form = UploadForm(request.POST or None, request.FILES or None)
     if request.method == "POST" and form.is_valid():
         upload = form.cleaned_data["file"]

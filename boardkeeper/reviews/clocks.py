@@ -13,22 +13,18 @@ late) or red (overdue), with who owns the next step. An overrun needs a reason.
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
 
+from django.template.defaultfilters import pluralize
+
+from boardkeeper.lib.dates import add_months
 from boardkeeper.lib.workdays import WorkingDays
 from boardkeeper.reviews.models import OverrunReason, Review, ReviewRules
 
 LCSPR_KINDS = {Review.Kind.LCSPR}
 NOTICE_KINDS = {Review.Kind.LCSPR, Review.Kind.RAPID_REVIEW}  # the Panel and DfE hear of child reviews
-
-
-def add_months(day: dt.date, months: int) -> dt.date:
-    index = day.year * 12 + day.month - 1 + months
-    year, month = divmod(index, 12)
-    return dt.date(year, month + 1, min(day.day, calendar.monthrange(year, month + 1)[1]))
 
 
 @dataclass(frozen=True)
@@ -69,10 +65,10 @@ class Clock:
             )
         if self.days_left < 0:
             n = -self.days_left
-            return f"Overdue by {n} working day{'s' if n != 1 else ''}"
+            return f"Overdue by {n} working day{pluralize(n)}"
         if self.days_left == 0:
             return "Due today"
-        return f"{self.days_left} working day{'s' if self.days_left != 1 else ''} left"
+        return f"{self.days_left} working day{pluralize(self.days_left)} left"
 
     @property
     def needs_reason(self) -> bool:

@@ -1,19 +1,30 @@
-"""Forms of the case review register. Each section of a review's page is one small form."""
+"""Forms of the case review register. Each section of a review's page is one small form, made for the
+review by `XForm.for_review(review, data)`.
+
+Dates are typed as the project's DATE_INPUT_FORMATS say (boardkeeper/formats/en_GB/formats.py)."""
 
 from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
+from collections.abc import Sequence
+from typing import Any, Self
 
 from django import forms
+from django.utils import timezone
 
-from boardkeeper.actions.forms import version_field
 from boardkeeper.directory.models import Person
-from boardkeeper.reviews.models import ChangeRequest, ParallelProcess, Review, ReviewRules, Theme
-from boardkeeper.reviews.services import DECISION_KINDS, MOVES
+from boardkeeper.lib.versioning import version_field
+from boardkeeper.reviews.clocks import Clock
+from boardkeeper.reviews.models import (
+    DECISION_KINDS,
+    ChangeRequest,
+    ParallelProcess,
+    Review,
+    ReviewRules,
+    Theme,
+)
 
-DATE_FORMATS = ["%d/%m/%Y", "%Y-%m-%d", "%d %B %Y", "%d %b %Y"]
 MAX_REPORT_BYTES = 50 * 1024 * 1024
 REPORT_TYPES = {
     b"%PDF": "PDF",
@@ -30,7 +41,6 @@ def date_field(
     return forms.DateField(
         label=label,
         required=required,
-        input_formats=DATE_FORMATS,
         help_text=help_text,
         error_messages={
             "required": f"Enter the {what}.",
@@ -126,13 +136,55 @@ class ReviewCreateForm(forms.Form):
     )
 
 
-class VersionedForm(forms.Form):
+def _typed(day: dt.date | None) -> str:
+    """A date as a person types it, for a form's initial value."""
+    return f"{day:%d/%m/%Y}" if day else ""
+
+
+class ReviewForm(forms.Form):
+    """A form of one section of a review's page, made for the review it changes (as Django's
+    `SetPasswordForm(user)` is for its user): its initial values, with the version the page shows, and
+    its choices come from the review; the review's clocks give the due dates some of its dates are held
+    to. Its prefix is the section's name, so that each form on the page keeps to its own fields. Views build
+    it with `for_review`; `rebound` builds it again from the review as it now is (review=, clocks=)."""
+
+    def __init__(
+        self,
+        data: Any = None,
+        files: Any = None,
+        *,
+        review: Review,
+        clocks: Sequence[Clock] = (),
+        **kwargs: Any,
+    ):
+        kwargs.setdefault("initial", self.initial_for(review))
+        super().__init__(data, files, **kwargs)
+
+    def initial_for(self, review: Review) -> dict[str, Any]:
+        return {}
+
+    @classmethod
+    def for_review(
+        cls, review: Review, data: Any = None, files: Any = None, *, clocks: Sequence[Clock] = ()
+    ) -> Self:
+        """The section's form for `review`: empty, or bound to what was posted."""
+        return cls(data, files, review=review, clocks=clocks)
+
+
+class VersionedForm(ReviewForm):
+    """A change to the review row itself, refused if the page showed an older version of it."""
+
     version = version_field("review")
+
+    def initial_for(self, review: Review) -> dict[str, Any]:
+        return {"version": review.version}
 
 
 class DoneOnForm(VersionedForm):
     """A clock's step done on a date, with the reason when it was late."""
 
+    clock_key = ""  # the clock the step stops
+    on_label = "Date"
     on = date_field("Date")
     overrun_reason = text_field(
         "Reason for the overrun",
@@ -142,9 +194,12 @@ class DoneOnForm(VersionedForm):
         help_text="Needed when the date is after the clock's due date.",
     )
 
-    def __init__(self, *args: Any, due: dt.date | None = None, label: str = "Date", **kw: Any):
-        super().__init__(*args, **kw)
-        self.due = due
+    def __init__(
+        self, data: Any = None, files: Any = None, *, review: Review, clocks: Sequence[Clock] = (), **kw: Any
+    ):
+        super().__init__(data, files, review=review, clocks=clocks, **kw)
+        self.due = next((c.due for c in clocks if c.key == self.clock_key), None)
+        label = self.on_label
         self.fields["on"].label = label
         self.fields["on"].error_messages.update(
             required=f"Enter the {label.lower()}.",
@@ -159,6 +214,18 @@ class DoneOnForm(VersionedForm):
         elif on and self.due and on > self.due and not (cleaned.get("overrun_reason") or "").strip():
             self.add_error("overrun_reason", f"It was due by {self.due:%-d %B %Y}: say why it ran over.")
         return cleaned
+
+
+class NotifiedForm(DoneOnForm):
+    prefix = "notified"
+    clock_key = "notification"
+    on_label = "Date the Panel was notified"
+
+
+class RapidReviewForm(DoneOnForm):
+    prefix = "rapid"
+    clock_key = "rapid_review"
+    on_label = "Date the rapid review was sent to the Panel"
 
 
 CRITERIA = [
@@ -176,6 +243,7 @@ CRITERIA = [
 
 
 class DecisionForm(VersionedForm):
+    prefix = "decision"
     on = date_field("Date of the decision")
     criteria = forms.MultipleChoiceField(
         label="Regulation 11 criteria met",
@@ -204,14 +272,26 @@ class DecisionForm(VersionedForm):
 
 
 class DetailsForm(VersionedForm):
+    prefix = "details"
     terms_of_reference = text_field("Terms of reference", max_length=10000, required=False, long=True)
     tor_agreed_on = date_field("Date the terms of reference were agreed", required=False, help_text="")
     reviewer = text_field("Independent reviewer", required=False)
     reviewer_appointed_on = date_field("Date the reviewer was appointed", required=False, help_text="")
     referral_source = text_field("Referred by", required=False)
 
+    def initial_for(self, review: Review) -> dict[str, Any]:
+        return {
+            **super().initial_for(review),
+            "terms_of_reference": review.terms_of_reference,
+            "tor_agreed_on": _typed(review.tor_agreed_on),
+            "reviewer": review.reviewer,
+            "reviewer_appointed_on": _typed(review.reviewer_appointed_on),
+            "referral_source": review.referral_source,
+        }
+
 
 class StageForm(VersionedForm):
+    prefix = "stage"
     to = choice_field("Move to", [])
     on = date_field("Date")
     note = text_field(
@@ -219,12 +299,16 @@ class StageForm(VersionedForm):
     )
 
     def __init__(self, *args: Any, review: Review, **kw: Any):
-        super().__init__(*args, **kw)
+        super().__init__(*args, review=review, **kw)
         labels = dict(Review.Stage.choices)
-        self.fields["to"].choices = [(s, labels[s]) for s in MOVES.get(review.stage, [])]  # type: ignore[attr-defined]
+        self.fields["to"].choices = [(s, labels[s]) for s in review.next_stages()]  # type: ignore[attr-defined]
+
+    def initial_for(self, review: Review) -> dict[str, Any]:
+        return {**super().initial_for(review), "on": _typed(timezone.localdate())}
 
 
-class ReportVersionForm(forms.Form):
+class ReportVersionForm(ReviewForm):
+    prefix = "version"
     number = text_field("Version number", max_length=20)
     dated = date_field("Date of the version")
     summary = text_field("Summary of the changes", max_length=5000, required=False, long=True)
@@ -245,7 +329,8 @@ class ReportVersionForm(forms.Form):
         return upload
 
 
-class ChangeRequestForm(forms.Form):
+class ChangeRequestForm(ReviewForm):
+    prefix = "change"
     report_version = forms.ChoiceField(
         label="Version of the report",
         error_messages={
@@ -259,7 +344,7 @@ class ChangeRequestForm(forms.Form):
     request = text_field("Requested change", max_length=5000, long=True)
 
     def __init__(self, *args: Any, review: Review, **kw: Any):
-        super().__init__(*args, **kw)
+        super().__init__(*args, review=review, **kw)
         self.versions = {str(v.pk): v for v in review.versions.all()}
         self.fields["report_version"].choices = [  # type: ignore[attr-defined]
             (k, f"Version {v.number} ({v.dated:%-d %B %Y})") for k, v in self.versions.items()
@@ -282,6 +367,21 @@ class ResponseForm(forms.Form):
         super().__init__(*args, **kw)
         self.request_pk = request_pk
 
+    @classmethod
+    def for_change_request(cls, change: ChangeRequest) -> ResponseForm:
+        """The form that answers a pending request, on the request's version, dated today."""
+        return cls(
+            request_pk=change.pk,
+            initial={"row_version": change.row_version, "on": _typed(timezone.localdate())},
+        )
+
+    @classmethod
+    def posted(cls, data: Any) -> ResponseForm:
+        """The answer as posted: its hidden `request` names the request it answers (whether that request
+        is the review's is for the view to check)."""
+        value = str((data or {}).get("request", ""))
+        return cls(data, request_pk=int(value) if value.isdigit() and len(value) < 12 else 0)
+
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
         if (
@@ -292,7 +392,8 @@ class ResponseForm(forms.Form):
         return cleaned
 
 
-class FamilyContactForm(forms.Form):
+class FamilyContactForm(ReviewForm):
+    prefix = "family"
     on = date_field("Date")
     who = text_field("Who", help_text="A role, for example ‘Mother’ or ‘Maternal grandmother’: not a name.")
     how = choice_field(
@@ -303,7 +404,8 @@ class FamilyContactForm(forms.Form):
     summary = text_field("Summary", max_length=5000, required=False, long=True)
 
 
-class ParallelProcessForm(forms.Form):
+class ParallelProcessForm(ReviewForm):
+    prefix = "parallel"
     kind = choice_field("Process", ParallelProcess.Kind.choices, widget=forms.Select)
     description = text_field("Description", max_length=300, required=False)
     holds_publication = forms.BooleanField(
@@ -312,7 +414,8 @@ class ParallelProcessForm(forms.Form):
     expected_end = date_field("Expected end", required=False, help_text="")
 
 
-class ParallelEndForm(forms.Form):
+class ParallelEndForm(ReviewForm):
+    prefix = "ended"
     process = forms.ChoiceField(
         label="Process",
         error_messages={
@@ -323,7 +426,7 @@ class ParallelEndForm(forms.Form):
     concluded_on = date_field("Date it ended")
 
     def __init__(self, *args: Any, review: Review, **kw: Any):
-        super().__init__(*args, **kw)
+        super().__init__(*args, review=review, **kw)
         self.objects = {str(p.pk): p for p in review.parallel_processes.filter(concluded_on=None)}
         self.fields["process"].choices = [  # type: ignore[attr-defined]
             (k, p.get_kind_display() + (f": {p.description}" if p.description else ""))
@@ -331,31 +434,38 @@ class ParallelEndForm(forms.Form):
         ]
 
 
-class OverrunForm(forms.Form):
+class OverrunForm(ReviewForm):
     """Why a clock ran over: for a clock that is overdue or was met late."""
 
+    prefix = "overrun"
     clock = forms.ChoiceField(
         label="Clock",
         error_messages={"required": "Choose the clock.", "invalid_choice": "Choose a clock from the list."},
     )
     reason = text_field("Why the clock ran over", max_length=2000, long=True)
 
-    def __init__(self, *args: Any, late: list[tuple[str, str]], **kw: Any):
-        super().__init__(*args, **kw)
-        self.fields["clock"].choices = late  # type: ignore[attr-defined]
+    def __init__(self, *args: Any, clocks: Sequence[Clock] = (), **kw: Any):
+        super().__init__(*args, clocks=clocks, **kw)
+        self.fields["clock"].choices = [(c.key, c.label) for c in clocks if c.late]  # type: ignore[attr-defined]
 
 
-class PanelMeetingForm(forms.Form):
+class PanelMeetingForm(ReviewForm):
+    prefix = "panel"
     on = date_field("Date of the panel meeting")
     note = text_field("Note", max_length=2000, required=False, long=True)
 
 
 class PublicationPlanForm(VersionedForm):
+    prefix = "plan"
     day = date_field("Planned publication date")
     accept_clashes = forms.BooleanField(label="Plan it on this date despite the clashes", required=False)
 
+    def initial_for(self, review: Review) -> dict[str, Any]:
+        return {**super().initial_for(review), "day": _typed(review.publication_planned_on)}
+
 
 class PublicationForm(VersionedForm):
+    prefix = "publication"
     notice_sent_on = date_field("Notice given to the Panel and DfE on", required=False, help_text="")
     home_office_approved_on = date_field(
         "Home Office quality assurance approval on",
@@ -388,9 +498,24 @@ class PublicationForm(VersionedForm):
         help_text="Needed when the notice or the publication comes after its clock's due date.",
     )
 
-    def __init__(self, *args: Any, dues: dict[str, dt.date] | None = None, **kw: Any):
-        super().__init__(*args, **kw)
-        self.dues = dues or {}  # clock key: due date
+    def __init__(self, *args: Any, clocks: Sequence[Clock] = (), **kw: Any):
+        super().__init__(*args, clocks=clocks, **kw)
+        # clock key: due date, for the clocks these dates stop that have no reason for an overrun yet
+        self.dues = {
+            c.key: c.due for c in clocks if c.key in ("notice", "lcspr") and c.is_open and not c.reason
+        }
+
+    def initial_for(self, review: Review) -> dict[str, Any]:
+        return {
+            **super().initial_for(review),
+            "notice_sent_on": _typed(review.notice_sent_on),
+            "home_office_approved_on": _typed(review.home_office_approved_on),
+            "outcome": review.outcome,
+            "outcome_reason": review.outcome_reason,
+            "published_on": _typed(review.published_on),
+            "website_on": _typed(review.website_on),
+            "nspcc_submitted_on": _typed(review.nspcc_submitted_on),
+        }
 
     def late_clocks(self) -> list[str]:
         """The clocks these dates meet late: the notice, and the LCSPR's publication."""
@@ -408,6 +533,7 @@ class PublicationForm(VersionedForm):
 
 
 class ThemesForm(VersionedForm):
+    prefix = "themes"
     themes = forms.MultipleChoiceField(
         label="Themes",
         required=False,
@@ -415,13 +541,19 @@ class ThemesForm(VersionedForm):
         error_messages={"invalid_choice": "Choose themes from the list."},
     )
 
-    def __init__(self, *args: Any, themes: list[Theme], **kw: Any):
-        super().__init__(*args, **kw)
-        self.objects = {str(t.pk): t for t in themes}
+    def __init__(self, *args: Any, review: Review, **kw: Any):
+        super().__init__(*args, review=review, **kw)
+        self.objects = {str(t.pk): t for t in Theme.objects.filter(partnership_id=review.partnership_id)}
         self.fields["themes"].choices = [(k, t.name) for k, t in self.objects.items()]  # type: ignore[attr-defined]
+
+    def initial_for(self, review: Review) -> dict[str, Any]:
+        return {**super().initial_for(review), "themes": [str(t.pk) for t in review.themes.all()]}
 
 
 class PeopleForm(VersionedForm):
+    """Who may see the review: people of the partnership with an account."""
+
+    prefix = "people"
     people = forms.MultipleChoiceField(
         label="Named people",
         required=False,
@@ -429,13 +561,42 @@ class PeopleForm(VersionedForm):
         error_messages={"invalid_choice": "Choose people from the list."},
     )
 
-    def __init__(self, *args: Any, people: list[Person], **kw: Any):
-        super().__init__(*args, **kw)
+    def __init__(self, *args: Any, review: Review, **kw: Any):
+        super().__init__(*args, review=review, **kw)
+        people = (
+            Person.objects.filter(partnership_id=review.partnership_id, user__isnull=False)
+            .select_related("organisation")
+            .order_by("full_name")
+        )
         self.objects = {str(p.pk): p for p in people}
         self.fields["people"].choices = [  # type: ignore[attr-defined]
             (k, f"{p.full_name} ({p.organisation.name})" if p.organisation else p.full_name)
             for k, p in self.objects.items()
         ]
+
+    def initial_for(self, review: Review) -> dict[str, Any]:
+        return {**super().initial_for(review), "people": [str(p.pk) for p in review.named_people.all()]}
+
+
+# the forms of a review's page (a change request's answer aside), keyed there by their prefix
+PAGE_FORMS: tuple[type[ReviewForm], ...] = (
+    NotifiedForm,
+    RapidReviewForm,
+    DecisionForm,
+    DetailsForm,
+    StageForm,
+    ReportVersionForm,
+    ChangeRequestForm,
+    FamilyContactForm,
+    ParallelProcessForm,
+    ParallelEndForm,
+    OverrunForm,
+    PanelMeetingForm,
+    PublicationPlanForm,
+    PublicationForm,
+    ThemesForm,
+    PeopleForm,
+)
 
 
 class RulesForm(forms.ModelForm[ReviewRules]):

@@ -1,7 +1,9 @@
 """The case review register: statutory reviews, their stages and clocks, reports and what became of them.
 
 A review is known only by its pseudonym ('Child Q', 'Family M'): there is no field for a real name.
-Its clocks are computed from its dates and the partnership's rules (`clocks.py`), never stored.
+Its clocks are computed from its dates and the partnership's rules (`clocks.py`), never stored. Its stages
+follow one flow (`FLOW`): recording a fact moves it forward along the flow (`Review.forward_to`), a person
+moves it by hand only as `MOVES` allows (`Review.next_stages`).
 """
 
 from __future__ import annotations
@@ -136,6 +138,40 @@ class Review(models.Model):
     @property
     def criteria(self) -> list[str]:
         return [c for c in "abcd" if getattr(self, f"criterion_{c}")]
+
+    def next_stages(self) -> list[str]:
+        """The stages a person may move the review to by hand, from where it is."""
+        return MOVES.get(self.stage, [])
+
+    def forward_to(self, stage: str) -> str | None:
+        """`stage` if it lies ahead of the review's stage in the flow, else None (recording a fact never
+        moves a review back, nor a closed one on)."""
+        if self.stage == Review.Stage.CLOSED or stage not in FLOW or self.stage not in FLOW:
+            return None
+        return stage if FLOW.index(stage) > FLOW.index(self.stage) else None
+
+
+_S = Review.Stage
+FLOW: list[str] = [
+    _S.NOTIFICATION,
+    _S.RAPID_REVIEW,
+    _S.DECISION,
+    _S.SCOPING,
+    _S.REVIEW,
+    _S.REPORT,
+    _S.PUBLICATION,
+    _S.PUBLISHED,
+]
+# a move by hand: the next stage of the flow, closing at any point, or back from a publication plan
+MOVES: dict[str, list[str]] = {
+    stage: ([FLOW[i + 1]] if i + 1 < len(FLOW) else []) + [_S.CLOSED] for i, stage in enumerate(FLOW)
+}
+MOVES[_S.PUBLICATION] = [_S.PUBLISHED, _S.REPORT, _S.CLOSED]
+MOVES[_S.DECISION] = [_S.CLOSED]  # forward only through the decision, which says what follows
+MOVES[_S.NOTIFICATION] = [_S.RAPID_REVIEW, _S.CLOSED]
+MOVES[_S.CLOSED] = []
+# what a decision after a rapid review can lead to
+DECISION_KINDS = [Review.Kind.LCSPR, Review.Kind.LEARNING_REVIEW, Review.Kind.LLB, Review.Kind.SEVEN_MINUTE]
 
 
 class StageChange(models.Model):

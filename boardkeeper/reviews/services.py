@@ -1,9 +1,10 @@
 """The case review register: recording a review's life, planning its publication, and who may see it.
 
-Every change to a review row is a conditional UPDATE on its version, so an edit from a stale page is
-refused (`StaleReview`) and nothing is lost. Stages move forward as their facts are recorded (notified,
-rapid review sent, decision, terms of reference, first draft, publication planned, published); any
-stage can be closed by hand, and a planned publication can go back to the report.
+Every change to a review row is a conditional UPDATE on its version (`update_versioned`), so an edit
+from a stale page is refused (`StaleEdit`) and nothing is lost. Stages move forward as their facts are
+recorded (notified, rapid review sent, decision, terms of reference, first draft, publication planned,
+published); any stage can be closed by hand, and a planned publication can go back to the report (the
+rules of the flow are the review's own: `Review.forward_to`, `Review.next_stages`).
 """
 
 from __future__ import annotations
@@ -15,14 +16,17 @@ from typing import Any
 from django.contrib.auth.models import User
 from django.core.files.uploadedfile import UploadedFile
 from django.db import transaction
-from django.db.models import F, Q, QuerySet
+from django.db.models import Q, QuerySet
 
 from boardkeeper.audit import recorder as audit
 from boardkeeper.directory.models import Partnership, Person
+from boardkeeper.lib.versioning import update_versioned
 from boardkeeper.lib.workdays import WorkingDays
 from boardkeeper.meetings.models import CaseMention
 from boardkeeper.reviews import planner
+from boardkeeper.reviews.clocks import Clock, clocks_of
 from boardkeeper.reviews.models import (
+    DECISION_KINDS,
     ChangeRequest,
     FamilyContact,
     OverrunReason,
@@ -37,34 +41,6 @@ from boardkeeper.reviews.models import (
 )
 
 S = Review.Stage
-FLOW: list[str] = [
-    S.NOTIFICATION,
-    S.RAPID_REVIEW,
-    S.DECISION,
-    S.SCOPING,
-    S.REVIEW,
-    S.REPORT,
-    S.PUBLICATION,
-    S.PUBLISHED,
-]
-# a move by hand: the next stage of the flow, closing at any point, or back from a publication plan
-MOVES: dict[str, list[str]] = {
-    stage: ([FLOW[i + 1]] if i + 1 < len(FLOW) else []) + [S.CLOSED] for i, stage in enumerate(FLOW)
-}
-MOVES[S.PUBLICATION] = [S.PUBLISHED, S.REPORT, S.CLOSED]
-MOVES[S.DECISION] = [S.CLOSED]  # forward only through the decision, which says what follows
-MOVES[S.NOTIFICATION] = [S.RAPID_REVIEW, S.CLOSED]
-MOVES[S.CLOSED] = []
-# what a decision after a rapid review can lead to
-DECISION_KINDS = [Review.Kind.LCSPR, Review.Kind.LEARNING_REVIEW, Review.Kind.LLB, Review.Kind.SEVEN_MINUTE]
-
-
-class StaleReview(Exception):
-    """Someone changed the review since this page was loaded; nothing was saved."""
-
-    def __init__(self, current: Review):
-        super().__init__("This review was changed by someone else since you opened it.")
-        self.current = current
 
 
 class ReviewRefused(ValueError):
@@ -74,6 +50,24 @@ class ReviewRefused(ValueError):
 def rules_for(partnership: Partnership) -> ReviewRules:
     rules, _ = ReviewRules.objects.get_or_create(partnership=partnership)
     return rules
+
+
+def open_clocks(*, partnership: Partnership, today: dt.date) -> list[tuple[Review, Clock]]:
+    """Every statutory clock still running in the partnership's reviews, review by review (a closed
+    review's clocks have stopped)."""
+    rules = rules_for(partnership)
+    reviews = (
+        Review.objects.filter(partnership=partnership)
+        .exclude(stage=Review.Stage.CLOSED)
+        .prefetch_related("overrun_reasons")
+        .order_by("pk")
+    )
+    return [
+        (review, clock)
+        for review in reviews
+        for clock in clocks_of(review, rules, today=today, reasons=review.overrun_reasons.all())
+        if clock.is_open
+    ]
 
 
 def capacity_of(partnership: Partnership, rules: ReviewRules | None = None) -> planner.Capacity:
@@ -117,11 +111,11 @@ def _save(
     note: str = "",
     **fields: Any,
 ) -> Review:
-    """Write `fields` (and a new stage) if the review is still at `version`; log a stage change."""
+    """Write `fields` (and a new stage) if the review is still at `version`, else StaleEdit with the
+    review as it now is; log a stage change."""
     if stage is not None and stage != review.stage:
         fields["stage"] = stage
-    if not Review.objects.filter(pk=review.pk, version=version).update(version=F("version") + 1, **fields):
-        raise StaleReview(Review.objects.get(pk=review.pk))
+    update_versioned(Review.objects.select_related("partnership"), pk=review.pk, version=version, **fields)
     audit.updated(review, fields)
     before = review.stage
     for name, value in fields.items():
@@ -130,14 +124,6 @@ def _save(
     if "stage" in fields:
         _log(review, user, before, review.stage, on or dt.date.today(), note)
     return review
-
-
-def _forward(review: Review, stage: str) -> str | None:
-    """`stage` if it lies ahead of the review's stage in the flow, else None (recording a fact never
-    moves a review back)."""
-    if review.stage == S.CLOSED or stage not in FLOW or review.stage not in FLOW:
-        return None
-    return stage if FLOW.index(stage) > FLOW.index(review.stage) else None
 
 
 @audit.acts
@@ -196,7 +182,7 @@ def notified(*, review: Review, user: User, version: int, on: dt.date, overrun_r
     if on < review.aware_on:
         raise ReviewRefused(f"The notification cannot come before awareness ({review.aware_on:%-d %B %Y}).")
     overrun_reason_add(review=review, user=user, clock="notification", reason=overrun_reason)
-    return _save(review, user, version, stage=_forward(review, S.RAPID_REVIEW), on=on, notified_on=on)
+    return _save(review, user, version, stage=review.forward_to(S.RAPID_REVIEW), on=on, notified_on=on)
 
 
 @audit.acts
@@ -209,7 +195,7 @@ def rapid_review_sent(
     if review.notified_on is None:
         raise ReviewRefused("Record the notification to the Panel first: a rapid review follows it.")
     overrun_reason_add(review=review, user=user, clock="rapid_review", reason=overrun_reason)
-    return _save(review, user, version, stage=_forward(review, S.DECISION), on=on, rapid_review_on=on)
+    return _save(review, user, version, stage=review.forward_to(S.DECISION), on=on, rapid_review_on=on)
 
 
 @audit.acts
@@ -262,14 +248,14 @@ def review_details(*, review: Review, user: User, version: int, **fields: Any) -
     """Terms of reference, reviewer, referral: agreed terms of reference move the review under way."""
     allowed = {"terms_of_reference", "tor_agreed_on", "reviewer", "reviewer_appointed_on", "referral_source"}
     fields = {k: v for k, v in fields.items() if k in allowed}
-    stage = _forward(review, S.REVIEW) if fields.get("tor_agreed_on") else None
+    stage = review.forward_to(S.REVIEW) if fields.get("tor_agreed_on") else None
     return _save(review, user, version, stage=stage, on=fields.get("tor_agreed_on"), **fields)
 
 
 @audit.acts
 @transaction.atomic
 def stage_move(*, review: Review, user: User, version: int, to: str, on: dt.date, note: str) -> Review:
-    if to not in MOVES.get(review.stage, []):
+    if to not in review.next_stages():
         raise ReviewRefused(f"A review at ‘{review.get_stage_display()}’ cannot move to that stage.")
     if to == S.CLOSED and not note.strip():
         raise ReviewRefused("Say why the review is closed.")
@@ -296,7 +282,7 @@ def version_add(
         version.file_name = (upload.name or "report")[:255]
         version.file.save("report", upload, save=False)
     version.save()
-    stage = _forward(review, S.REPORT)
+    stage = review.forward_to(S.REPORT)
     if stage:
         _save(
             review,
@@ -326,11 +312,15 @@ def change_request_respond(
         raise ReviewRefused("Choose the response: agreed, partly agreed or not agreed.")
     if response != ChangeRequest.Response.AGREED and not rationale.strip():
         raise ReviewRefused("Say why the change was not agreed in full.")
-    changed = ChangeRequest.objects.filter(pk=request.pk, row_version=row_version).update(
-        response=response, rationale=rationale.strip(), responded_on=on, row_version=F("row_version") + 1
+    update_versioned(
+        ChangeRequest.objects.all(),
+        pk=request.pk,
+        version=row_version,
+        field="row_version",
+        response=response,
+        rationale=rationale.strip(),
+        responded_on=on,
     )
-    if not changed:
-        raise StaleReview(request.version.review)
     audit.updated(request, {"response": response, "rationale": rationale.strip(), "responded_on": on})
     request.refresh_from_db()
     return request
@@ -366,7 +356,7 @@ def panel_meeting_add(*, review: Review, **fields: Any) -> PanelMeeting:
 def themes_set(
     *, review: Review, themes: Iterable[Theme], user: User | None = None, version: int | None = None
 ) -> None:
-    """The review's themes; with the version the page showed, a stale page is refused (StaleReview)."""
+    """The review's themes; with the version the page showed, a stale page is refused (StaleEdit)."""
     if version is not None and user is not None:
         _save(review, user, version)
     review.themes.set(list(themes))
@@ -439,7 +429,7 @@ def publication_plan(
         review,
         user,
         version,
-        stage=_forward(review, S.PUBLICATION),
+        stage=review.forward_to(S.PUBLICATION),
         on=dt.date.today(),
         note=f"Publication planned for {day:%-d %B %Y}",
         publication_planned_on=day,
@@ -449,9 +439,18 @@ def publication_plan(
 
 @audit.acts
 @transaction.atomic
-def publication_record(*, review: Review, user: User, version: int, **fields: Any) -> Review:
+def publication_record(
+    *,
+    review: Review,
+    user: User,
+    version: int,
+    late_clocks: Iterable[str] = (),
+    overrun_reason: str = "",
+    **fields: Any,
+) -> Review:
     """Notice given, Home Office approval, the outcome (published, improvements only, not published with a
-    reason), the website and NSPCC dates."""
+    reason), the website and NSPCC dates; with `overrun_reason`, why each of `late_clocks` (the clocks these
+    dates meet late) ran over, where no reason is recorded yet. All of it, or nothing."""
     allowed = {
         "notice_sent_on",
         "home_office_approved_on",
@@ -478,10 +477,10 @@ def publication_record(*, review: Review, user: User, version: int, **fields: An
         raise ReviewRefused("A domestic homicide review is published only after the Home Office approves it.")
     stage = None
     if fields.get("published_on"):
-        stage = _forward(review, S.PUBLISHED)
+        stage = review.forward_to(S.PUBLISHED)
     elif outcome == Review.Outcome.NOT_PUBLISHED and review.stage != S.CLOSED:
         stage = S.CLOSED
-    return _save(
+    saved = _save(
         review,
         user,
         version,
@@ -490,6 +489,11 @@ def publication_record(*, review: Review, user: User, version: int, **fields: An
         note=f"Outcome: {dict(Review.Outcome.choices).get(outcome, '')}" if stage else "",
         **fields,
     )
+    already = set(review.overrun_reasons.values_list("clock", flat=True))
+    for clock in late_clocks:
+        if clock not in already:
+            overrun_reason_add(review=review, user=user, clock=clock, reason=overrun_reason)
+    return saved
 
 
 # The minutes link ----------------------------------------------------------------------------------------

@@ -13,7 +13,14 @@ from django.test import Client
 from boardkeeper.directory.models import Board, Partnership
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
-SEED_DOCX = FIXTURES / "warwickshire-executive-board-2022-02-23.docx"
+# the demo's sample, kept in the package (its other renditions stay in tests/fixtures)
+SEED_DOCX = (
+    Path(__file__).resolve().parents[2]
+    / "boardkeeper"
+    / "meetings"
+    / "sample"
+    / "warwickshire-executive-board-2022-02-23.docx"
+)
 PASSWORD = "correct-horse-battery-staple"
 
 

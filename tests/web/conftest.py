@@ -2,16 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from cast import PASSWORD, Cast
+from cast import PASSWORD, SEED_DOCX, Cast, signed_in
 from django.contrib.auth.models import User
+from django.test import Client
 
 from boardkeeper.accounts.models import PartnershipRole
 from boardkeeper.directory.models import Board, Partnership
+from boardkeeper.imports.services import import_file
+from boardkeeper.meetings.models import Meeting
+from boardkeeper.plan.next_meeting import schedule_next_meeting
 
 
 @pytest.fixture(autouse=True)
@@ -61,6 +66,32 @@ def cast(db: None) -> Cast:
         other_partnership=other,
         other_board=other_board,
     )
+
+
+@pytest.fixture
+def manager(cast: Cast) -> Client:
+    """The business team's manager, signed in."""
+    return signed_in(cast.manager)
+
+
+@pytest.fixture
+def held(cast: Cast) -> Meeting:
+    """The seed minutes imported: the 23 February 2022 meeting, which gives 11 March as the next."""
+    return import_file(
+        board=cast.board, user=cast.manager, name=SEED_DOCX.name, data=SEED_DOCX.read_bytes()
+    ).meeting
+
+
+@pytest.fixture
+def seeded(cast: Cast, held: Meeting) -> Cast:
+    """The cast, with the seed minutes imported."""
+    return cast
+
+
+@pytest.fixture
+def march(cast: Cast, held: Meeting) -> Meeting:
+    """The next meeting the seed minutes name, 11 March 2022, scheduled."""
+    return schedule_next_meeting(board=cast.board, date=dt.date(2022, 3, 11))
 
 
 @pytest.fixture(scope="session")

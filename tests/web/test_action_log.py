@@ -17,7 +17,7 @@ from django.utils import timezone
 
 from boardkeeper.actions.models import Action, ActionUpdate
 from boardkeeper.directory.models import Board, Person, Team
-from boardkeeper.meetings import services as meeting_services
+from boardkeeper.imports import services as meeting_services
 from boardkeeper.meetings.models import AgendaItem, Meeting
 
 PETES = "PH to share examples of incidents"

@@ -7,15 +7,15 @@ import datetime as dt
 from typing import Any
 
 import lxml.html
-import pytest
-from cast import SEED_DOCX, Cast, signed_in, text_of
+from cast import Cast, signed_in, text_of
 from django.test import Client
 from django.urls import reverse
 
-from boardkeeper.actions import services
+from boardkeeper.actions.due_meetings import meeting_due
 from boardkeeper.actions.models import Action, ActionUpdate
 from boardkeeper.directory.models import Person
-from boardkeeper.meetings import services as meeting_services
+from boardkeeper.imports import services as meeting_services
+from boardkeeper.plan.next_meeting import schedule_next_meeting
 
 LLB = "LLB to be progressed"
 MARCH = (
@@ -49,14 +49,6 @@ def choice(response: Any, name: str, label: str) -> str:
     raise AssertionError(f"no {label!r} among the choices of {name}")
 
 
-@pytest.fixture
-def seeded(cast: Cast) -> Cast:
-    meeting_services.import_file(
-        board=cast.board, user=cast.manager, name=SEED_DOCX.name, data=SEED_DOCX.read_bytes()
-    )
-    return cast
-
-
 def test_actions_due_at_a_named_meeting_get_it_once_the_board_has_it(seeded: Cast) -> None:
     meeting_services.import_file(board=seeded.board, user=seeded.manager, name="march.txt", data=MARCH)
     audit = Action.objects.get(text__contains="custody audit")
@@ -65,18 +57,18 @@ def test_actions_due_at_a_named_meeting_get_it_once_the_board_has_it(seeded: Cas
     assert audit.due_meeting is None and figures.due_meeting is None  # no April meeting on record yet
     Action.objects.filter(pk=budget.pk).update(due_date=dt.date(2022, 5, 1))  # given a date by hand
 
-    april = services.schedule_next_meeting(board=seeded.board, date=dt.date(2022, 4, 8))
+    april = schedule_next_meeting(board=seeded.board, date=dt.date(2022, 4, 8))
     audit.refresh_from_db(), figures.refresh_from_db(), budget.refresh_from_db()
     assert audit.due_meeting == april  # 'to the April meeting'
     assert figures.due_meeting == april  # 'before the next meeting': the first after 11 March
 
-    june = services.schedule_next_meeting(board=seeded.board, date=dt.date(2022, 6, 10))
+    june = schedule_next_meeting(board=seeded.board, date=dt.date(2022, 6, 10))
     assert Action.objects.get(pk=audit.pk).due_meeting == april  # set once, not moved by later meetings
     assert not Action.objects.filter(due_meeting=june).exists()  # the budget has its date: a date wins
 
 
 def test_the_meeting_a_wording_means() -> None:
-    due = services.meeting_due
+    due = meeting_due
     raised = dt.date(2022, 3, 11)
     meetings = [(dt.date(2022, 3, 11), 1), (dt.date(2022, 4, 8), 2), (dt.date(2023, 3, 10), 3)]
     assert due(text="report to the March meeting", due_text="").pick(raised, meetings) == 3  # next March
@@ -88,7 +80,7 @@ def test_the_meeting_a_wording_means() -> None:
 
 
 def test_the_business_team_changes_owners_and_due_meeting_and_the_history_says_what(seeded: Cast) -> None:
-    march = services.schedule_next_meeting(board=seeded.board, date=dt.date(2022, 3, 11))
+    march = schedule_next_meeting(board=seeded.board, date=dt.date(2022, 3, 11))
     action = Action.objects.get(text=LLB)
     client = signed_in(seeded.manager)
     page = client.get(reverse("action_owners", args=[action.pk]))

@@ -17,7 +17,7 @@ from boardkeeper.actions import services as actions
 from boardkeeper.actions.models import Action
 from boardkeeper.audit.models import AuditEvent
 from boardkeeper.directory.models import Person
-from boardkeeper.meetings import services as meetings
+from boardkeeper.imports import services as meetings
 from boardkeeper.meetings.models import Decision, Meeting
 from boardkeeper.reviews import services as reviews
 

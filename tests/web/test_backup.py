@@ -31,8 +31,9 @@ from django.db import connection
 from boardkeeper.actions import services as action_services
 from boardkeeper.actions.models import Action, ActionUpdate
 from boardkeeper.directory.models import Person
+from boardkeeper.imports import services as meeting_services
 from boardkeeper.lib import backup as backups
-from boardkeeper.meetings import services as meeting_services
+from boardkeeper.plan.calendar_feeds import calendar_feed_create
 from boardkeeper.reviews import services as review_services
 from boardkeeper.reviews.models import ChangeRequest, Review
 
@@ -319,7 +320,7 @@ def test_a_failed_backup_leaves_nothing_behind(db: None, tmp_path: Path, monkeyp
     def unreadable(path: Path) -> str:
         raise PermissionError(13, "Permission denied", str(path))
 
-    monkeypatch.setattr(backups, "_sha256", unreadable)
+    monkeypatch.setattr(backups, "sha256_of", unreadable)
     (tmp_path / "backups").mkdir()
     with pytest.raises(CommandError) as failed:
         call_command("backup", str(tmp_path / "backups" / "b"))
@@ -342,7 +343,7 @@ def test_a_partnership_export_holds_its_records_and_nothing_of_another_or_secret
     )
     someone = Person.objects.filter(partnership=cast.partnership).first()
     assert someone is not None
-    feed = action_services.calendar_feed_create(person=someone)
+    feed = calendar_feed_create(person=someone)
 
     out = io.StringIO()
     call_command("export_partnership", "warwickshire", "--output", str(tmp_path / "export.json"), stdout=out)

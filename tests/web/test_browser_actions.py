@@ -25,7 +25,7 @@ from playwright.sync_api import Locator, Page, expect, sync_playwright
 from boardkeeper.actions import services
 from boardkeeper.actions.models import Action
 from boardkeeper.directory.models import Person
-from boardkeeper.meetings import services as meeting_services
+from boardkeeper.imports import services as meeting_services
 
 pytestmark = [
     pytest.mark.browser,

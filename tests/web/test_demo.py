@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from io import StringIO
+from pathlib import Path
 
 import lxml.html
 import pytest
@@ -12,9 +13,10 @@ from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
 
+import boardkeeper
 from boardkeeper.actions.models import Action, ActionUpdate
 from boardkeeper.directory.models import Person
-from boardkeeper.meetings.management.commands.demo import DEMO_PASSWORD
+from boardkeeper.meetings.management.commands.demo import DEMO_PASSWORD, SAMPLE
 
 PETES = "PH to share examples of incidents"
 
@@ -81,3 +83,10 @@ def test_pete_hill_linked_to_someone_else_is_left_to_them(member: Client) -> Non
     assert not Person.objects.filter(user__username="member").exists()
     assert member.login(username="member", password=DEMO_PASSWORD)
     assert "not linked to a person in the directory" in text_of(member.get(reverse("my_actions")))
+
+
+def test_the_demo_reads_its_sample_minutes_from_inside_the_package() -> None:
+    """An installed Boardkeeper has no tests/ folder: the sample ships in the package (package data)."""
+    package = Path(boardkeeper.__file__).resolve().parent
+    assert Path(str(SAMPLE)).resolve().is_relative_to(package)
+    assert SAMPLE.is_file()

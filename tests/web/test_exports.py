@@ -1,6 +1,6 @@
 """What leaves Boardkeeper as files: the agenda and the action log in the board's four-column Word table,
 the log as a spreadsheet and CSV (exactly as the filtered page shows it), the forward plan as a
-spreadsheet, the `boardkeeper actions` command, and each person's private calendar feed."""
+spreadsheet, and the `boardkeeper actions` command. (Each person's calendar feed: test_calendar.py.)"""
 
 from __future__ import annotations
 
@@ -11,21 +11,21 @@ import json
 from typing import Any
 
 import docx
-import icalendar
 import lxml.html
 import openpyxl
 import pytest
-from cast import SEED_DOCX, Cast, signed_in
+from cast import Cast, signed_in
 from django.test import Client
 from django.urls import reverse
 from django.utils import timezone
 
 from boardkeeper import cli
-from boardkeeper.actions import services
-from boardkeeper.actions.models import Action, CalendarFeed
+from boardkeeper.actions.models import Action
+from boardkeeper.actions.services import action_owner_names, open_actions_before
 from boardkeeper.directory.models import Board, Person
-from boardkeeper.meetings import services as meeting_services
 from boardkeeper.meetings.models import Meeting
+from boardkeeper.plan.agenda import agenda_draft, agenda_entry_update
+from boardkeeper.plan.forward_plan import forward_plan_entry_add
 
 MARCH = dt.date(2022, 3, 11)
 OFSTED = "Ofsted & IICSA report findings"
@@ -33,23 +33,6 @@ ACTION_LOG = "Minutes of the previous meeting and action log"
 PETES = "PH to share examples of incidents"
 LOG_COLUMNS = ["Number", "Item", "Action", "Owners", "Raised at", "Due", "Status"]
 FOUR_COLUMNS = ["Item", "Discussion", "Action Required", "Owner"]
-
-
-@pytest.fixture
-def held(cast: Cast) -> Meeting:
-    return meeting_services.import_file(
-        board=cast.board, user=cast.manager, name=SEED_DOCX.name, data=SEED_DOCX.read_bytes()
-    ).meeting
-
-
-@pytest.fixture
-def march(cast: Cast, held: Meeting) -> Meeting:
-    return services.schedule_next_meeting(board=cast.board, date=MARCH)
-
-
-@pytest.fixture
-def manager(cast: Cast) -> Client:
-    return signed_in(cast.manager)
 
 
 @pytest.fixture
@@ -92,8 +75,8 @@ def assert_attachment(response: Any, filename: str, content_type: str) -> None:
 def test_the_march_agenda_downloads_in_four_columns_with_the_open_actions_under_the_action_log(
     cast: Cast, march: Meeting, manager: Client
 ) -> None:
-    services.agenda_entry_update(
-        entry=services.agenda_draft(meeting=march)[2],
+    agenda_entry_update(
+        entry=agenda_draft(meeting=march)[2],
         title=OFSTED,
         presenter="Nigel Minns",
         papers="Paper 2",
@@ -120,9 +103,9 @@ def test_the_march_agenda_downloads_in_four_columns_with_the_open_actions_under_
     assert rows[-2][1] == f"{OFSTED}\nPresenter: Nigel Minns\nPapers: Paper 2"
     # the open actions, between the action-log item and the next: text under Action, owners under Owner
     under_log = rows[3:-2]
-    open_actions = services.open_actions_before(march)
+    open_actions = open_actions_before(march)
     assert [(r[2], r[3]) for r in under_log] == [
-        (a.text, ", ".join(services.action_owner_names(a))) for a in open_actions
+        (a.text, ", ".join(action_owner_names(a))) for a in open_actions
     ]
     assert len(under_log) == 8
     assert (PETES, "Pete Hill") in [(r[2], r[3]) for r in under_log]
@@ -282,7 +265,7 @@ def test_an_outsider_downloads_nothing(cast: Cast, march: Meeting) -> None:
 def test_the_forward_plan_downloads_as_a_spreadsheet_by_meeting_and_month(
     cast: Cast, march: Meeting, manager: Client
 ) -> None:
-    services.forward_plan_entry_add(
+    forward_plan_entry_add(
         board=cast.board,
         topic="Budget",
         target_month=dt.date(2022, 6, 1),
@@ -371,104 +354,3 @@ def test_an_unknown_partnership_or_board_exits_2_with_one_line(
 ) -> None:
     code, out, err = run_cli(capsys, *args, "--json")
     assert (code, out, err) == (2, "", message)
-
-
-# The calendar --------------------------------------------------------------------------------------
-
-
-def feed_of(client: Client) -> str:
-    """The address the calendar page gives, after asking for one."""
-    client.post(reverse("my_calendar"))
-    page = lxml.html.fromstring(client.get(reverse("my_calendar")).content)
-    (address,) = page.xpath("//input[@id='feed-url']/@value")
-    return str(address)
-
-
-def test_pete_gets_a_private_feed_of_his_boards_meetings_and_his_deadlines(
-    cast: Cast, march: Meeting, pete: Person
-) -> None:
-    Action.objects.filter(text=PETES).update(due_date=dt.date(2022, 3, 4))
-    Action.objects.filter(text__startswith="LLB").update(due_date=dt.date(2022, 3, 1))  # a team's: not his
-    march.time = dt.time(10, 0)
-    march.location = "Shire Hall, Warwick"
-    march.save()
-    client = signed_in(cast.member)
-    address = feed_of(client)
-    assert address.startswith("http://testserver/calendar/") and address.endswith(".ics")
-
-    response = Client().get(address)  # no sign-in: the calendar program has only the address
-    assert response.status_code == 200
-    assert response["Content-Type"] == "text/calendar; charset=utf-8"
-    assert b"\r\n" in response.content and b"\n" not in response.content.replace(b"\r\n", b"")
-    calendar = icalendar.Calendar.from_ical(response.content.decode())
-    events = {str(e["SUMMARY"]): e for e in calendar.walk("VEVENT")}
-    assert set(events) == {"Executive Board meeting", f"Action due: {PETES}"}
-    meetings = [e for e in calendar.walk("VEVENT") if str(e["SUMMARY"]) == "Executive Board meeting"]
-    starts = sorted(str(e["DTSTART"].dt) for e in meetings)
-    assert starts == ["2022-02-23", "2022-03-11 10:00:00+00:00"]  # the held meeting all day; March at 10
-    timed = next(e for e in meetings if isinstance(e["DTSTART"].dt, dt.datetime))
-    assert str(timed["LOCATION"]) == "Shire Hall, Warwick"
-    deadline = events[f"Action due: {PETES}"]
-    assert deadline["DTSTART"].dt == dt.date(2022, 3, 4)
-    assert all(e["UID"] and e["DTSTAMP"] for e in calendar.walk("VEVENT"))
-    assert len({str(e["UID"]) for e in calendar.walk("VEVENT")}) == 3
-
-
-def test_a_done_action_leaves_the_calendar(cast: Cast, march: Meeting, pete: Person) -> None:
-    Action.objects.filter(text=PETES).update(due_date=dt.date(2022, 3, 4), status=Action.Status.DONE)
-    response = Client().get(feed_of(signed_in(cast.member)))
-    assert PETES not in response.content.decode()
-
-
-def test_a_revoked_or_unknown_address_is_not_found_with_a_plain_message(
-    cast: Cast, march: Meeting, pete: Person
-) -> None:
-    client = signed_in(cast.member)
-    address = feed_of(client)
-    response = client.post(reverse("my_calendar_revoke"), follow=True)
-    assert "Your calendar address no longer works." in response.content.decode()
-    assert CalendarFeed.objects.get().revoked_at is not None
-    assert lxml.html.fromstring(response.content).xpath(
-        "//button[normalize-space()='Get a calendar address']"
-    )
-    for url in [address, reverse("calendar_feed", args=["not-a-token"]), "/calendar/%00.ics"]:
-        gone = Client().get(url)
-        assert gone.status_code == 404, url
-        assert gone["Content-Type"] == "text/plain; charset=utf-8"
-        assert b"revoked" in gone.content
-
-
-def test_a_new_address_stops_the_old_one(cast: Cast, march: Meeting, pete: Person) -> None:
-    client = signed_in(cast.member)
-    first = feed_of(client)
-    second = feed_of(client)
-    assert first != second
-    assert Client().get(first).status_code == 404 and Client().get(second).status_code == 200
-    assert CalendarFeed.objects.filter(person=pete, revoked_at=None).count() == 1
-
-
-def test_an_address_stops_when_its_person_loses_their_role(cast: Cast, march: Meeting, pete: Person) -> None:
-    address = feed_of(signed_in(cast.member))
-    cast.member.partnership_roles.all().delete()
-    assert Client().get(address).status_code == 404
-
-
-def test_someone_linked_to_nobody_is_told_and_gets_no_address(cast: Cast, held: Meeting) -> None:
-    client = signed_in(cast.viewer)
-    response = client.get(reverse("my_calendar"))
-    assert response.status_code == 200
-    assert "not linked to anyone in the directory" in response.content.decode()
-    assert client.post(reverse("my_calendar")).status_code == 200
-    assert client.post(reverse("my_calendar_revoke")).status_code == 302
-    assert not CalendarFeed.objects.exists()
-
-
-def test_the_calendar_page_needs_a_sign_in_but_the_feed_does_not(
-    cast: Cast, march: Meeting, pete: Person
-) -> None:
-    anonymous = Client()
-    login = reverse("login")
-    for url in (reverse("my_calendar"), reverse("my_calendar_revoke")):
-        assert anonymous.get(url)["Location"] == f"{login}?next={url}"
-        assert anonymous.post(url)["Location"] == f"{login}?next={url}"
-    assert not CalendarFeed.objects.exists()

@@ -9,7 +9,7 @@ from cast import FIXTURES, SEED_DOCX, Cast
 
 from boardkeeper.actions.models import Action
 from boardkeeper.directory.models import Membership, Person, PersonAlias
-from boardkeeper.meetings import services
+from boardkeeper.imports import services
 from boardkeeper.meetings.models import Meeting, PendingImport, SourceDocument
 
 

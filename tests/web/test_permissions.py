@@ -18,13 +18,13 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
-from boardkeeper.actions import services as action_services
 from boardkeeper.actions.models import Action, ForwardPlanEntry
 from boardkeeper.directory.models import Person
-from boardkeeper.meetings import services
+from boardkeeper.imports import services
 from boardkeeper.meetings.models import Meeting, PendingImport, SourceDocument
+from boardkeeper.plan.agenda import agenda_draft
 from boardkeeper.reviews import services as review_services
-from boardkeeper.reviews.models import FamilyContact, Review, Theme
+from boardkeeper.reviews.models import ChangeRequest, FamilyContact, Review, Theme
 
 SEED_TXT = FIXTURES / "warwickshire-executive-board-2022-02-23.txt"
 NOT_PAGES = {
@@ -145,7 +145,46 @@ def plan_entry_id(r: Record) -> int:
 
 def agenda_entry_args(r: Record) -> list[int]:
     """The held meeting's agenda, drafted here if need be (agenda rows are not in snapshot())."""
-    return [r.meeting.pk, action_services.agenda_draft(meeting=r.meeting)[0].pk]
+    return [r.meeting.pk, agenda_draft(meeting=r.meeting)[0].pk]
+
+
+def review_section(section: str, post: Callable[[Record], dict[str, Any]]) -> Page:
+    """A section of a review's page (the URL `review_<section>`): the business team's to change."""
+    return Page(
+        lambda r: reverse(f"review_{section}", args=[r.review.pk]),
+        post=post,
+        need_to_know=True,
+        editors_only=True,
+    )
+
+
+def change_request_answer(r: Record) -> dict[str, Any]:
+    """An answer to a change asked of the review's report, asked here if need be (change requests are not
+    in snapshot())."""
+    change = ChangeRequest.objects.filter(version__review=r.review).first()
+    if change is None:
+        change = review_services.change_request_add(
+            version=r.review.versions.get(),
+            requested_by="Designated Nurse",
+            organisation="ICB",
+            requested_on=dt.date(2024, 2, 8),
+            request="Say the referral was acknowledged.",
+        )
+    answer = f"response-{change.pk}"
+    return {
+        "request": str(change.pk),
+        f"{answer}-row_version": str(change.row_version),
+        f"{answer}-response": "agreed",
+        f"{answer}-on": "01/03/2024",
+    }
+
+
+def parallel_process_end(r: Record) -> dict[str, Any]:
+    """The end of a parallel process of the review, recorded here if need be (not in snapshot())."""
+    process = r.review.parallel_processes.first() or review_services.parallel_process_add(
+        review=r.review, kind="inquest", description="Coroner's inquest"
+    )
+    return {"ended-process": str(process.pk), "ended-concluded_on": "01/03/2024"}
 
 
 PAGES.update(
@@ -220,12 +259,75 @@ PAGES.update(
             lambda r: reverse("report_file", args=[r.review.pk, r.review.versions.get().pk]),
             need_to_know=True,
         ),
-        "review_section": Page(
-            lambda r: reverse("review_section", args=[r.review.pk, "family"]),
-            post=lambda r: {"family-on": "01/03/2024", "family-who": "Mother", "family-how": "Meeting"},
-            need_to_know=True,
-            editors_only=True,
+        "review_notified": review_section(
+            "notified", lambda r: {"notified-version": str(r.review.version), "notified-on": "01/03/2024"}
         ),
+        "review_rapid": review_section(
+            "rapid", lambda r: {"rapid-version": str(r.review.version), "rapid-on": "01/03/2024"}
+        ),
+        "review_decision": review_section(
+            "decision",
+            lambda r: {
+                "decision-version": str(r.review.version),
+                "decision-on": "01/03/2024",
+                "decision-criteria": ["a"],
+                "decision-leads_to": "lcspr",
+                "decision-rationale": "Agencies did not share what they knew.",
+            },
+        ),
+        "review_details": review_section(
+            "details", lambda r: {"details-version": str(r.review.version), "details-reviewer": "Jane Ward"}
+        ),
+        "review_stage": review_section(
+            "stage",
+            lambda r: {
+                "stage-version": str(r.review.version),
+                "stage-to": "closed",
+                "stage-on": "01/03/2024",
+                "stage-note": "Merged with another review",
+            },
+        ),
+        "review_version": review_section(
+            "version", lambda r: {"version-number": "2", "version-dated": "01/03/2024"}
+        ),
+        "review_change": review_section(
+            "change",
+            lambda r: {
+                "change-report_version": str(r.review.versions.get().pk),
+                "change-requested_by": "Designated Nurse",
+                "change-organisation": "ICB",
+                "change-requested_on": "01/03/2024",
+                "change-request": "Say the referral was acknowledged.",
+            },
+        ),
+        "review_response": review_section("response", change_request_answer),
+        "review_family": review_section(
+            "family", lambda r: {"family-on": "01/03/2024", "family-who": "Mother", "family-how": "Meeting"}
+        ),
+        "review_parallel": review_section(
+            "parallel", lambda r: {"parallel-kind": "inquest", "parallel-description": "Coroner's inquest"}
+        ),
+        "review_ended": review_section("ended", parallel_process_end),
+        # Family M has no clock that ran over (an LCSPR recorded as one, no decision yet): the business team
+        # would be refused the clock, as the notification, rapid review and decision, by the review's state
+        "review_overrun": review_section(
+            "overrun", lambda r: {"overrun-clock": "lcspr", "overrun-reason": "The inquest ran late."}
+        ),
+        "review_panel": review_section(
+            "panel", lambda r: {"panel-on": "01/03/2024", "panel-note": "First meeting"}
+        ),
+        "review_plan": review_section(
+            "plan", lambda r: {"plan-version": str(r.review.version), "plan-day": "04/07/2024"}
+        ),
+        "review_publication": review_section(
+            "publication",
+            lambda r: {
+                "publication-version": str(r.review.version),
+                "publication-notice_sent_on": "01/03/2024",
+            },
+        ),
+        "review_themes": review_section("themes", lambda r: {"themes-version": str(r.review.version)}),
+        "review_people": review_section("people", lambda r: {"people-version": str(r.review.version)}),
         "partnership_forward_plan": Page(
             lambda r: reverse("partnership_forward_plan", args=[r.cast.partnership.slug])
         ),
@@ -236,6 +338,8 @@ PAGES.update(
             post=lambda r: {"people": [str(r.person.pk)], "version": "1"},
             editors_only=True,
         ),
+        "board_moved": Page(lambda r: reverse("board_moved", args=board_args(r))),
+        "board_moved_page": Page(lambda r: reverse("board_moved_page", args=board_args(r, "actions/"))),
         "my_calendar": Page(lambda r: reverse("my_calendar"), post=lambda r: {}, partnership_scoped=False),
         "my_calendar_revoke": Page(
             lambda r: reverse("my_calendar_revoke"), post=lambda r: {}, partnership_scoped=False

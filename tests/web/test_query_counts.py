@@ -19,7 +19,7 @@ from django.urls import reverse
 
 from boardkeeper.actions.models import Action
 from boardkeeper.directory.models import Board, Membership, Person, Team
-from boardkeeper.meetings import services
+from boardkeeper.imports import services
 from boardkeeper.meetings.models import (
     AgendaItem,
     Attendance,

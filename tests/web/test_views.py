@@ -349,10 +349,25 @@ def test_signing_in_and_out(cast: Cast, client: Client) -> None:
     assert wrong.status_code == 200 and "_auth_user_id" not in client.session
 
 
-def test_a_board_cannot_take_the_address_of_a_partnership_page(cast: Any) -> None:
+def test_a_board_may_take_any_slug_beside_the_partnerships_pages(cast: Any, client: Client) -> None:
+    """Boards live under boards/: one slugged like a page of the partnership takes nothing from it."""
     from boardkeeper.directory.models import Board
 
-    for slug in ("reviews", "actions", "audit"):
-        with pytest.raises(ValueError, match="names a page of the partnership"):
-            Board.objects.create(partnership=cast.partnership, name=slug.title(), slug=slug)
-    assert not Board.objects.filter(slug__in=["reviews", "actions", "audit"]).exists()
+    board = Board.objects.create(partnership=cast.partnership, name="Reviews Group", slug="reviews")
+    client.force_login(cast.manager)
+    assert "Reviews Group" in text_of(client.get(reverse("board", args=[cast.partnership.slug, "reviews"])))
+    register = client.get(reverse("reviews", args=[cast.partnership.slug]))
+    assert register.templates[0].name == "reviews/register.html"
+    assert board.slug == "reviews"
+
+
+def test_a_boards_old_address_sends_its_members_to_the_new_one(cast: Any, client: Client) -> None:
+    slug, board = cast.partnership.slug, cast.board.slug
+    client.force_login(cast.member)
+    old = client.get(f"/p/{slug}/{board}/actions/?status=open")
+    assert old.status_code == 301
+    assert old["Location"] == reverse("board_actions", args=[slug, board]) + "?status=open"
+    assert client.get(f"/p/{slug}/{board}/")["Location"] == reverse("board", args=[slug, board])
+    assert client.get(f"/p/{slug}/no-such-board/").status_code == 404
+    client.force_login(cast.outsider)
+    assert client.get(f"/p/{slug}/{board}/actions/").status_code == 404  # nothing given away

@@ -27,11 +27,13 @@ from django.urls import reverse
 from django.utils.html import escape
 from test_permissions import PAGES, Record
 
-from boardkeeper.actions import services as action_services
 from boardkeeper.actions.models import Action, AgendaEntry, ForwardPlanEntry
 from boardkeeper.directory.models import Person, Team
-from boardkeeper.meetings import services
+from boardkeeper.imports import services
 from boardkeeper.meetings.models import AgendaItem, Decision, Meeting, PendingImport, SourceDocument
+from boardkeeper.plan.agenda import agenda_draft
+from boardkeeper.plan.calendar_feeds import calendar_feed_create, calendar_of
+from boardkeeper.plan.next_meeting import schedule_next_meeting
 from boardkeeper.reviews import services as review_services
 from boardkeeper.reviews.models import ChangeRequest, Review, Theme
 
@@ -177,7 +179,7 @@ def world(cast: Cast) -> World:
     board = cast.board
     march = services.import_file(board=board, user=cast.manager, name=MD_NAME, data=MD.read_bytes())
     assert march.meeting.next_meeting_date == dt.date(2022, 4, 8)
-    april = action_services.schedule_next_meeting(board=board, date=march.meeting.next_meeting_date)
+    april = schedule_next_meeting(board=board, date=march.meeting.next_meeting_date)
     may = services.import_file(board=board, user=cast.manager, name=HTML_NAME, data=HTML.read_bytes())
     pending = services.import_upload(
         board=board, user=cast.manager, name=MD_NAME, data=MD.read_bytes() + b"\n"
@@ -199,7 +201,7 @@ def world(cast: Cast) -> World:
         origin=Action.Origin.MANUAL,
     )
     crlf.owner_people.add(amrita)
-    feed = action_services.calendar_feed_create(person=amrita)
+    feed = calendar_feed_create(person=amrita)
     payload_people = [people[n] for n in ("Scott O'Lee", "Imogen D'Grey", "Quinn Hart", "Sven Vale")]
     review = build_review(cast, payload_people)
     for p in (pending, failed):
@@ -329,7 +331,7 @@ def test_the_payloads_reach_the_record(world: World) -> None:
     assert w.action("+cmd").due_meeting == w.april
     plan = ForwardPlanEntry.objects.get(board=w.cast.board)
     assert plan.topic == f"{SCRIPT} and {SQUOTE}" and plan.target_meeting == w.april
-    agenda = [e.title for e in action_services.agenda_draft(meeting=w.april)]
+    agenda = [e.title for e in agenda_draft(meeting=w.april)]
     assert f"{SCRIPT} and {SQUOTE}" in agenda
     assert w.pending.status == PendingImport.Status.READY
     assert w.failed.status == PendingImport.Status.FAILED
@@ -377,7 +379,7 @@ def slug_args(w: World, *more: Any) -> list[Any]:
 
 
 def forward_entry(w: World) -> AgendaEntry:
-    return next(e for e in action_services.agenda_draft(meeting=w.april) if e.source_id)
+    return next(e for e in agenda_draft(meeting=w.april) if e.source_id)
 
 
 SHOWN: dict[str, Shown] = {
@@ -651,7 +653,7 @@ def test_forms_that_take_payloads_show_them_back_inert(world: World) -> None:
         ),
         (
             "family contact",
-            reverse("review_section", args=[world.review.pk, "family"]),
+            reverse("review_family", args=[world.review.pk]),
             {
                 "family-on": "01/06/2024",
                 "family-who": f"Aunt {SQUOTE}",
@@ -820,7 +822,7 @@ def test_the_calendar_feed_escapes_payloads_and_line_breaks(world: World) -> Non
     assert [line for line in lines if line.startswith(("X-INJECTED", "SUMMARY:injected"))] == []
     calendar = Calendar.from_ical(body)
     events = list(calendar.walk("VEVENT"))
-    meetings, actions = action_services.calendar_of(person=world.amrita)
+    meetings, actions = calendar_of(person=world.amrita)
     assert len(events) == meetings.count() + actions.count()
     assert not [e for e in events if "X-INJECTED" in e]
     texts = {key: [str(e.get(key, "")) for e in events] for key in ("SUMMARY", "DESCRIPTION", "LOCATION")}
@@ -869,8 +871,8 @@ def test_control_characters_from_the_minutes_do_not_break_an_export(cast: Cast, 
         "Welcome\x0bback\x1b[31m",
         "Any other business",
     ]
-    april = action_services.schedule_next_meeting(board=cast.board, date=dt.date(2022, 4, 8))
-    assert [e.title for e in action_services.agenda_draft(meeting=april)][2] == "Welcome\x0bback\x1b[31m"
+    april = schedule_next_meeting(board=cast.board, date=dt.date(2022, 4, 8))
+    assert [e.title for e in agenda_draft(meeting=april)][2] == "Welcome\x0bback\x1b[31m"
     client = Client()
     client.force_login(cast.manager)
     board = [cast.partnership.slug, cast.board.slug]

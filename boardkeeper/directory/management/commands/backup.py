@@ -8,8 +8,9 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
+from django.template.defaultfilters import filesizeformat, pluralize
 
-from boardkeeper.lib.backup import ENGINE_NAMES, BackupError, backup, counted, human_size
+from boardkeeper.lib.backup import ENGINE_NAMES, BackupError, backup
 
 
 class Command(BaseCommand):
@@ -30,5 +31,5 @@ class Command(BaseCommand):
             raise CommandError(f"The backup failed, and nothing was left behind: {e}") from e
         self.stdout.write(
             f"Backed up the {ENGINE_NAMES[result.engine]} database ({result.rows} rows in {result.tables} tables) and "
-            f"{counted(result.files, 'uploaded file')} ({human_size(result.bytes)}) to {result.path}."
+            f"{result.files} uploaded file{pluralize(result.files)} ({filesizeformat(result.bytes)}) to {result.path}."
         )

@@ -12,7 +12,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 from boardkeeper.audit import recorder
 from boardkeeper.audit.models import AuditEvent
 from boardkeeper.directory.models import Partnership
-from boardkeeper.lib.backup import export_json, export_partnership
+from boardkeeper.lib.partnership_export import export_json, export_partnership
 
 
 class Command(BaseCommand):

@@ -8,8 +8,10 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 from django.db import DatabaseError
+from django.template.defaultfilters import filesizeformat, pluralize
 
-from boardkeeper.lib.backup import ENGINE_NAMES, BackupError, counted, human_size, restore
+from boardkeeper.lib.backup import ENGINE_NAMES, BackupError
+from boardkeeper.lib.restore import restore
 
 
 class Command(BaseCommand):
@@ -31,10 +33,10 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Restored the {ENGINE_NAMES[result.engine]} database of {result.created_at} ({result.rows} rows in "
             f"{result.tables} tables, as the manifest counts them) and "
-            f"{counted(result.files, 'uploaded file')} ({human_size(result.bytes)})."
+            f"{result.files} uploaded file{pluralize(result.files)} ({filesizeformat(result.bytes)})."
         )
         if result.unapplied_migrations:
             self.stdout.write(
-                f"The backup predates {counted(len(result.unapplied_migrations), 'migration')} of this Boardkeeper: "
+                f"The backup predates {len(result.unapplied_migrations)} migration{pluralize(len(result.unapplied_migrations))} of this Boardkeeper: "
                 "run `boardkeeper migrate` before starting the server."
             )

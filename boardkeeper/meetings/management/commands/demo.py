@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from pathlib import Path
+from importlib.resources import files
 from typing import Any
 
 from django.contrib.auth import get_user_model
@@ -14,14 +14,10 @@ from django.utils import timezone
 from boardkeeper.accounts.models import PartnershipRole
 from boardkeeper.audit.recorder import acting_as
 from boardkeeper.directory.models import Board, Partnership, Person
-from boardkeeper.meetings import services
+from boardkeeper.imports import services
 
-SAMPLE = (
-    Path(__file__).resolve().parents[4]
-    / "tests"
-    / "fixtures"
-    / "warwickshire-executive-board-2022-02-23.docx"
-)
+# Part of the package (boardkeeper/meetings/sample/), so an installed Boardkeeper has it too
+SAMPLE = files("boardkeeper.meetings") / "sample" / "warwickshire-executive-board-2022-02-23.docx"
 DEMO_PASSWORD = "demo-boardkeeper-2026"  # the demo only; printed for whoever runs it on 127.0.0.1
 MEMBER_AS = "Pete Hill"  # the member signs in as this person of the sample minutes, who owns an action
 

@@ -1,9 +1,8 @@
-"""Pages of the forward plan and of a meeting's agenda; the exports; the private calendar feed."""
+"""Pages of the forward plan and of a meeting's agenda, their downloads, and the private calendar feed."""
 
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
@@ -12,11 +11,9 @@ from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
-from django.utils.http import content_disposition_header
 from django.views.decorators.http import require_GET, require_http_methods
 
 from boardkeeper.accounts.permissions import (
-    Access,
     get_agenda_entry_for_user,
     get_board_for_user,
     get_forward_plan_entry_for_user,
@@ -24,41 +21,28 @@ from boardkeeper.accounts.permissions import (
     get_own_person_for_user,
     get_partnership_for_user,
 )
-from boardkeeper.actions import services
-from boardkeeper.actions.forms import LogFilterForm
 from boardkeeper.actions.models import Action, AgendaEntry
-from boardkeeper.actions.plan_forms import (
+from boardkeeper.actions.services import action_owner_names, open_actions_before
+from boardkeeper.audit import recorder as audit
+from boardkeeper.directory.models import Board, Membership
+from boardkeeper.lib import exports
+from boardkeeper.lib.dates import add_months, month_start
+from boardkeeper.lib.http import CONTENT_TYPES, attachment
+from boardkeeper.lib.versioning import StaleEdit, rebound
+from boardkeeper.meetings.models import Meeting
+from boardkeeper.plan import agenda as agendas
+from boardkeeper.plan import calendar_feeds, next_meeting
+from boardkeeper.plan import forward_plan as plans
+from boardkeeper.plan.forms import (
     AgendaEntryEditForm,
     AgendaEntryForm,
     ForwardPlanEntryForm,
     MoveForm,
     ScheduleMeetingForm,
 )
-from boardkeeper.audit import recorder as audit
-from boardkeeper.audit.models import AuditEvent
-from boardkeeper.directory.models import Board, Membership
-from boardkeeper.lib import exports
-from boardkeeper.meetings.models import Meeting
 
-CONTENT_TYPES = {
-    "csv": "text/csv; charset=utf-8",
-    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-    "docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
-    "ics": "text/calendar; charset=utf-8",
-    "json": "application/json; charset=utf-8",
-}
 MEETING_HOURS = dt.timedelta(hours=2)  # a meeting's length in the calendar: the minutes give only a start
 FEED_GONE = "This calendar address does not work: it was never issued, or it has been revoked.\n"
-
-
-def attachment(data: bytes, *, filename: str, fmt: str, partnership_id: int | None = None) -> HttpResponse:
-    """A download of records, written to the audit trail (who, when, which file, whose records)."""
-    if fmt != "ics":  # a calendar feed is fetched by a calendar app every few minutes: not an export
-        audit.event(AuditEvent.Action.EXPORT, detail=filename, partnership_id=partnership_id)
-    response = HttpResponse(data, content_type=CONTENT_TYPES[fmt])
-    response["Content-Disposition"] = content_disposition_header(True, filename) or "attachment"
-    response["Cache-Control"] = "private, no-store"  # special category data: no copies on the way
-    return response
 
 
 # The forward plan --------------------------------------------------------------------------------------
@@ -69,21 +53,19 @@ def _plan_start(request: HttpRequest, board: Board) -> dt.date:
     try:
         return dt.datetime.strptime(request.GET.get("from", ""), "%Y-%m").date()
     except ValueError:
-        return services.forward_plan_start(board=board, today=timezone.localdate())
+        return plans.forward_plan_start(board=board, today=timezone.localdate())
 
 
 @require_http_methods(["GET", "POST"])
 def forward_plan(request: HttpRequest, slug: str, board_slug: str) -> HttpResponse:
-    board, access = get_board_for_user(request, slug, board_slug)
-    if request.method == "POST":
-        access.require_edit()
+    board, access = get_board_for_user(request, slug, board_slug, edit=request.method == "POST")
     start = _plan_start(request, board)
     scheduled = list(
         Meeting.objects.filter(board=board, status=Meeting.Status.SCHEDULED, date__gte=start).order_by("date")
     )
     form = ForwardPlanEntryForm(request.POST or None, meetings=scheduled, start=start)
     if request.method == "POST" and form.is_valid():
-        entry = services.forward_plan_entry_add(
+        entry = plans.forward_plan_entry_add(
             board=board,
             topic=form.cleaned_data["topic"],
             owner_text=form.cleaned_data["owner"],
@@ -93,16 +75,16 @@ def forward_plan(request: HttpRequest, slug: str, board_slug: str) -> HttpRespon
         )
         messages.success(request, f"‘{entry.topic}’ is on the forward plan.")
         return redirect(request.get_full_path())
-    suggestion = services.next_meeting_suggestion(board=board) if access.can_edit else None
+    suggestion = next_meeting.next_meeting_suggestion(board=board) if access.can_edit else None
     return render(
         request,
-        "actions/plan_forward_plan.html",
+        "plan/forward_plan.html",
         {
             "access": access,
             "board": board,
-            "plan": services.forward_plan_year(board=board, start=start),
-            "previous": services.add_months(start, -12),
-            "next": services.add_months(start, 12),
+            "plan": plans.forward_plan_year(board=board, start=start),
+            "previous": add_months(start, -12),
+            "next": add_months(start, 12),
             "form": form,
             "schedule_form": ScheduleMeetingForm(board=board, suggestion=suggestion),
             "schedule_hint": f"The minutes of the last meeting give {suggestion:%-d %B %Y}."
@@ -119,19 +101,21 @@ def partnership_forward_plan(request: HttpRequest, slug: str) -> HttpResponse:
     try:
         start = dt.datetime.strptime(request.GET.get("from", ""), "%Y-%m").date()
     except ValueError:
-        start = timezone.localdate().replace(day=1)
-    months, plans = services.partnership_forward_plan(partnership=access.partnership, start=start)
+        start = month_start(timezone.localdate())
+    months, board_plans = plans.partnership_forward_plan(partnership=access.partnership, start=start)
     return render(
         request,
-        "actions/plan_partnership.html",
+        "plan/partnership.html",
         {
             "access": access,
             "start": start,
-            "last": services.add_months(start, 11),
+            "last": add_months(start, 11),
             "months": months,
-            "outside": [(board, plan) for board, plan in plans if plan.earlier or plan.later or plan.undated],
-            "previous": services.add_months(start, -12),
-            "next": services.add_months(start, 12),
+            "outside": [
+                (board, plan) for board, plan in board_plans if plan.earlier or plan.later or plan.undated
+            ],
+            "previous": add_months(start, -12),
+            "next": add_months(start, 12),
         },
     )
 
@@ -142,26 +126,25 @@ def forward_plan_entry_remove(
 ) -> HttpResponse:
     entry, _access = get_forward_plan_entry_for_user(request, slug, board_slug, entry_id)
     if request.method == "POST":
-        services.forward_plan_entry_remove(entry=entry)
+        plans.forward_plan_entry_remove(entry=entry)
         messages.success(request, f"‘{entry.topic}’ is off the forward plan.")
     return redirect("forward_plan", slug=slug, board_slug=board_slug)  # a GET has nothing to show
 
 
 @require_http_methods(["GET", "POST"])
 def forward_plan_schedule(request: HttpRequest, slug: str, board_slug: str) -> HttpResponse:
-    board, access = get_board_for_user(request, slug, board_slug)
-    access.require_edit()
-    suggestion = services.next_meeting_suggestion(board=board)
+    board, access = get_board_for_user(request, slug, board_slug, edit=True)
+    suggestion = next_meeting.next_meeting_suggestion(board=board)
     form = ScheduleMeetingForm(request.POST or None, board=board, suggestion=suggestion)
     if request.method == "POST" and form.is_valid():
-        meeting = services.schedule_next_meeting(board=board, date=form.cleaned_data["date"])
+        meeting = next_meeting.schedule_next_meeting(board=board, date=form.cleaned_data["date"])
         messages.success(
             request, f"The meeting of {meeting.date:%-d %B %Y} is scheduled. Here is its agenda."
         )
         return redirect("agenda", meeting_id=meeting.pk)
     return render(
         request,
-        "actions/plan_schedule.html",
+        "plan/schedule.html",
         {
             "access": access,
             "board": board,
@@ -177,7 +160,7 @@ def forward_plan_schedule(request: HttpRequest, slug: str, board_slug: str) -> H
 def forward_plan_export(request: HttpRequest, slug: str, board_slug: str) -> HttpResponse:
     board, _access = get_board_for_user(request, slug, board_slug)
     start = _plan_start(request, board)
-    plan = services.forward_plan_year(board=board, start=start)
+    plan = plans.forward_plan_year(board=board, start=start)
     header = ["When", "Meeting", "Topic", "Owner", "Where it came from", "Every year"]
     rows: list[list[exports.Cell]] = [
         [
@@ -191,12 +174,9 @@ def forward_plan_export(request: HttpRequest, slug: str, board_slug: str) -> Htt
         for when, meeting, entry in plan.rows()
     ]
     data = exports.table_xlsx("Forward plan", header, rows)
-    return attachment(
-        data,
-        filename=f"{board.slug}-forward-plan-{start:%Y-%m}.xlsx",
-        fmt="xlsx",
-        partnership_id=board.partnership_id,
-    )
+    filename = f"{board.slug}-forward-plan-{start:%Y-%m}.xlsx"
+    audit.exported(filename, partnership_id=board.partnership_id)
+    return attachment(data, filename=filename, fmt="xlsx")
 
 
 def _source_of(action: Action | None) -> str:
@@ -211,21 +191,20 @@ def _source_of(action: Action | None) -> str:
 
 @require_http_methods(["GET", "POST"])
 def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
-    meeting, access = get_meeting_for_user(request, meeting_id)
+    meeting, access = get_meeting_for_user(request, meeting_id, edit=request.method == "POST")
     if request.method == "POST":
-        access.require_edit()
         held = meeting.status != Meeting.Status.SCHEDULED
         if held and not AgendaEntry.objects.filter(meeting=meeting).exists():
             raise PermissionDenied("This meeting has been held: its agenda is not drafted afterwards.")
     form = AgendaEntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        entry = services.agenda_entry_add(meeting=meeting, **form.cleaned_data)
+        entry = agendas.agenda_entry_add(meeting=meeting, **form.cleaned_data)
         messages.success(request, f"‘{entry.title}’ is on the agenda as item {entry.position}.")
         return redirect(reverse("agenda", args=[meeting.pk]) + f"#entry-{entry.pk}")
-    entries = services.agenda_for(meeting=meeting)
+    entries = agendas.agenda_for(meeting=meeting)
     return render(
         request,
-        "actions/agenda.html",
+        "plan/agenda.html",
         {
             "access": access,
             "meeting": meeting,
@@ -233,7 +212,7 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "has_action_log": any(e.kind == AgendaEntry.Kind.ACTION_LOG for e in entries),
             # a held meeting's agenda is kept as it was; one never drafted is not started afterwards
             "editable": access.can_edit and (meeting.status == Meeting.Status.SCHEDULED or bool(entries)),
-            "open_actions": services.open_actions_before(meeting).select_related("due_meeting"),
+            "open_actions": open_actions_before(meeting).select_related("due_meeting"),
             "form": form,
         },
     )
@@ -254,21 +233,19 @@ def agenda_entry(request: HttpRequest, meeting_id: int, entry_id: int) -> HttpRe
     stale: AgendaEntry | None = None
     if request.method == "POST" and form.is_valid():
         try:
-            services.agenda_entry_update(entry=entry, **form.cleaned_data)
-        except services.StaleAgendaEdit as exc:
+            agendas.agenda_entry_update(entry=entry, **form.cleaned_data)
+        except StaleEdit as exc:
             if exc.current is None:
                 messages.error(request, "That item was removed from the agenda by someone else.")
                 return redirect("agenda", meeting_id=meeting_id)
             stale = exc.current  # nothing saved: show theirs, keep what this person typed on its version
-            data = request.POST.copy()
-            data["version"] = str(stale.version)
-            form = AgendaEntryEditForm(data)
+            form = rebound(form, stale.version)
         else:
             messages.success(request, f"Item {entry.position} is changed.")
             return redirect(reverse("agenda", args=[meeting_id]) + f"#entry-{entry.pk}")
     return render(
         request,
-        "actions/agenda_entry.html",
+        "plan/agenda_entry.html",
         {"access": access, "meeting": entry.meeting, "entry": entry, "form": form, "stale": stale},
     )
 
@@ -278,7 +255,7 @@ def agenda_entry_move(request: HttpRequest, meeting_id: int, entry_id: int) -> H
     entry, _access = get_agenda_entry_for_user(request, meeting_id, entry_id)
     form = MoveForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        services.agenda_entry_move(entry=entry, by=form.by)
+        agendas.agenda_entry_move(entry=entry, by=form.by)
     return redirect(reverse("agenda", args=[meeting_id]) + f"#entry-{entry.pk}")
 
 
@@ -286,7 +263,7 @@ def agenda_entry_move(request: HttpRequest, meeting_id: int, entry_id: int) -> H
 def agenda_entry_remove(request: HttpRequest, meeting_id: int, entry_id: int) -> HttpResponse:
     entry, _access = get_agenda_entry_for_user(request, meeting_id, entry_id)
     if request.method == "POST":
-        services.agenda_entry_remove(entry=entry)
+        agendas.agenda_entry_remove(entry=entry)
         messages.success(request, f"‘{entry.title}’ is off the agenda.")
     return redirect("agenda", meeting_id=meeting_id)
 
@@ -294,8 +271,8 @@ def agenda_entry_remove(request: HttpRequest, meeting_id: int, entry_id: int) ->
 @require_GET
 def agenda_export(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting, _access = get_meeting_for_user(request, meeting_id)
-    entries = services.agenda_for(meeting=meeting)
-    open_actions = services.open_actions_before(meeting)
+    entries = agendas.agenda_for(meeting=meeting)
+    open_actions = open_actions_before(meeting)
     rows: list[exports.FourColumnRow] = []
     for entry in entries:
         lines = [entry.title]
@@ -309,7 +286,7 @@ def agenda_export(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 exports.FourColumnRow(
                     discussion=_raised(action),
                     action=action.text,
-                    owner=", ".join(services.action_owner_names(action)),
+                    owner=", ".join(action_owner_names(action)),
                 )
                 for action in open_actions
             ]
@@ -320,72 +297,13 @@ def agenda_export(request: HttpRequest, meeting_id: int) -> HttpResponse:
         rows=rows,
     )
     filename = f"{meeting.board.slug}-agenda-{meeting.date:%Y-%m-%d}.docx"
-    return attachment(data, filename=filename, fmt="docx", partnership_id=meeting.board.partnership_id)
+    audit.exported(filename, partnership_id=meeting.board.partnership_id)
+    return attachment(data, filename=filename, fmt="docx")
 
 
 def _raised(action: Action) -> str:
     item = f", item {action.item.number}" if action.item and action.item.number else ""
     return f"Raised {action.meeting.date:%-d %B %Y}{item}. {action.get_status_display()}."
-
-
-# The action log's exports ------------------------------------------------------------------------------
-
-
-@require_GET
-def board_actions_export(request: HttpRequest, slug: str, board_slug: str, fmt: str) -> HttpResponse:
-    board, access = get_board_for_user(request, slug, board_slug)
-    return _log_export(request, access=access, board=board, fmt=fmt)
-
-
-@require_GET
-def partnership_actions_export(request: HttpRequest, slug: str, fmt: str) -> HttpResponse:
-    access = get_partnership_for_user(request, slug)
-    return _log_export(request, access=access, board=None, fmt=fmt)
-
-
-def _log_export(request: HttpRequest, *, access: Access, board: Board | None, fmt: str) -> HttpResponse:
-    """The log as its page shows it for the same query string (every page of it, not just the first)."""
-    today = timezone.localdate()
-    form = LogFilterForm(request.GET, partnership=access.partnership, board=board)
-    actions = services.action_log_sorted(
-        partnership=access.partnership,
-        board=board,
-        overdue_on=today if form.overdue_only else None,
-        sort=form.sort_order,
-        **form.filters(),
-    )
-    with_board = board is None
-    rows = list(action_rows(actions))
-    name = f"{access.partnership.slug}-{board.slug}" if board else access.partnership.slug
-    filename = f"{name}-actions-{today:%Y-%m-%d}.{fmt}"
-    if fmt == "csv":
-        data = exports.action_log_csv(rows, with_board=with_board)
-    elif fmt == "xlsx":
-        data = exports.action_log_xlsx(rows, with_board=with_board)
-    else:
-        data = exports.four_column_docx(
-            title=f"{board.name if board else access.partnership.name}: action log",
-            lines=[access.partnership.name, f"As at {today:%-d %B %Y}. {len(rows)} actions."],
-            rows=exports.action_log_four_columns(rows, with_board=with_board),
-        )
-    return attachment(data, filename=filename, fmt=fmt, partnership_id=access.partnership.pk)
-
-
-def action_rows(actions: Iterable[Action]) -> Iterable[exports.ActionRow]:
-    for number, action in enumerate(actions, start=1):
-        due: dt.date | str = action.due_date or (
-            f"Meeting of {action.due_meeting.date:%-d %B %Y}" if action.due_meeting else action.due_text
-        )
-        yield exports.ActionRow(
-            number=number,
-            item=str(action.item) if action.item else "",
-            action=action.text,
-            owners=", ".join(services.action_owner_names(action)),
-            raised_at=action.meeting.date,
-            due=due,
-            status=action.get_status_display(),
-            board=action.meeting.board.name,
-        )
 
 
 # The calendar ------------------------------------------------------------------------------------------
@@ -395,19 +313,19 @@ def action_rows(actions: Iterable[Action]) -> Iterable[exports.ActionRow]:
 def my_calendar(request: HttpRequest) -> HttpResponse:
     own = get_own_person_for_user(request)
     if own is None:
-        return render(request, "actions/plan_my_calendar.html", {"person": None})
+        return render(request, "plan/my_calendar.html", {"person": None})
     person, access = own
     if request.method == "POST":
-        services.calendar_feed_create(person=person)
+        calendar_feeds.calendar_feed_create(person=person)
         messages.success(
             request, "Your calendar address is ready. Any address you had before no longer works."
         )
         return redirect("my_calendar")
-    feed = services.calendar_feed_for(person=person)
+    feed = calendar_feeds.calendar_feed_for(person=person)
     url = request.build_absolute_uri(reverse("calendar_feed", args=[feed.token])) if feed else ""
     return render(
         request,
-        "actions/plan_my_calendar.html",
+        "plan/my_calendar.html",
         {
             "access": access,
             "person": person,
@@ -421,7 +339,7 @@ def my_calendar(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def my_calendar_revoke(request: HttpRequest) -> HttpResponse:
     own = get_own_person_for_user(request)
-    if request.method == "POST" and own is not None and services.calendar_feed_revoke(person=own[0]):
+    if request.method == "POST" and own is not None and calendar_feeds.calendar_feed_revoke(person=own[0]):
         messages.success(request, "Your calendar address no longer works.")
     return redirect("my_calendar")
 
@@ -429,10 +347,10 @@ def my_calendar_revoke(request: HttpRequest) -> HttpResponse:
 @login_not_required  # the token is the secret: calendar programs cannot sign in
 @require_GET
 def calendar_feed(request: HttpRequest, token: str) -> HttpResponse:
-    person = services.calendar_feed_person(token=token)
+    person = calendar_feeds.calendar_feed_person(token=token)
     if person is None:
         return HttpResponseNotFound(FEED_GONE, content_type="text/plain; charset=utf-8")
-    meetings, actions = services.calendar_of(person=person)
+    meetings, actions = calendar_feeds.calendar_of(person=person)
     events = [_meeting_event(request, m) for m in meetings]
     events += [_deadline_event(request, a) for a in actions]
     body = exports.calendar_ics(events, name=f"Boardkeeper: {person.full_name}", now=timezone.now())
@@ -459,13 +377,14 @@ def _meeting_event(request: HttpRequest, meeting: Meeting) -> exports.CalendarEv
 
 
 def _deadline_event(request: HttpRequest, action: Action) -> exports.CalendarEvent:
-    dates = [d for d in (action.due_date, action.due_meeting.date if action.due_meeting else None) if d]
+    due = action.due_on
+    assert due is not None  # calendar_of gives only actions with a deadline
     url = request.build_absolute_uri(reverse("action", args=[action.pk]))
     raised = f"Raised at the {action.meeting.board.name} meeting of {action.meeting.date:%-d %B %Y}"
     return exports.CalendarEvent(
         uid=f"action-{action.pk}-due@boardkeeper",
         summary=f"Action due: {action.text[:120]}",
-        start=min(dates),
+        start=due,
         description=f"{action.text}\n{raised}. {action.get_status_display()}.\n{url}",
         url=url,
         busy=False,

@@ -7,12 +7,11 @@ from typing import Any
 
 from django import forms
 
-from boardkeeper.actions.forms import version_field
-from boardkeeper.actions.services import add_months
 from boardkeeper.directory.models import Board
+from boardkeeper.lib.dates import add_months, month_start
+from boardkeeper.lib.versioning import version_field
 from boardkeeper.meetings.models import Meeting
 
-DATE_FORMATS = ["%Y-%m-%d", "%d/%m/%Y", "%d %B %Y", "%d %b %Y"]
 PLAN_MONTHS = 24  # how far ahead an entry can be aimed by hand
 
 
@@ -46,7 +45,8 @@ class ForwardPlanEntryForm(forms.Form):
         super().__init__(data)
         self.meetings = {f"meeting:{m.pk}": m for m in meetings}
         self.months = {
-            f"month:{month:%Y-%m}": month for month in (add_months(start, n) for n in range(PLAN_MONTHS))
+            f"month:{month:%Y-%m}": month
+            for month in (add_months(month_start(start), n) for n in range(PLAN_MONTHS))
         }
         self.fields["target"].choices = [  # type: ignore[attr-defined]
             ("", "A future meeting (no date yet)"),
@@ -70,7 +70,6 @@ class ForwardPlanEntryForm(forms.Form):
 class ScheduleMeetingForm(forms.Form):
     date = forms.DateField(
         label="Date of the next meeting",
-        input_formats=DATE_FORMATS,
         help_text="For example, 11/03/2022",
         error_messages={
             "required": "Enter the date of the next meeting.",

@@ -1,0 +1,216 @@
+"""Restoring a backup (`boardkeeper.lib.backup`) onto an empty installation: verified first, all or nothing."""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from django.apps import apps
+from django.contrib.auth import get_user_model
+from django.db import DEFAULT_DB_ALIAS, connections, models
+from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.migrations.executor import MigrationExecutor
+from django.db.migrations.loader import MigrationLoader
+
+from boardkeeper.lib.backup import (
+    DATABASE_FILES,
+    ENGINE_NAMES,
+    FORMAT,
+    MANIFEST,
+    UPLOADS,
+    BackupError,
+    count_rows,
+    engine_of,
+    files_under,
+    media_root,
+    pg_command,
+    run_command,
+    sha256_of,
+    sqlite_path,
+)
+
+
+@dataclass
+class RestoreResult:
+    engine: str
+    rows: int
+    tables: int
+    files: int
+    bytes: int
+    created_at: str
+    unapplied_migrations: list[str] = field(default_factory=list)
+
+
+def read_manifest(path: Path) -> dict[str, Any]:
+    path = Path(path)
+    if not path.is_dir():
+        raise BackupError(f"{path} is not a directory: give the directory `boardkeeper backup` wrote.")
+    file = path / MANIFEST
+    if not file.is_file():
+        raise BackupError(f"{path} is not a Boardkeeper backup: it has no {MANIFEST}.")
+    try:
+        manifest = json.loads(file.read_text(encoding="utf-8"))
+    except (ValueError, UnicodeDecodeError) as e:
+        raise BackupError(f"{MANIFEST} in {path} cannot be read ({e}): the backup is damaged.") from e
+    if not isinstance(manifest, dict) or manifest.get("format") != FORMAT:
+        raise BackupError(f"{MANIFEST} in {path} is not a manifest this Boardkeeper knows (format {FORMAT}).")
+    for key, kind in (("engine", str), ("files", dict), ("rows", dict), ("migrations", dict)):
+        if not isinstance(manifest.get(key), kind):
+            raise BackupError(f"{MANIFEST} in {path} has no valid {key!r}: the backup is damaged.")
+    if manifest["engine"] not in DATABASE_FILES:
+        raise BackupError(f"{MANIFEST} in {path} names an unknown engine {manifest['engine']!r}.")
+    return manifest
+
+
+def verify(path: Path) -> dict[str, Any]:
+    """The manifest, once every file of the backup is there with the size and sha256 it records."""
+    path = Path(path)
+    manifest = read_manifest(path)
+    listed: dict[str, Any] = manifest["files"]
+    database = DATABASE_FILES[manifest["engine"]]
+    if database not in listed:
+        raise BackupError(f"{MANIFEST} does not list {database}: the backup is damaged.")
+    for name, entry in sorted(listed.items()):
+        file = path / name
+        if not isinstance(entry, dict) or Path(name).is_absolute() or ".." in Path(name).parts:
+            raise BackupError(f"{MANIFEST} has an invalid entry for {name}: the backup is damaged.")
+        if not file.is_file():
+            raise BackupError(f"{name} is missing from the backup.")
+        if file.stat().st_size != entry.get("size") or sha256_of(file) != entry.get("sha256"):
+            raise BackupError(
+                f"{name} does not match its checksum in the manifest: the backup is damaged or was changed."
+            )
+    for file in files_under(path):
+        name = file.relative_to(path).as_posix()
+        if name != MANIFEST and name not in listed:
+            raise BackupError(f"{name} is in the backup but not in its manifest: the backup was changed.")
+    return manifest
+
+
+def contents(using: str = DEFAULT_DB_ALIAS) -> dict[type[models.Model], int]:
+    """Rows of Boardkeeper's own models and users in the database (tables not there count as empty)."""
+    connection = connections[using]
+    present = set(connection.introspection.table_names())
+    user_model = get_user_model()
+    found: dict[type[models.Model], int] = {}
+    for model in [user_model, *apps.get_models()]:
+        if model in found or model._meta.proxy or not model._meta.managed:
+            continue
+        if model is not user_model and not model._meta.app_config.name.startswith("boardkeeper."):
+            continue
+        if model._meta.db_table in present:
+            n = model._base_manager.using(using).count()
+            if n:
+                found[model] = n
+    return found
+
+
+def _noun(model: type[models.Model], n: int) -> str:
+    one, many = str(model._meta.verbose_name), str(model._meta.verbose_name_plural)
+    if n == 1 or many != one + "s":
+        return one if n == 1 else many  # a plural the model gives
+    if one.endswith("person"):
+        return one[: -len("person")] + "people"
+    if one.endswith(("s", "x", "sh", "ch")):
+        return one + "es"
+    if one.endswith("y") and one[-2:-1] not in "aeiou":
+        return one[:-1] + "ies"
+    return many
+
+
+def _unknown_migrations(manifest: dict[str, Any]) -> list[str]:
+    loader = MigrationLoader(None, ignore_no_migrations=True)
+    known: set[tuple[str, str]] = set(loader.disk_migrations)
+    for migration in loader.disk_migrations.values():
+        known.update((app, name) for app, name in migration.replaces)
+    return [
+        f"{app}.{name}"
+        for app, names in sorted(manifest["migrations"].items())
+        for name in names
+        if (app, name) not in known
+    ]
+
+
+def _database_rows(connection: BaseDatabaseWrapper) -> dict[str, int]:
+    present = set(connection.introspection.table_names())
+    with connection.cursor() as cursor:
+
+        def execute(sql: str) -> list[tuple[Any, ...]]:
+            cursor.execute(sql)
+            return list(cursor.fetchall())
+
+        return count_rows(execute, present, connection.ops.quote_name)
+
+
+def restore(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> RestoreResult:
+    """Bring a backup back onto this installation, which must be empty."""
+    path = Path(path).absolute()
+    manifest = verify(path)
+    connection = connections[using]
+    engine = engine_of(connection)
+    if manifest["engine"] != engine:
+        raise BackupError(
+            f"This backup is of a {ENGINE_NAMES[manifest['engine']]} database and this installation uses "
+            f"{ENGINE_NAMES[engine]}: restore it onto {ENGINE_NAMES[manifest['engine']]}."
+        )
+    unknown = _unknown_migrations(manifest)
+    if unknown:
+        raise BackupError(
+            f"This backup comes from a newer Boardkeeper (migration {unknown[0]} is unknown here): "
+            "upgrade Boardkeeper, then restore."
+        )
+    there = contents(using)
+    if there:
+        found = ", ".join(f"{n} {_noun(m, n)}" for m, n in there.items())
+        raise BackupError(
+            f"This installation is not empty ({found}): restore only onto a new, empty installation."
+        )
+    database = path / DATABASE_FILES[engine]
+    connections.close_all()
+    if engine == "sqlite":
+        target = sqlite_path(connection)
+        target.parent.mkdir(parents=True, exist_ok=True)
+        incoming = target.with_name(target.name + ".restoring")
+        shutil.copyfile(database, incoming)
+        for suffix in ("-wal", "-shm", "-journal"):  # the old file's: never to be replayed onto the new one
+            target.with_name(target.name + suffix).unlink(missing_ok=True)
+        os.replace(incoming, target)
+    else:
+        command, env = pg_command(
+            connection,
+            "pg_restore",
+            ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction"],
+        )
+        run_command([*command, str(database)], env)
+    media = media_root()
+    media.mkdir(parents=True, exist_ok=True)
+    uploads = [(k, v) for k, v in manifest["files"].items() if k.startswith(UPLOADS + "/")]
+    for name, _ in uploads:
+        dest = media / Path(name).relative_to(UPLOADS)
+        dest.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copy2(path / name, dest)
+    rows = _database_rows(connection)
+    differ = [
+        f"{label} {rows.get(label, 0)} not {n}"
+        for label, n in sorted(manifest["rows"].items())
+        if label in rows and rows[label] != n
+    ]
+    if differ:
+        raise BackupError(
+            f"Restored, but the rows differ from the manifest: {'; '.join(differ)}.", refused=False
+        )
+    executor = MigrationExecutor(connection)
+    plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    return RestoreResult(
+        engine=engine,
+        rows=sum(rows.values()),
+        tables=len(rows),
+        files=len(uploads),
+        bytes=sum(int(v["size"]) for _, v in uploads),
+        created_at=str(manifest.get("created_at", "")),
+        unapplied_migrations=[f"{m.app_label}.{m.name}" for m, _ in plan],
+    )

@@ -1,0 +1,263 @@
+"""The forward plan: what each board means to take to which meeting or month, made by hand or from the
+minutes ('add … to the forward plan for March'), and read a year at a time, a board's or a partnership's."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections.abc import Iterator
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.db.models import Q, QuerySet
+
+from boardkeeper.actions.due_meetings import MONTHS
+from boardkeeper.actions.models import Action, ForwardPlanEntry
+from boardkeeper.directory.models import Board, Partnership
+from boardkeeper.lib.dates import add_months, month_start
+from boardkeeper.meetings.models import Meeting
+
+_FOR_MONTH = re.compile(r"\bfor\s+(?:the\s+)?(" + "|".join(MONTHS) + r")\b", re.I)
+_FORWARD_PLAN = re.compile(r"\bforward\s+plan\b", re.I)
+_TOPIC = re.compile(
+    r"^(?:add|put|include)\s+(?P<topic>.+?)\s+(?:to|on|in)\s+(?:the\s+)?forward\s+plan\b", re.I
+)
+
+
+def forward_plan_from_meeting(*, meeting: Meeting) -> list[ForwardPlanEntry]:
+    """Entries for the actions of a meeting that ask for something to go on the forward plan.
+
+    'Add Ofsted & IICSA report findings to the forward plan for March' is an entry 'Ofsted & IICSA report
+    findings' for the first March after the meeting; 'Add to forward plan' under 'Draft Strategic Plan'
+    takes its topic from the item.
+    """
+    entries = []
+    actions = (
+        Action.objects.filter(meeting=meeting)
+        .select_related("item")
+        .prefetch_related("owner_people", "owner_teams")
+    )
+    planned = set(
+        ForwardPlanEntry.objects.filter(source_action__meeting=meeting).values_list(
+            "source_action_id", flat=True
+        )
+    )
+    for action in actions:
+        if not _FORWARD_PLAN.search(action.text) or action.pk in planned:
+            continue
+        m = _TOPIC.match(action.text)
+        topic = m.group("topic") if m else (action.item.title if action.item else action.text)
+        month = _FOR_MONTH.search(action.text)
+        target_month = _next_month_named(month.group(1), meeting.date) if month else None
+        owners = [p.full_name for p in action.owner_people.all()] + [t.name for t in action.owner_teams.all()]
+        entries.append(
+            ForwardPlanEntry.objects.create(
+                board=meeting.board,
+                topic=topic[:300],
+                target_month=target_month,
+                target_meeting=_meeting_in_month(meeting.board, target_month) if target_month else None,
+                owner_text=", ".join(owners) or action.owner_text,
+                source_action=action,
+            )
+        )
+    return entries
+
+
+def _next_month_named(name: str, after: dt.date) -> dt.date:
+    month = MONTHS[name.lower()]
+    year = after.year if month > after.month else after.year + 1
+    if month == after.month:
+        year = after.year  # 'for March' in a March meeting: this March
+    return dt.date(year, month, 1)
+
+
+def _meeting_in_month(board: Board, month: dt.date) -> Meeting | None:
+    return Meeting.objects.filter(board=board, date__year=month.year, date__month=month.month).first()
+
+
+def forward_plan_for(meeting: Meeting) -> QuerySet[ForwardPlanEntry]:
+    """What the forward plan holds for a meeting: entries aimed at it, or at its month."""
+    month = month_start(meeting.date)
+    return (
+        ForwardPlanEntry.objects.filter(board=meeting.board)
+        .filter(
+            Q(target_meeting=meeting)
+            | Q(target_meeting=None, target_month=month)
+            | Q(recurs_annually=True, target_month__month=month.month)
+        )
+        .order_by("topic")
+    )
+
+
+@dataclass
+class PlanSlot:
+    """A scheduled meeting and what the plan holds for it, or a month without a meeting and its entries."""
+
+    month: dt.date
+    meeting: Meeting | None
+    entries: list[ForwardPlanEntry]
+
+
+@dataclass
+class ForwardPlan:
+    start: dt.date  # the first of the first month
+    end: dt.date  # the first of the month after the last
+    slots: list[PlanSlot]
+    earlier: list[ForwardPlanEntry]  # aimed at a month before `start`, never taken to a meeting
+    later: list[ForwardPlanEntry]
+    undated: list[ForwardPlanEntry]  # 'to a future meeting'
+
+    @property
+    def last(self) -> dt.date:
+        """The first of the plan's last month."""
+        return add_months(self.end, -1)
+
+    @property
+    def is_empty(self) -> bool:
+        return not (any(s.entries for s in self.slots) or self.earlier or self.later or self.undated)
+
+    def rows(self) -> Iterator[tuple[str, Meeting | None, ForwardPlanEntry]]:
+        """Every entry once per place it appears, with where that is, in the page's order."""
+        for slot in self.slots:
+            when = f"Meeting {slot.meeting.date:%-d %B %Y}" if slot.meeting else f"{slot.month:%B %Y}"
+            for entry in slot.entries:
+                yield when, slot.meeting, entry
+        for label, entries in (
+            ("Earlier, not yet on an agenda", self.earlier),
+            ("Later", self.later),
+            ("A future meeting", self.undated),
+        ):
+            for entry in entries:
+                yield label, None, entry
+
+
+def forward_plan_start(*, board: Board, today: dt.date) -> dt.date:
+    """The plan's first month: this month, or the month of a scheduled meeting still waiting from before."""
+    first = (
+        Meeting.objects.filter(board=board, status=Meeting.Status.SCHEDULED, date__lt=month_start(today))
+        .order_by("date")
+        .values_list("date", flat=True)
+        .first()
+    )
+    return month_start(first or today)
+
+
+def forward_plan_year(*, board: Board, start: dt.date) -> ForwardPlan:
+    """Twelve months of the plan from `start`, in two queries.
+
+    1. Each scheduled meeting in the year gets what `forward_plan_for` gives it (the same rule, applied
+       here in Python so that a year of meetings costs no more queries than one).
+    2. A month without a meeting gets the entries aimed at that month (and annual ones of that month).
+    3. Entries aimed elsewhere are listed as earlier, later or undated; entries for a meeting already
+       held are that meeting's business and are not shown.
+    """
+    start = month_start(start)
+    end = add_months(start, 12)
+    meetings = list(
+        Meeting.objects.filter(board=board, status=Meeting.Status.SCHEDULED, date__gte=start, date__lt=end)
+        .order_by("date", "time", "pk")
+        .only("pk", "date", "time", "board_id", "status")
+    )
+    entries = list(
+        ForwardPlanEntry.objects.filter(board=board)
+        .select_related("target_meeting", "source_action__meeting", "source_action__item")
+        .order_by("topic", "pk")
+    )
+
+    def for_meeting(entry: ForwardPlanEntry, meeting: Meeting) -> bool:  # forward_plan_for's rule
+        month = month_start(meeting.date)
+        return (
+            entry.target_meeting_id == meeting.pk
+            or (entry.target_meeting_id is None and entry.target_month == month)
+            or (
+                entry.recurs_annually
+                and entry.target_month is not None
+                and entry.target_month.month == month.month
+            )
+        )
+
+    slots = [PlanSlot(month_start(m.date), m, [e for e in entries if for_meeting(e, m)]) for m in meetings]
+    placed = {e.pk for slot in slots for e in slot.entries}
+    months_with_meetings = {slot.month for slot in slots}
+    earlier, later, undated = [], [], []
+    by_month: dict[dt.date, list[ForwardPlanEntry]] = {}
+    for entry in entries:
+        target = entry.target_meeting
+        if entry.recurs_annually and entry.target_month is not None:
+            month = dt.date(start.year, entry.target_month.month, 1)
+            month = month if month >= start else dt.date(start.year + 1, month.month, 1)
+            if month not in months_with_meetings:
+                by_month.setdefault(month, []).append(entry)
+            continue
+        if entry.pk in placed or (target is not None and target.status != Meeting.Status.SCHEDULED):
+            continue
+        when = month_start(target.date) if target is not None else entry.target_month
+        if when is None:
+            undated.append(entry)
+        elif when < start:
+            earlier.append(entry)
+        elif when >= end:
+            later.append(entry)
+        else:
+            by_month.setdefault(when, []).append(entry)
+    slots += [PlanSlot(month, None, found) for month, found in by_month.items()]
+    slots.sort(key=lambda s: (s.meeting.date if s.meeting else s.month, s.meeting is None))
+    earlier.sort(key=lambda e: (e.target_month or start, e.topic))
+    later.sort(key=lambda e: (e.target_meeting.date if e.target_meeting else e.target_month or end, e.topic))
+    return ForwardPlan(start, end, slots, earlier, later, undated)
+
+
+@dataclass
+class PartnershipMonth:
+    month: dt.date
+    rows: list[tuple[Board, Meeting | None, ForwardPlanEntry]]  # a board's meeting that month, or None
+
+
+def partnership_forward_plan(
+    *, partnership: Partnership, start: dt.date
+) -> tuple[list[PartnershipMonth], list[tuple[Board, ForwardPlan]]]:
+    """Twelve months of every board's plan, merged month by month (boards in name order), and each
+    board's plan itself for what lies outside the months: two queries a board."""
+    plans = [
+        (board, forward_plan_year(board=board, start=start))
+        for board in Board.objects.filter(partnership=partnership).order_by("name", "pk")
+    ]
+    months: dict[dt.date, PartnershipMonth] = {}
+    for board, plan in plans:
+        for slot in plan.slots:
+            into = months.setdefault(slot.month, PartnershipMonth(slot.month, []))
+            into.rows += [(board, slot.meeting, entry) for entry in slot.entries]
+    return [months[m] for m in sorted(months)], plans
+
+
+@transaction.atomic
+def forward_plan_entry_add(
+    *,
+    board: Board,
+    topic: str,
+    owner_text: str = "",
+    target_meeting: Meeting | None = None,
+    target_month: dt.date | None = None,
+    recurs_annually: bool = False,
+) -> ForwardPlanEntry:
+    """An entry made by hand. Aimed at a meeting, it is aimed at that meeting's month too, so that an
+    annual entry comes round again in that month."""
+    if target_meeting is not None:
+        if target_meeting.board_id != board.pk:
+            raise ValueError("the meeting is another board's")
+        target_month = month_start(target_meeting.date)
+    if recurs_annually and target_month is None:
+        raise ValueError("an entry that recurs every year needs a month")
+    return ForwardPlanEntry.objects.create(
+        board=board,
+        topic=topic.strip()[:300],
+        owner_text=owner_text.strip()[:300],
+        target_meeting=target_meeting,
+        target_month=month_start(target_month) if target_month else None,
+        recurs_annually=recurs_annually,
+    )
+
+
+def forward_plan_entry_remove(*, entry: ForwardPlanEntry) -> None:
+    """Off the plan. Agenda items already drafted from it stay on their agendas."""
+    entry.delete()

@@ -1,0 +1,39 @@
+"""The board's next meeting: the date the last minutes give, and scheduling it."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from boardkeeper.actions.due_meetings import due_meetings_attach
+from boardkeeper.actions.models import ForwardPlanEntry
+from boardkeeper.directory.models import Board
+from boardkeeper.meetings.models import Meeting
+
+
+def next_meeting_suggestion(*, board: Board) -> dt.date | None:
+    """The next meeting date the latest held meeting's minutes give, unless it is scheduled already."""
+    latest = (
+        Meeting.objects.filter(board=board)
+        .exclude(status=Meeting.Status.SCHEDULED)
+        .order_by("-date")
+        .only("next_meeting_date")
+        .first()
+    )
+    date = latest.next_meeting_date if latest else None
+    if date is None or Meeting.objects.filter(board=board, date=date).exists():
+        return None
+    return date
+
+
+def schedule_next_meeting(*, board: Board, date: dt.date) -> Meeting:
+    """The board's next meeting as the minutes give it, scheduled, with forward-plan entries for its month."""
+    meeting, _ = Meeting.objects.get_or_create(
+        board=board, date=date, defaults={"status": Meeting.Status.SCHEDULED}
+    )
+    for entry in ForwardPlanEntry.objects.filter(
+        board=board, target_meeting=None, target_month__year=date.year, target_month__month=date.month
+    ):
+        entry.target_meeting = meeting
+        entry.save(update_fields=["target_meeting"])  # audited, as every change
+    due_meetings_attach(board=board)
+    return meeting

@@ -1,0 +1,122 @@
+"""The register of a partnership's reviews and recording a new one: a rapid review begins only with a
+notification, a pseudonym is never a name, minutes that mention a review lead to it, themes charted
+across reviews, need to know, and the reviews still running listed first."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import lxml.html
+import pytest
+from cast import SEED_DOCX, Cast, signed_in, text_of
+from django.test import Client
+from django.urls import reverse
+from review_steps import AWARE, section
+
+from boardkeeper.directory.models import Person
+from boardkeeper.imports import services as meeting_services
+from boardkeeper.reviews import services
+from boardkeeper.reviews.models import Review, Theme
+
+
+def test_a_rapid_review_begins_only_with_a_notification(cast: Cast, manager: Client) -> None:
+    with pytest.raises(services.ReviewRefused, match="serious incident notification"):
+        services.review_create(
+            partnership=cast.partnership,
+            user=cast.manager,
+            pseudonym="Child R",
+            kind="rapid_review",
+            on=AWARE,
+        )
+    response = manager.post(
+        reverse("review_new", args=[cast.partnership.slug]), {"pseudonym": "Child R", "kind": "rapid_review"}
+    )
+    assert "Choose the kind of review from the list." in text_of(response)
+    assert not Review.objects.exists()
+
+
+def test_a_pseudonym_that_is_not_one_is_refused(cast: Cast, manager: Client) -> None:
+    url = reverse("notification_new", args=[cast.partnership.slug])
+    for bad in ['<script>alert("x")</script>', "Child Q\u0000", ""]:
+        response = manager.post(url, {"pseudonym": bad, "aware_on": "08/04/2022"})
+        assert response.status_code == 200 and "There is a problem" in text_of(response)
+    response = manager.post(url, {"pseudonym": "Child Q", "aware_on": "31/02/2022"})
+    assert "Enter a real date the local authority became aware, for example 27/03/2024." in text_of(response)
+    assert not Review.objects.exists()
+
+
+def test_items_that_mention_a_review_are_on_its_timeline_and_link_to_it(cast: Cast, manager: Client) -> None:
+    meeting = meeting_services.import_file(
+        board=cast.board, user=cast.manager, name=SEED_DOCX.name, data=SEED_DOCX.read_bytes()
+    ).meeting
+    meeting_page = manager.get(reverse("meeting", args=[meeting.pk]))
+    create = lxml.html.fromstring(meeting_page.content).xpath(
+        "//a[contains(., 'record a review') and contains(., 'Family M')]"
+    )
+    assert create and create[0].get("href").endswith("?pseudonym=Family%20M")
+    form = manager.get(create[0].get("href"))
+    assert 'value="Family M"' in form.content.decode()
+    manager.post(create[0].get("href"), {"pseudonym": "Family M", "kind": "lcspr"})
+    review = Review.objects.get(pseudonym="Family M")
+    timeline = text_of(manager.get(reverse("review", args=[review.pk])))
+    assert "Executive Board, 23 February 2022: item" in timeline
+    link = lxml.html.fromstring(manager.get(reverse("meeting", args=[meeting.pk])).content).xpath(
+        f"//a[@href='{reverse('review', args=[review.pk])}']"
+    )
+    assert link
+    # a board member not named on it sees the pseudonym in the minutes, and no way to the review
+    member_page = signed_in(cast.member).get(reverse("meeting", args=[meeting.pk])).content.decode()
+    assert "Family M" in member_page and reverse("review", args=[review.pk]) not in member_page
+    assert "record a review" not in member_page
+
+
+def test_themes_are_charted_across_reviews_with_a_table(cast: Cast, child_q: Review, manager: Client) -> None:
+    neglect = Theme.objects.create(partnership=cast.partnership, name="Neglect")
+    housing = Theme.objects.create(partnership=cast.partnership, name="Housing")
+    other = services.review_create(
+        partnership=cast.partnership, user=cast.manager, pseudonym="Adult B", kind="sar_mandatory", on=AWARE
+    )
+    services.themes_set(review=child_q, themes=[neglect, housing])
+    manager.post(section(other, "themes"), {"themes-themes": [str(neglect.pk)], "themes-version": "1"})
+    page = manager.get(reverse("reviews", args=[cast.partnership.slug]))
+    html = lxml.html.fromstring(page.content)
+    table = [
+        [" ".join(c.text_content().split()) for c in tr.xpath("th|td")]
+        for tr in html.xpath("//table[@id='themes-table']//tr")
+    ]
+    this_year = dt.date.today().year
+    assert table == [
+        ["Theme", "2022", str(this_year), "All"],
+        ["Neglect", "1", "1", "2"],
+        ["Housing", "1", "0", "1"],
+    ]
+    assert html.xpath("//svg[@role='img']/title")[0].text == "Reviews by theme and year"
+    stage_counts = {td.get("data-stage"): td.text_content() for td in html.xpath("//td[@data-stage]")}
+    assert stage_counts["Notification"] == "1" and stage_counts["Terms of reference"] == "1"
+
+
+def test_a_person_named_on_a_review_sees_it_in_the_register(cast: Cast, child_q: Review) -> None:
+    person = Person.objects.create(partnership=cast.partnership, full_name="Nadia Okafor", user=cast.member)
+    services.named_people_set(review=child_q, people=[person])
+    services.review_create(
+        partnership=cast.partnership, user=cast.manager, pseudonym="Adult B", kind="sar_mandatory", on=AWARE
+    )
+    page = text_of(signed_in(cast.member).get(reverse("reviews", args=[cast.partnership.slug])))
+    assert "Child Q" in page and "Adult B" not in page
+    assert "2 in all; 1 of them only for the people named on them" in page
+
+
+def test_the_register_lists_running_reviews_and_finished_ones_on_asking(
+    cast: Cast, child_q: Review, manager: Client
+) -> None:
+    done = services.review_create(
+        partnership=cast.partnership, user=cast.manager, pseudonym="Adult Z", kind="llb", on=AWARE
+    )
+    services.stage_move(
+        review=done, user=cast.manager, version=1, to="closed", on=AWARE, note="Briefing shared"
+    )
+    url = reverse("reviews", args=[cast.partnership.slug])
+    page = text_of(manager.get(url))
+    assert "Child Q" in page and "Adult Z" not in page
+    assert "show all 1 of them too" in page and "2 in all" in page
+    assert "Adult Z" in text_of(manager.get(url, {"all": "1"}))

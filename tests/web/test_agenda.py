@@ -1,0 +1,302 @@
+"""A meeting's agenda: drafted once from the standing items and the forward plan, then changed, moved,
+added to and removed from by the business team, with the actions still open under the action-log item."""
+
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from typing import Any
+
+import docx
+import pytest
+from cast import Cast, text_of
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+from plan_pages import ACTION_LOG, DRAFT, OFSTED, agenda_titles, agenda_url, html_of, plan_url
+
+from boardkeeper.actions.models import Action, AgendaEntry
+from boardkeeper.actions.services import OPEN_STATUSES, open_actions_before
+from boardkeeper.meetings.models import Meeting
+from boardkeeper.plan.agenda import agenda_draft, agenda_entry_update
+from boardkeeper.plan.next_meeting import schedule_next_meeting
+
+
+def test_the_next_meeting_agenda_is_drafted_from_the_forward_plan(seeded: Cast) -> None:
+    held = seeded.board.meetings.get(date=dt.date(2022, 2, 23))
+    assert held.next_meeting_date == dt.date(2022, 3, 11)
+    march = schedule_next_meeting(board=seeded.board, date=held.next_meeting_date)
+    agenda = [e.title for e in agenda_draft(meeting=march)]
+    assert agenda == [
+        "Welcome, introductions and apologies",
+        "Minutes of the previous meeting and action log",
+        "Ofsted & IICSA report findings",
+        "Any other business",
+    ]
+    assert agenda_draft(meeting=march)[2].pk  # drafted once, then kept
+    assert open_actions_before(march).count() == 8
+
+
+# Through the pages -------------------------------------------------------------------------------------
+
+
+def test_the_march_agenda_lists_the_plan_and_every_open_action_under_the_action_log(
+    cast: Cast, march: Meeting, manager: Client
+) -> None:
+    response = manager.get(agenda_url(march))
+    assert response.status_code == 200
+    assert agenda_titles(response) == [f"{n}. {t}" for n, t in enumerate(DRAFT, start=1)]
+    (card,) = html_of(response).xpath(
+        f"//div[@class='govuk-summary-card'][.//h2[contains(., '{ACTION_LOG}')]]"
+    )
+    rows = card.xpath(".//table/tbody/tr")
+    open_actions = Action.objects.filter(board=cast.board, status__in=OPEN_STATUSES)
+    assert len(rows) == open_actions.count() == 8
+    shown = {
+        " ".join(r.xpath("./td[1]/a")[0].text_content().split()): r.xpath("./td[2]")[0].text_content().strip()
+        for r in rows
+    }
+    assert shown["PH to share examples of incidents"] == "Pete Hill"
+    assert shown["LLB to be progressed"] == "Warwickshire Safeguarding Team"
+    assert set(shown) == {a.text for a in open_actions}
+
+
+def test_an_action_done_is_no_longer_under_the_action_log(
+    cast: Cast, march: Meeting, manager: Client
+) -> None:
+    Action.objects.filter(text="PH to share examples of incidents").update(status=Action.Status.DONE)
+    response = manager.get(agenda_url(march))
+    assert "PH to share examples of incidents" not in text_of(response)
+    assert "Actions still open from earlier meetings (7)" in text_of(response)
+
+
+def test_items_are_changed_moved_added_and_removed(cast: Cast, march: Meeting, manager: Client) -> None:
+    entries = {e.title: e for e in agenda_draft(meeting=march)}
+    ofsted = entries[OFSTED]
+
+    def titles() -> list[str]:
+        return list(
+            AgendaEntry.objects.filter(meeting=march).order_by("position").values_list("title", flat=True)
+        )
+
+    move = reverse("agenda_entry_move", args=[march.pk, ofsted.pk])
+    assert manager.post(move, {"direction": "up"})["Location"] == f"{agenda_url(march)}#entry-{ofsted.pk}"
+    assert titles() == [DRAFT[0], OFSTED, ACTION_LOG, DRAFT[3]]
+    manager.post(reverse("agenda_entry_move", args=[march.pk, entries[DRAFT[0]].pk]), {"direction": "up"})
+    assert titles()[0] == DRAFT[0]  # the first stays first
+
+    change = reverse("agenda_entry", args=[march.pk, ofsted.pk])
+    form = html_of(manager.get(change)).xpath("//main//form[@method='post']")[0]
+    assert dict(form.form_values())["title"] == OFSTED
+    manager.post(
+        change,
+        {
+            "title": "Ofsted and IICSA findings",
+            "presenter": "Nigel Minns",
+            "papers": "Paper 2",
+            "version": "1",
+        },
+    )
+    ofsted.refresh_from_db()
+    assert (ofsted.title, ofsted.presenter, ofsted.papers) == (
+        "Ofsted and IICSA findings",
+        "Nigel Minns",
+        "Paper 2",
+    )
+
+    added = manager.post(agenda_url(march), {"title": "Annual report", "presenter": "", "papers": "Paper 4"})
+    assert added.status_code == 302
+    assert titles() == [
+        DRAFT[0],
+        "Ofsted and IICSA findings",
+        ACTION_LOG,
+        "Annual report",
+        "Any other business",
+    ]
+
+    manager.post(reverse("agenda_entry_remove", args=[march.pk, entries[DRAFT[0]].pk]))
+    assert titles() == ["Ofsted and IICSA findings", ACTION_LOG, "Annual report", "Any other business"]
+    assert list(
+        AgendaEntry.objects.filter(meeting=march).order_by("position").values_list("position", flat=True)
+    ) == [1, 2, 3, 4]
+    page = manager.get(agenda_url(march))
+    assert agenda_titles(page)[0] == "1. Ofsted and IICSA findings"
+    assert "Nigel Minns" in text_of(page) and "Paper 2" in text_of(page)
+
+
+def test_of_two_stale_changes_to_an_item_the_second_is_told_and_keeps_its_words(
+    cast: Cast, march: Meeting, manager: Client
+) -> None:
+    entry = agenda_draft(meeting=march)[2]
+    url = reverse("agenda_entry", args=[march.pk, entry.pk])
+    first = dict(html_of(manager.get(url)).xpath("//main//form[@method='post']")[0].form_values())
+    second = dict(first)
+    first.update(title="Ofsted findings", presenter="Nigel Minns")
+    assert manager.post(url, first).status_code == 302
+    second.update(title="IICSA findings", papers="Paper 5")
+    refused = manager.post(url, second)
+    assert refused.status_code == 200
+    page = text_of(refused)
+    assert "This item was changed by someone else since you opened it" in page
+    assert "It now reads: Item: Ofsted findings Presenter: Nigel Minns" in page
+    kept = dict(html_of(refused).xpath("//main//form[@method='post']")[0].form_values())
+    assert (kept["title"], kept["papers"], kept["version"]) == ("IICSA findings", "Paper 5", "2")
+    entry.refresh_from_db()
+    assert (entry.title, entry.presenter, entry.papers, entry.version) == (
+        "Ofsted findings",
+        "Nigel Minns",
+        "",
+        2,
+    )
+    assert manager.post(url, kept).status_code == 302  # saved again, knowingly
+    entry.refresh_from_db()
+    assert (entry.title, entry.papers) == ("IICSA findings", "Paper 5")
+
+
+def test_a_change_to_an_item_removed_meanwhile_says_so(cast: Cast, march: Meeting, manager: Client) -> None:
+    entry = agenda_draft(meeting=march)[2]
+    url = reverse("agenda_entry", args=[march.pk, entry.pk])
+    form = dict(html_of(manager.get(url)).xpath("//main//form[@method='post']")[0].form_values())
+    agenda_entry_update(entry=entry, title="Renamed", presenter="", papers="", version=1)
+    AgendaEntry.objects.filter(pk=entry.pk).delete()
+    response = manager.post(url, form, follow=True)
+    assert response.status_code == 404 or "removed from the agenda by someone else" in text_of(response)
+
+
+def test_an_item_without_a_title_is_refused(cast: Cast, march: Meeting, manager: Client) -> None:
+    entry = agenda_draft(meeting=march)[0]
+    response = manager.post(
+        reverse("agenda_entry", args=[march.pk, entry.pk]), {"title": " ", "presenter": "x", "version": "1"}
+    )
+    assert response.status_code == 200 and "Enter the item." in text_of(response)
+    response = manager.post(agenda_url(march), {"title": "", "papers": "p"})
+    assert response.status_code == 200 and "Enter the item." in text_of(response)
+    assert [e.title for e in agenda_draft(meeting=march)] == DRAFT
+
+
+def test_a_held_meetings_agenda_is_not_drafted_after_the_event(
+    cast: Cast, held: Meeting, manager: Client
+) -> None:
+    response = manager.get(agenda_url(held))
+    assert response.status_code == 200
+    assert "This meeting has been held" in text_of(response)
+    assert not AgendaEntry.objects.exists()
+    assert not html_of(response).xpath("//main//form[@method='post']")
+    # nor by a hand-made request: the page hides the form, the view refuses the post
+    posted = manager.post(agenda_url(held), {"title": "Added afterwards", "presenter": "", "papers": ""})
+    assert posted.status_code == 403
+    assert not AgendaEntry.objects.exists()
+
+
+def test_the_agenda_page_runs_the_same_queries_for_8_open_actions_and_40(
+    cast: Cast, march: Meeting, manager: Client
+) -> None:
+    def count() -> int:
+        manager.get(agenda_url(march))
+        with CaptureQueriesContext(connection) as ctx:
+            assert manager.get(agenda_url(march)).status_code == 200
+        return len(ctx.captured_queries)
+
+    few = count()
+    held = Meeting.objects.get(date="2022-02-23")
+    team = Action.objects.filter(owner_teams__isnull=False).first()
+    assert team is not None
+    for n in range(32):
+        action = Action.objects.create(
+            board=cast.board,
+            meeting=held,
+            position=100 + n,
+            text=f"Action {n}",
+            origin="manual",
+            due_meeting=march,
+        )
+        action.owner_people.set(
+            Action.objects.get(text="PH to share examples of incidents").owner_people.all()
+        )
+        action.owner_teams.set(team.owner_teams.all())
+    assert count() == few
+
+
+# In a real browser -------------------------------------------------------------------------------------
+
+
+@pytest.mark.browser
+@pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="/usr/bin/chromium is missing")
+def test_in_a_browser_the_manager_plans_march_drafts_its_agenda_and_downloads_it(
+    transactional_db: None, live_server: Any, cast: Cast, held: Meeting, tmp_path: Path
+) -> None:
+    """The forward plan, planning the 11 March 2022 meeting, its agenda (moved and added to), the Word
+    download, and the agenda on a phone: a screenshot and an axe-core run on every page."""
+    from browser import AXE_JS, VIEWPORT, Visits, launch
+    from cast import PASSWORD
+    from playwright.sync_api import expect, sync_playwright
+
+    assert AXE_JS.exists(), f"{AXE_JS} is missing: run `npm install` in the project"
+    folder = Path(os.environ.get("BOARDKEEPER_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    plan = live_server.url + plan_url(cast)  # the ORM is not used once the browser's event loop runs
+    with sync_playwright() as p:
+        browser = launch(p)
+        context = browser.new_context(viewport=VIEWPORT, locale="en-GB", accept_downloads=True)
+        context.set_default_timeout(15_000)
+        page = context.new_page()
+        visits = Visits(folder, "plan")
+        visits.clear()
+        visits.watch(page)
+        try:
+            page.goto(f"{live_server.url}/accounts/login/")
+            page.get_by_label("Username").fill(cast.manager.username)
+            page.get_by_label("Password").fill(PASSWORD)
+            page.get_by_role("button", name="Sign in").click()
+            page.goto(plan)
+            expect(page.get_by_role("heading", level=1)).to_have_text("Forward plan")
+            expect(page.get_by_label("Date of the next meeting")).to_have_value("11/03/2022")
+            visits.check(page, "forward plan before March is planned")
+
+            page.get_by_role("button", name="Plan the next meeting").click()
+            expect(page.get_by_role("heading", level=1)).to_have_text("Agenda for Friday 11 March 2022")
+            cards = page.locator(".govuk-summary-card__title")
+            expect(cards).to_have_text([f"{n}. {t}" for n, t in enumerate(DRAFT, start=1)])
+            log = page.locator(".govuk-summary-card").filter(has_text=ACTION_LOG)
+            expect(log.get_by_role("table").locator("tbody tr")).to_have_count(8)
+            visits.check(page, "agenda drafted")
+
+            page.get_by_role("button", name=f"Move up item 3, {OFSTED}").click()
+            expect(cards.nth(1)).to_have_text(f"2. {OFSTED}")
+            page.get_by_label("Item", exact=True).fill("Annual report 2021/22")
+            page.get_by_label("Papers").fill("Draft annual report (paper 4)")
+            page.get_by_role("button", name="Add to the agenda").click()
+            expect(cards.nth(3)).to_have_text("4. Annual report 2021/22")
+            expect(cards.nth(4)).to_have_text("5. Any other business")
+            visits.check(page, "agenda edited")
+
+            with page.expect_download() as download:
+                page.get_by_role("link", name="Download the agenda (Word, .docx)").click()
+            saved = tmp_path / download.value.suggested_filename
+            download.value.save_as(saved)
+
+            page.goto(plan)
+            expect(page.get_by_role("heading", name="Meeting on Friday 11 March 2022")).to_be_visible()
+            visits.check(page, "forward plan with March planned")
+            page.set_viewport_size({"width": 320, "height": 640})
+            page.go_back()
+            visits.check(page, "agenda on a phone")
+        finally:
+            context.close()
+            browser.close()
+    visits.assert_clean()
+
+    assert saved.name == "executive-board-agenda-2022-03-11.docx"
+    (table,) = docx.Document(str(saved)).tables
+    rows = [[cell.text for cell in row.cells] for row in table.rows]
+    assert rows[0] == ["Item", "Discussion", "Action Required", "Owner"]
+    assert [r[1].split("\n")[0] for r in rows[1:] if r[0]] == [
+        DRAFT[0],
+        OFSTED,
+        ACTION_LOG,
+        "Annual report 2021/22",
+        "Any other business",
+    ]
+    assert sum(1 for r in rows[1:] if not r[0] and r[2]) == 8  # the open actions, under the action log
