@@ -8,7 +8,10 @@ import os
 import sys
 
 USAGE = """boardkeeper extract FILE [--json]                       read minutes and print their structure
-boardkeeper import FILE --partnership NAME --board NAME  import minutes into the record (no preview)
+boardkeeper import PATH... --partnership NAME --board NAME
+                                                         import minutes into the record (no preview): files,
+                                                         folders and .zip files, with progress and a summary
+boardkeeper clean_imports                                retry stopped readings; remove abandoned uploads
 boardkeeper actions --partnership NAME [--board NAME] [--status STATUS] [--json]
                                                          print the action log
 boardkeeper reviews clocks [--partnership NAME] [--json] every open statutory clock of the case reviews

@@ -31,6 +31,19 @@ def env_bool(name: str, default: bool) -> bool:
     raise ImproperlyConfigured(f"{name} must be true or false, not {value!r}")
 
 
+def env_int(name: str, default: int, *, minimum: int = 0) -> int:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    try:
+        number = int(value)
+    except ValueError:
+        raise ImproperlyConfigured(f"{name} must be a whole number, not {value!r}") from None
+    if number < minimum:
+        raise ImproperlyConfigured(f"{name} must be at least {minimum}, not {number}")
+    return number
+
+
 def env_list(name: str, default: list[str]) -> list[str]:
     value = os.environ.get(name)
     return [v.strip() for v in value.split(",") if v.strip()] if value else default
@@ -149,6 +162,11 @@ TASKS = {
         "ENQUEUE_ON_COMMIT": TASK_BACKEND == "database",
     }
 }
+
+# An upload's reading not finished this long after it started was stopped (a worker killed): it is tried
+# again, and failed the second time. Uploads never imported are removed, with their bytes, after so many days.
+READING_TIMEOUT_MINUTES = env_int("BOARDKEEPER_READING_TIMEOUT_MINUTES", 10, minimum=1)
+PENDING_IMPORT_DAYS = env_int("BOARDKEEPER_PENDING_IMPORT_DAYS", 14, minimum=1)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -9,12 +9,14 @@ from django.urls import URLPattern, URLResolver, include, path
 from boardkeeper.accounts import urls as accounts
 from boardkeeper.actions import urls as actions
 from boardkeeper.audit import views as audit
+from boardkeeper.imports import urls as imports
 from boardkeeper.meetings import urls as meetings
 from boardkeeper.plan import urls as plan
 from boardkeeper.reviews import urls as reviews
 
 board_urls: list[URLPattern | URLResolver] = [
     *meetings.board_urls,
+    *imports.board_urls,
     path("actions/", include(actions.board_urls)),
     *plan.board_urls,
 ]
@@ -32,6 +34,7 @@ partnership_urls: list[URLPattern | URLResolver] = [
 
 urlpatterns = [
     *meetings.urlpatterns,
+    *imports.urlpatterns,
     path("accounts/", include(accounts.urlpatterns)),
     path("p/<slug:slug>/", include(partnership_urls)),
     path("meetings/<int:meeting_id>/", include([*meetings.meeting_urls, *plan.meeting_urls])),

@@ -4,6 +4,7 @@ yours does not exist (404, never 403, so that URLs reveal nothing). A view that 
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass
 
 from django.contrib.auth.models import User
@@ -94,6 +95,21 @@ def get_pending_import_for_user(request: HttpRequest, pending_id: str) -> tuple[
     return pending, _access(request, pending.board.partnership_id, edit=True)
 
 
+def get_import_batch_for_user(
+    request: HttpRequest, batch_id: uuid.UUID
+) -> tuple[Board, list[PendingImport], Access]:
+    """Files uploaded together for import, for the business team of their board's partnership."""
+    pendings = list(
+        PendingImport.objects.filter(batch=batch_id)
+        .select_related("board__partnership", "meeting")
+        .order_by("name")
+    )
+    if not pendings:
+        raise Http404("No such upload")
+    board = pendings[0].board
+    return board, pendings, _access(request, board.partnership_id, edit=True)
+
+
 def get_document_for_user(request: HttpRequest, document_id: int) -> tuple[SourceDocument, Access]:
     document = get_object_or_404(
         SourceDocument.objects.select_related("partnership", "meeting"), pk=document_id
@@ -104,9 +120,9 @@ def get_document_for_user(request: HttpRequest, document_id: int) -> tuple[Sourc
 def get_action_for_user(request: HttpRequest, action_id: int, *, edit: bool = False) -> tuple[Action, Access]:
     """An action with what its page shows: where it was raised, when it is due, and its owners."""
     action = get_object_or_404(
-        Action.objects.select_related(
-            "board__partnership", "meeting__board", "item", "due_meeting"
-        ).prefetch_related("owner_people", "owner_teams"),
+        Action.objects.select_related("board__partnership", "meeting__board", "item", "due_meeting")
+        .defer("item__discussion")
+        .prefetch_related("owner_people", "owner_teams"),
         pk=action_id,
     )
     return action, _access(request, action.board.partnership_id, edit=edit)

@@ -136,6 +136,7 @@ def action_log(
         )
     return (
         actions.select_related("meeting__board", "item", "due_meeting")
+        .defer("item__discussion")  # a list names an item; its discussion may be a megabyte
         .prefetch_related("owner_people", "owner_teams")
         .order_by("meeting__date", "position", "pk")
     )
@@ -146,6 +147,7 @@ def open_actions_before(meeting: Meeting) -> QuerySet[Action]:
     return (
         Action.objects.filter(board=meeting.board, meeting__date__lt=meeting.date, status__in=OPEN_STATUSES)
         .select_related("meeting", "item")
+        .defer("item__discussion")
         .prefetch_related("owner_people", "owner_teams")
         .order_by("meeting__date", "position")
     )

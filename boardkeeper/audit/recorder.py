@@ -60,6 +60,8 @@ class Actor:
 
 
 _actor: ContextVar[Actor | None] = ContextVar("audit_actor", default=None)
+# the events of a `together()` block, written in one INSERT when it ends
+_pending: ContextVar[list[AuditEvent] | None] = ContextVar("audit_pending", default=None)
 
 
 def client_ip(request: HttpRequest) -> str | None:
@@ -215,7 +217,7 @@ def _write(
     partnership_id: int | None = None,
 ) -> AuditEvent:
     actor = _current()
-    return AuditEvent.objects.create(
+    event = AuditEvent(
         user_id=user_id if user_id is not None else actor.user_id,
         username=(username if username is not None else actor.username)[:150],
         ip=actor.ip,
@@ -229,6 +231,29 @@ def _write(
         changes=changes or {},
         detail=detail[:300],
     )
+    pending = _pending.get()
+    if pending is None:
+        event.save()
+    else:
+        pending.append(event)
+    return event
+
+
+@contextlib.contextmanager
+def together() -> Iterator[None]:
+    """The events recorded inside (signals' too) are written together when the block ends, in one
+    INSERT (an import writes hundreds); none if it ends with an exception. Use it inside the transaction
+    of the writes it records."""
+    if _pending.get() is not None:  # already inside one: its end writes these too
+        yield
+        return
+    pending: list[AuditEvent] = []
+    token = _pending.set(pending)
+    try:
+        yield
+    finally:
+        _pending.reset(token)
+    AuditEvent.objects.bulk_create(pending, batch_size=500)
 
 
 # Signals ------------------------------------------------------------------------------------------------
@@ -363,15 +388,32 @@ def updated(instance: models.Model, new: dict[str, Any]) -> None:
         _write(AuditEvent.Action.UPDATE, instance, changes=diff)
 
 
-def created(instances: Iterable[models.Model]) -> None:
-    """Rows written by bulk_create (their primary keys set, as on PostgreSQL and SQLite 3.35+)."""
+def created(instances: Iterable[models.Model], *, partnership_id: int | None = None) -> None:
+    """Rows written by bulk_create (their primary keys set, as on PostgreSQL and SQLite 3.35+).
+    `partnership_id`, when the caller knows it, saves looking it up through each row's parent."""
     for instance in instances:
         if _is_audited(type(instance)):
             _write(
                 AuditEvent.Action.CREATE,
                 instance,
                 changes={k: [None, v] for k, v in _values(instance).items() if v not in (None, "")},
+                partnership_id=partnership_id,
             )
+
+
+def added(
+    instance: models.Model, field: str, names: Iterable[str], *, partnership_id: int | None = None
+) -> None:
+    """Rows linked to `instance` through its many-to-many `field` by a bulk_create of the through rows
+    (no m2m_changed signal): the event the signal would have written."""
+    names = sorted(names)
+    if names and _is_audited(type(instance)):
+        _write(
+            AuditEvent.Action.UPDATE,
+            instance,
+            changes={field: {"added": names}},
+            partnership_id=partnership_id,
+        )
 
 
 def event(

@@ -16,7 +16,9 @@ from dataclasses import dataclass
 Cell = str | int | dt.date | None
 
 FOUR_COLUMNS = ("Item", "Discussion", "Action Required", "Owner")
-ACTION_LOG_COLUMNS = ("Number", "Item", "Action", "Owners", "Raised at", "Due", "Status")
+# 'Minutes': the status of the minutes of the meeting it was raised at ('Draft minutes', 'Minutes approved on
+# 11 March 2022'), last so that a program reading the columns by position reads the others where they were
+ACTION_LOG_COLUMNS = ("Number", "Item", "Action", "Owners", "Raised at", "Due", "Status", "Minutes")
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,10 +33,11 @@ class ActionRow:
     due: dt.date | str  # a date, or a meeting or the words of the minutes ('by the March meeting')
     status: str
     board: str = ""
+    minutes: str = ""  # the status of the minutes it was raised in
 
     def cells(self, *, with_board: bool = False) -> list[Cell]:
         cells: list[Cell] = [self.number, self.item, self.action, self.owners, self.raised_at, self.due]
-        cells.append(self.status)
+        cells += [self.status, self.minutes]
         if with_board:
             cells.insert(1, self.board)
         return cells

@@ -1,9 +1,12 @@
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django import forms
 from django.conf import settings
+
+from boardkeeper.meetings.models import Meeting
 
 
 class UploadForm(forms.Form):
@@ -54,3 +57,33 @@ class ConfirmForm(forms.Form):
             for i in range(self.action_count)
             if self.cleaned_data.get(f"owner_{i}")
         }
+
+
+class MinutesApprovalForm(forms.Form):
+    """The date the board approved a meeting's minutes (the service says whether it may have)."""
+
+    on = forms.DateField(
+        label="Date the board approved the minutes",
+        help_text="Usually the date of its next meeting. For example, 11/03/2022",
+        error_messages={
+            "required": "Enter the date the board approved the minutes.",
+            "invalid": "Enter a real date, for example 11/03/2022.",
+        },
+    )
+
+    @classmethod
+    def for_meeting(cls, meeting: Meeting, data: Any = None, *, today: dt.date) -> MinutesApprovalForm:
+        """Offered with the date of the next meeting as the minutes give it, once it has come: minutes are
+        usually approved there."""
+        following = meeting.next_meeting_date
+        initial = {"on": f"{following:%d/%m/%Y}" if following and following <= today else ""}
+        return cls(data, prefix="approval", initial=initial)
+
+
+class UndoImportForm(forms.Form):
+    """The confirmation of an undo, carrying the plan the page showed (see `imports.undo`)."""
+
+    plan = forms.CharField(
+        widget=forms.HiddenInput,
+        error_messages={"required": "This page is out of date: check what undoing the import would do now."},
+    )

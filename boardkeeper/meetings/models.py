@@ -24,10 +24,14 @@ class Meeting(models.Model):
     title = models.CharField(max_length=300, blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.SCHEDULED)
     next_meeting_date = models.DateField(null=True, blank=True)  # as these minutes give it
+    approved_on = models.DateField(null=True, blank=True)  # the board approved the minutes (status approved)
 
     class Meta:
         ordering = ["-date"]
-        indexes = [models.Index(fields=["board", "date"])]
+        constraints = [
+            # one meeting a board a day: two renditions of the same minutes confirmed at once write one
+            models.UniqueConstraint(fields=["board", "date"], name="meeting_unique_board_date"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.board} – {self.date:%-d %B %Y}"
@@ -126,3 +130,9 @@ class PendingImport(models.Model):
     extracted = models.JSONField(null=True, blank=True)
     meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
+    # a reading started and not finished (a worker killed): tried again, then marked failed
+    reading_started_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    batch = models.UUIDField(
+        null=True, blank=True, db_index=True
+    )  # files uploaded together, followed together

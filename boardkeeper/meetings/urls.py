@@ -23,6 +23,9 @@ board_urls = [  # under p/<slug>/boards/<board_slug>/
 
 meeting_urls = [  # under meetings/<meeting_id>/
     path("", views.meeting, name="meeting"),
+    path("approve/", views.meeting_approve, name="meeting_approve"),
+    path("unapprove/", views.meeting_unapprove, name="meeting_unapprove"),
+    path("undo-import/", views.meeting_undo_import, name="meeting_undo_import"),
 ]
 
 # Until December 2026 a board's pages sat beside the partnership's (/p/<slug>/<board>/...). Bookmarks and

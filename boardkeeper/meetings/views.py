@@ -4,13 +4,15 @@ from __future__ import annotations
 
 from django.contrib import messages
 from django.db.models import Case, Count, Value, When
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import FileResponse, Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.template.defaultfilters import pluralize
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from boardkeeper.accounts.permissions import (
+    Access,
     get_board_for_user,
     get_document_for_user,
     get_meeting_for_user,
@@ -24,10 +26,17 @@ from boardkeeper.actions.models import Action
 from boardkeeper.audit import recorder as audit
 from boardkeeper.audit.models import AuditEvent
 from boardkeeper.directory.models import Membership
-from boardkeeper.imports import services
+from boardkeeper.imports import services, undo
 from boardkeeper.lib.http import attachment
-from boardkeeper.meetings.forms import ConfirmForm, UploadForm
+from boardkeeper.meetings.forms import ConfirmForm, MinutesApprovalForm, UndoImportForm, UploadForm
 from boardkeeper.meetings.models import AgendaItem, Attendance, Meeting, PendingImport
+from boardkeeper.meetings.services import (
+    MinutesApprovalRefused,
+    minutes_approve,
+    minutes_status,
+    minutes_unapprove,
+)
+from boardkeeper.meetings.tasks import readings_recover
 from boardkeeper.reviews.services import visible_reviews
 
 # those present first, then in attendance and deputies, then apologies and absences
@@ -65,11 +74,21 @@ def board(request: HttpRequest, slug: str, board_slug: str) -> HttpResponse:
     meetings = board.meetings.annotate(
         action_count=Count("actions", distinct=True), item_count=Count("items", distinct=True)
     ).order_by("-date")
-    return render(request, "meetings/board.html", {"access": access, "board": board, "meetings": meetings})
+    rows = [(m, minutes_status(m)) for m in meetings]
+    return render(request, "meetings/board.html", {"access": access, "board": board, "meetings": rows})
 
 
 def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting, access = get_meeting_for_user(request, meeting_id)
+    return _meeting_page(request, meeting, access)
+
+
+def _meeting_page(
+    request: HttpRequest, meeting: Meeting, access: Access, *, approval: MinutesApprovalForm | None = None
+) -> HttpResponse:
+    """The meeting's page: for a GET, and for the approval form given back with its errors."""
+    if approval is None and access.can_edit and meeting.status == Meeting.Status.MINUTES_DRAFT:
+        approval = MinutesApprovalForm.for_meeting(meeting, today=timezone.localdate())
     attendance = meeting.attendance.select_related("person__organisation").order_by(
         _ATTENDANCE_ORDER, "person__full_name"
     )
@@ -108,8 +127,94 @@ def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "actions": actions,
             "source": getattr(meeting, "source", None),
             "audit_events": audit.trail_of(meeting) if access.can_edit else None,
+            "minutes_status": minutes_status(meeting),
+            "approval": approval,
         },
     )
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_approve(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The business team records the date the board approved the minutes."""
+    meeting, access = get_meeting_for_user(request, meeting_id, edit=True)
+    if request.method == "GET":
+        return redirect("meeting", meeting_id=meeting.pk)  # the form is on the meeting's page
+    form = MinutesApprovalForm.for_meeting(meeting, request.POST, today=timezone.localdate())
+    if form.is_valid():
+        try:
+            minutes_approve(meeting=meeting, user=signed_in_user(request), on=form.cleaned_data["on"])
+        except MinutesApprovalRefused as exc:
+            form.add_error("on" if exc.about_date else None, str(exc))
+        else:
+            messages.success(
+                request, f"Recorded: the board approved the minutes on {meeting.approved_on:%-d %B %Y}."
+            )
+            return redirect("meeting", meeting_id=meeting.pk)
+    return _meeting_page(request, meeting, access, approval=form)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_unapprove(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The business team withdraws an approval recorded by mistake: the minutes are in draft again."""
+    meeting, _access = get_meeting_for_user(request, meeting_id, edit=True)
+    if request.method == "POST":
+        try:
+            minutes_unapprove(meeting=meeting, user=signed_in_user(request))
+        except MinutesApprovalRefused as exc:
+            messages.error(request, str(exc))
+        else:
+            messages.success(request, "The approval is withdrawn: the minutes are in draft again.")
+    return redirect("meeting", meeting_id=meeting.pk)
+
+
+@require_http_methods(["GET", "POST"])
+def meeting_undo_import(request: HttpRequest, meeting_id: int) -> HttpResponse:
+    """The business team undoes the import of a meeting's minutes: the page says what would go and what
+    stays, and why; confirming does it and goes back to the board."""
+    try:
+        meeting, access = get_meeting_for_user(request, meeting_id, edit=True)
+    except Http404:
+        # the same words whether it never existed, is not theirs to see, or its import was just undone
+        return render(request, "meetings/undo_import_gone.html", status=404)
+    form = UndoImportForm(request.POST or None)
+    plan = undo.import_undo_plan(meeting=meeting)
+    changed = request.method == "POST" and not form.is_valid()
+    if request.method == "POST" and form.is_valid() and plan.possible:
+        try:
+            result = undo.import_undo(
+                meeting=meeting, user=signed_in_user(request), expect=form.cleaned_data["plan"]
+            )
+        except undo.UndoStale as exc:
+            plan, changed = exc.plan, True
+        except undo.UndoRefused:
+            return render(request, "meetings/undo_import_gone.html", status=404)
+        else:
+            messages.success(request, _undone(result))
+            return redirect("board", slug=access.partnership.slug, board_slug=meeting.board.slug)
+    return render(
+        request,
+        "meetings/undo_import.html",
+        {"access": access, "meeting": meeting, "plan": plan, "changed": changed},
+    )
+
+
+def _undone(result: undo.UndoResult) -> str:
+    when = f"{result.date:%-d %B %Y}"
+    said = f"The import of {result.file_name} is undone: "
+    if result.outcome == "scheduled":
+        said += f"the meeting of {when} is scheduled again, with its agenda."
+    elif result.outcome == "held":
+        said += (
+            f"the minutes of {when} are no longer on record; the meeting stays, with the "
+            f"{result.kept_actions} action{pluralize(result.kept_actions)} worked on since."
+        )
+    else:
+        said += f"the meeting of {when} and what came with it are no longer on record."
+    if result.kept_people == 1:
+        said += " 1 person added with these minutes stays: other records refer to them."
+    elif result.kept_people:
+        said += f" {result.kept_people} people added with these minutes stay: other records refer to them."
+    return said
 
 
 def person(request: HttpRequest, person_id: int) -> HttpResponse:
@@ -118,6 +223,7 @@ def person(request: HttpRequest, person_id: int) -> HttpResponse:
     actions = (
         Action.objects.filter(owner_people=person)
         .select_related("meeting__board", "item")
+        .defer("item__discussion")
         .prefetch_related("owner_people", "owner_teams")
         .order_by("-meeting__date", "position")
     )
@@ -182,6 +288,11 @@ def import_upload(request: HttpRequest, slug: str, board_slug: str) -> HttpRespo
 @require_http_methods(["GET", "POST"])
 def import_preview(request: HttpRequest, pending_id: str) -> HttpResponse:
     pending, access = get_pending_import_for_user(request, pending_id)
+    if pending.status == PendingImport.Status.READING and readings_recover(
+        now=timezone.now(), pending_id=str(pending.pk)
+    ):
+        # someone is waiting for a reading a stopped worker left: it is queued again, or failed
+        pending.refresh_from_db()
     if request.headers.get("HX-Request") and pending.status != PendingImport.Status.READING:
         # the status poll: once read, the whole page moves on to the preview (or its error)
         response = HttpResponse(status=204)

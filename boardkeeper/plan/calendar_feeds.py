@@ -66,6 +66,7 @@ def calendar_of(*, person: Person) -> tuple[QuerySet[Meeting], QuerySet[Action]]
         Action.objects.filter(owner_people=person, status__in=OPEN_STATUSES)
         .filter(Q(due_date__isnull=False) | Q(due_meeting__isnull=False))
         .select_related("meeting__board", "item", "due_meeting")
+        .defer("item__discussion")
         .order_by("pk")
     )
     return meetings, actions

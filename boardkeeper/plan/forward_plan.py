@@ -161,6 +161,7 @@ def forward_plan_year(*, board: Board, start: dt.date) -> ForwardPlan:
     entries = list(
         ForwardPlanEntry.objects.filter(board=board)
         .select_related("target_meeting", "source_action__meeting", "source_action__item")
+        .defer("source_action__item__discussion")
         .order_by("topic", "pk")
     )
 

@@ -273,9 +273,11 @@ def agenda_export(request: HttpRequest, meeting_id: int) -> HttpResponse:
     meeting, _access = get_meeting_for_user(request, meeting_id)
     entries = agendas.agenda_for(meeting=meeting)
     open_actions = open_actions_before(meeting)
+    previous = _previous_minutes(meeting)
     rows: list[exports.FourColumnRow] = []
     for entry in entries:
         lines = [entry.title]
+        lines += [previous] if previous and entry.kind == AgendaEntry.Kind.ACTION_LOG else []
         lines += [f"Presenter: {entry.presenter}"] if entry.presenter else []
         lines += [f"Papers: {entry.papers}"] if entry.papers else []
         rows.append(
@@ -299,6 +301,27 @@ def agenda_export(request: HttpRequest, meeting_id: int) -> HttpResponse:
     filename = f"{meeting.board.slug}-agenda-{meeting.date:%Y-%m-%d}.docx"
     audit.exported(filename, partnership_id=meeting.board.partnership_id)
     return attachment(data, filename=filename, fmt="docx")
+
+
+def _previous_minutes(meeting: Meeting) -> str:
+    """Under 'Minutes of the previous meeting': which minutes, and whether the board has approved them yet
+    (draft minutes are usually approved at this meeting)."""
+    previous = (
+        Meeting.objects.filter(
+            board=meeting.board_id,
+            date__lt=meeting.date,
+            status__in=[Meeting.Status.MINUTES_DRAFT, Meeting.Status.MINUTES_APPROVED],
+        )
+        .order_by("-date")
+        .only("date", "status", "approved_on")
+        .first()
+    )
+    if previous is None:
+        return ""
+    if previous.status == Meeting.Status.MINUTES_DRAFT:
+        return f"Minutes of {previous.date:%-d %B %Y}: draft, for the board to approve"
+    on = f" on {previous.approved_on:%-d %B %Y}" if previous.approved_on else ""
+    return f"Minutes of {previous.date:%-d %B %Y}: approved{on}"
 
 
 def _raised(action: Action) -> str:

@@ -506,5 +506,6 @@ def mentions_of(review: Review) -> QuerySet[CaseMention]:
             item__meeting__board__partnership_id=review.partnership_id, pseudonym__iexact=review.pseudonym
         )
         .select_related("item__meeting__board")
+        .defer("item__discussion")
         .order_by("item__meeting__date", "item__position")
     )

@@ -9,18 +9,11 @@ from typing import Any
 import lxml.html
 from django.contrib.auth.models import User
 from django.test import Client
+from shared import SEED_DOCX  # noqa: F401  (the demo's sample, kept in the package)
 
 from boardkeeper.directory.models import Board, Partnership
 
 FIXTURES = Path(__file__).parent.parent / "fixtures"
-# the demo's sample, kept in the package (its other renditions stay in tests/fixtures)
-SEED_DOCX = (
-    Path(__file__).resolve().parents[2]
-    / "boardkeeper"
-    / "meetings"
-    / "sample"
-    / "warwickshire-executive-board-2022-02-23.docx"
-)
 PASSWORD = "correct-horse-battery-staple"
 
 

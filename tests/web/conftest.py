@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -92,6 +93,36 @@ def seeded(cast: Cast, held: Meeting) -> Cast:
 def march(cast: Cast, held: Meeting) -> Meeting:
     """The next meeting the seed minutes name, 11 March 2022, scheduled."""
     return schedule_next_meeting(board=cast.board, date=dt.date(2022, 3, 11))
+
+
+# The browser tests' own (tests/web/test_browser*.py): Debian's Chromium driven by Playwright, a page of
+# a new context per test, with its screenshots in $BOARDKEEPER_SCREENSHOTS or the test's tmp_path.
+BROWSER_TIMEOUT_MS = 15_000
+
+
+@pytest.fixture
+def screenshots(tmp_path: Path) -> Path:
+    folder = Path(os.environ.get("BOARDKEEPER_SCREENSHOTS") or tmp_path)
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+@pytest.fixture
+def page() -> Iterator[Any]:
+    from browser import AXE_JS, VIEWPORT, launch
+    from playwright.sync_api import expect, sync_playwright
+
+    assert AXE_JS.exists(), f"{AXE_JS} is missing: run `npm install` in the project"
+    with sync_playwright() as p:
+        browser = launch(p)
+        context = browser.new_context(viewport=VIEWPORT, locale="en-GB")
+        context.set_default_timeout(BROWSER_TIMEOUT_MS)
+        expect.set_options(timeout=BROWSER_TIMEOUT_MS)
+        try:
+            yield context.new_page()
+        finally:
+            context.close()
+            browser.close()
 
 
 @pytest.fixture(scope="session")

@@ -8,16 +8,14 @@ request that fails, a script error, a page without GOV.UK Frontend's styles or o
 
 from __future__ import annotations
 
-import os
 import re
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import AXE_JS, CHROMIUM, VIEWPORT, Visits, launch, sign_in
+from browser import CHROMIUM, Visits, sign_in
 from cast import PASSWORD, SEED_DOCX, Cast
-from playwright.sync_api import Locator, Page, expect, sync_playwright
+from playwright.sync_api import Locator, Page, expect
 
 pytestmark = [
     pytest.mark.browser,
@@ -26,28 +24,6 @@ pytestmark = [
 
 CORRECTED = "Seek update on budget shortfall sum from Finance"
 TIMEOUT_MS = 15_000
-
-
-@pytest.fixture
-def screenshots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("BOARDKEEPER_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
-
-
-@pytest.fixture
-def page() -> Iterator[Page]:
-    assert AXE_JS.exists(), f"{AXE_JS} is missing: run `npm install` in the project"
-    with sync_playwright() as p:
-        browser = launch(p)
-        context = browser.new_context(viewport=VIEWPORT, locale="en-GB")
-        context.set_default_timeout(TIMEOUT_MS)
-        expect.set_options(timeout=TIMEOUT_MS)
-        try:
-            yield context.new_page()
-        finally:
-            context.close()
-            browser.close()
 
 
 def visits_of(page: Page, screenshots: Path, prefix: str) -> Visits:

@@ -9,7 +9,6 @@ request that fails, a script error, a page without GOV.UK Frontend's styles or o
 
 from __future__ import annotations
 
-import os
 import re
 from collections.abc import Iterator
 from pathlib import Path
@@ -39,13 +38,6 @@ OFSTED = "Ofsted & IICSA report findings"
 ACTION_LOG = "Minutes of the previous meeting and action log"
 DRAFT = ["Welcome, introductions and apologies", ACTION_LOG, OFSTED, "Any other business"]
 FOUR_COLUMNS = ["Item", "Discussion", "Action Required", "Owner"]
-
-
-@pytest.fixture
-def screenshots(tmp_path: Path) -> Path:
-    folder = Path(os.environ.get("BOARDKEEPER_SCREENSHOTS") or tmp_path)
-    folder.mkdir(parents=True, exist_ok=True)
-    return folder
 
 
 @pytest.fixture

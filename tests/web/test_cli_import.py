@@ -189,3 +189,131 @@ def test_an_empty_or_enormous_file_is_refused_before_it_is_read(site: Site, tmp_
     assert one_line_refusal(site.boardkeeper("import", huge, *INTO_THE_DEMO)) == (
         f"boardkeeper import: {huge}: the file is larger than 50 MB, the most Boardkeeper reads"
     )
+
+
+# The back catalogue: several files, folders and .zip archives in one run ---------------------------------
+
+SYNTHETIC_DIR = FIXTURES / "synthetic"
+
+
+def catalogue_zip(path: Path, members: dict[str, bytes]) -> Path:
+    """An archive of `members`; those named '...locked.txt' marked encrypted, as a password-protected
+    member is (zipfile writes no encryption: the flag is set in the headers afterwards)."""
+    import zipfile
+
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    raw = bytearray(path.read_bytes())
+    with zipfile.ZipFile(path) as archive:
+        for info in archive.infolist():
+            if info.filename.endswith("locked.txt"):
+                raw[info.header_offset + 6] |= 0x1  # the local header's flags
+    at = raw.find(b"PK\x01\x02")
+    while (
+        at != -1
+    ):  # each entry of the central directory: flags at 8, the name's length at 28, the name at 46
+        length = int.from_bytes(raw[at + 28 : at + 30], "little")
+        if bytes(raw[at + 46 : at + 46 + length]).endswith(b"locked.txt"):
+            raw[at + 8] |= 0x1
+        at = raw.find(b"PK\x01\x02", at + 46)
+    path.write_bytes(bytes(raw))
+    return path
+
+
+def summary_of(run: Run) -> str:
+    return [line for line in run.out.splitlines() if " imported, " in line][-1]
+
+
+def test_several_files_are_imported_in_one_run_with_a_summary(site: Site) -> None:
+    first, second = SYNTHETIC_DIR / "02_harrowfield-trust-board-2023-11-22.docx", SEED_DOCX
+    meetings = site.count("meetings_meeting")
+    run = site.boardkeeper("import", first, second, *INTO_THE_DEMO)
+    assert run.code == 0, run.err
+    assert f"{first}: Imported " in run.out
+    assert f"{second}: Already imported: Executive Board – 23 February 2022" in run.out
+    assert summary_of(run).startswith("2 files: 1 imported, 1 already imported, 0 refused (")
+    assert site.count("meetings_meeting") == meetings + 1
+
+
+def test_a_folder_is_imported_recursively_and_its_other_files_passed_over(site: Site, tmp_path: Path) -> None:
+    folder = tmp_path / "minutes"
+    (folder / "2024" / ".hidden").mkdir(parents=True)
+    for name in ("04_kestrel-bay-scp-learning-2023-09-05.md", "05_brackenridge-village-hall-2024-05-07.txt"):
+        (folder / "2024" / name).write_bytes((SYNTHETIC_DIR / name).read_bytes())
+    (folder / "2024" / ".hidden" / "secret.txt").write_text("not minutes")
+    (folder / "Thumbs.db").write_bytes(b"\0\1")
+    (folder / ".DS_Store").write_bytes(b"\0\1")
+    run = site.boardkeeper("import", folder, *INTO_THE_DEMO)
+    assert run.code == 0, run.err
+    assert summary_of(run).startswith("2 files: 2 imported, 0 already imported, 0 refused (")
+    # not at a terminal: a plain line a file on stderr, with the count, the rate and the time left
+    progress = run.err.splitlines()
+    assert len(progress) == 2
+    assert progress[0].startswith(
+        f"[1/2] {folder / '2024' / '04_kestrel-bay-scp-learning-2023-09-05.md'}: imported ("
+    )
+    assert "files/s" in progress[0] and "left)" in progress[0]
+    assert "\r" not in run.err
+
+
+def test_a_zip_is_imported_from_memory_and_each_refused_member_says_why(site: Site, tmp_path: Path) -> None:
+    archive = catalogue_zip(
+        tmp_path / "catalogue.zip",
+        {
+            "2023/06_severnside-sab-performance-2023-06-28.txt": (
+                SYNTHETIC_DIR / "06_severnside-sab-performance-2023-06-28.txt"
+            ).read_bytes(),
+            "2023/07_oakfield-primary-fgb-2024-02-08.md": (
+                SYNTHETIC_DIR / "07_oakfield-primary-fgb-2024-02-08.md"
+            ).read_bytes(),
+            "2022/seed.docx": SEED_DOCX.read_bytes(),
+            "2022/seed.txt": (FIXTURES / "warwickshire-executive-board-2022-02-23.txt").read_bytes(),
+            "empty.txt": b"",
+            "locked.txt": b"whatever",
+            "__MACOSX/2023/._06.txt": b"\0\1",
+            ".hidden.txt": b"hidden",
+            "notes.xlsx": b"not read",
+        },
+    )
+    before = {t: site.count(t) for t in ("meetings_meeting", "meetings_pendingimport")}
+    run = site.boardkeeper("import", archive, *INTO_THE_DEMO)
+    assert run.code == 2
+    assert summary_of(run).startswith("6 files: 2 imported, 1 already imported, 3 refused (")
+    refused = [line for line in run.out.splitlines() if line.startswith("Refused: ")]
+    assert refused == [
+        f"Refused: {archive}:2022/seed.txt: Executive Board already has a meeting on 23 February 2022; "
+        "these minutes were not imported again.",
+        f"Refused: {archive}:empty.txt: the file is empty",
+        f"Refused: {archive}:locked.txt: the file is encrypted in the archive",
+    ]
+    assert run.err.splitlines()[-1] == "boardkeeper import: 3 of 6 files refused"
+    assert site.count("meetings_meeting") == before["meetings_meeting"] + 2
+    # each import keeps its (emptied) pending row, as one file's does; a refused one leaves nothing behind
+    assert site.count("meetings_pendingimport") == before["meetings_pendingimport"] + 2
+    assert not (tmp_path / "2023").exists()  # nothing extracted to disk
+
+
+def test_a_zip_bomb_is_refused_without_being_unpacked(site: Site, tmp_path: Path) -> None:
+    archive = catalogue_zip(
+        tmp_path / "bomb.zip",
+        {"big.txt": b"\0" * (51 * 1024 * 1024), "dense.txt": b"a" * (5 * 1024 * 1024)},
+    )
+    run = site.boardkeeper("import", archive, *INTO_THE_DEMO)
+    assert run.code == 2
+    assert [line for line in run.out.splitlines() if line.startswith("Refused: ")] == [
+        f"Refused: {archive}:big.txt: the file is larger than 50 MB, the most Boardkeeper reads",
+        f"Refused: {archive}:dense.txt: the file would grow more than 200 times uncompressed; not opened",
+    ]
+
+
+def test_a_file_that_cannot_be_read_is_refused_and_the_run_goes_on(site: Site, tmp_path: Path) -> None:
+    missing = tmp_path / "missing.docx"
+    not_a_zip = tmp_path / "broken.zip"
+    not_a_zip.write_bytes(b"PK not really")
+    good = SYNTHETIC_DIR / "08_riverside-foodbank-trustees-2023-10-12.txt"
+    run = site.boardkeeper("import", missing, not_a_zip, good, *INTO_THE_DEMO)
+    assert run.code == 2
+    assert summary_of(run).startswith("3 files: 1 imported, 0 already imported, 2 refused (")
+    assert f"Refused: {missing}: No such file or directory" in run.out
+    assert f"Refused: {not_a_zip}: not a readable .zip file" in run.out

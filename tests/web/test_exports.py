@@ -31,7 +31,7 @@ MARCH = dt.date(2022, 3, 11)
 OFSTED = "Ofsted & IICSA report findings"
 ACTION_LOG = "Minutes of the previous meeting and action log"
 PETES = "PH to share examples of incidents"
-LOG_COLUMNS = ["Number", "Item", "Action", "Owners", "Raised at", "Due", "Status"]
+LOG_COLUMNS = ["Number", "Item", "Action", "Owners", "Raised at", "Due", "Status", "Minutes"]
 FOUR_COLUMNS = ["Item", "Discussion", "Action Required", "Owner"]
 
 
@@ -132,6 +132,7 @@ def test_the_board_log_downloads_as_csv_xlsx_and_docx(cast: Cast, held: Meeting,
         "2022-02-23",
         "2022-03-04",
         "In progress",
+        "Draft minutes",
     ]
 
     response = manager.get(board_export(cast, "xlsx"))
@@ -148,6 +149,7 @@ def test_the_board_log_downloads_as_csv_xlsx_and_docx(cast: Cast, held: Meeting,
         dt.datetime(2022, 2, 23),
         dt.datetime(2022, 3, 4),
         "In progress",
+        "Draft minutes",
     ]
 
     response = manager.get(board_export(cast, "docx"))

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -104,6 +105,13 @@ def upload_form(r: Record) -> dict[str, Any]:
     return {"file": SimpleUploadedFile("minutes.docx", SEED_DOCX.read_bytes())}
 
 
+def batch_of(r: Record) -> list[Any]:
+    """A batch of uploads: the waiting upload, put in one (made here: the batch is not in snapshot())."""
+    batch = uuid.uuid4()
+    PendingImport.objects.filter(pk=r.pending.pk).update(batch=batch)
+    return [batch]
+
+
 def confirm_form(r: Record) -> dict[str, Any]:
     return {"meeting_date": "2022-02-23"}
 
@@ -119,6 +127,15 @@ PAGES: dict[str, Page] = {
     ),
     "import_preview": Page(
         lambda r: reverse("import_preview", args=[r.pending.pk]), post=confirm_form, editors_only=True
+    ),
+    "import_several": Page(
+        lambda r: reverse("import_several", args=[r.cast.partnership.slug, r.cast.board.slug]),
+        post=lambda r: {"files": [SimpleUploadedFile("minutes.docx", SEED_DOCX.read_bytes())]},
+        editors_only=True,
+    ),
+    "import_batch": Page(lambda r: reverse("import_batch", args=batch_of(r)), editors_only=True),
+    "import_batch_confirm": Page(
+        lambda r: reverse("import_batch_confirm", args=batch_of(r)), post=lambda r: {}, editors_only=True
     ),
     "meeting": Page(lambda r: reverse("meeting", args=[r.meeting.pk])),
     "person": Page(lambda r: reverse("person", args=[r.person.pk])),
@@ -340,6 +357,19 @@ PAGES.update(
         ),
         "board_moved": Page(lambda r: reverse("board_moved", args=board_args(r))),
         "board_moved_page": Page(lambda r: reverse("board_moved_page", args=board_args(r, "actions/"))),
+        "meeting_approve": Page(
+            lambda r: reverse("meeting_approve", args=[r.meeting.pk]),
+            post=lambda r: {"approval-on": "11/03/2022"},
+            editors_only=True,
+        ),
+        "meeting_unapprove": Page(
+            lambda r: reverse("meeting_unapprove", args=[r.meeting.pk]), post=lambda r: {}, editors_only=True
+        ),
+        "meeting_undo_import": Page(
+            lambda r: reverse("meeting_undo_import", args=[r.meeting.pk]),
+            post=lambda r: {"plan": "as the page showed it"},
+            editors_only=True,
+        ),
         "my_calendar": Page(lambda r: reverse("my_calendar"), post=lambda r: {}, partnership_scoped=False),
         "my_calendar_revoke": Page(
             lambda r: reverse("my_calendar_revoke"), post=lambda r: {}, partnership_scoped=False
