@@ -3,6 +3,7 @@ as read'. (One file's upload and preview are the meetings app's pages.)"""
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 
 from django.contrib import messages
@@ -42,6 +43,9 @@ def import_several(request: HttpRequest, slug: str, board_slug: str) -> HttpResp
 def import_batch(request: HttpRequest, batch_id: uuid.UUID) -> HttpResponse:
     board, pendings, access = get_import_batch_for_user(request, batch_id)
     counts = {s: sum(p.status == s for p in pendings) for s in PendingImport.Status.values}
+    for p in pendings:  # the date the engine read, for the list ('meeting of 23 February 2022')
+        read_date = ((p.extracted or {}).get("meeting") or {}).get("date")
+        p.meeting_date = dt.date.fromisoformat(read_date) if read_date else None  # type: ignore[attr-defined]
     context = {
         "access": access,
         "board": board,

@@ -53,7 +53,7 @@ def test_files_and_a_zip_are_followed_on_one_page_and_imported_all_as_read(
     names = list(PendingImport.objects.order_by("name").values_list("name", "status"))
     assert ("catalogue.zip:older/empty.txt", "failed") in names and len(names) == 6  # no Mac clutter
     assert "the file is empty" in page
-    assert "Import all 5 as read" in page
+    assert "Import all 5 as read" in page and "meeting of 23 February 2022" in page
 
     done = manager.post(batch_url + "import-all/", follow=True)
     text = text_of(done)
