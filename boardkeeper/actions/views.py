@@ -38,7 +38,6 @@ from boardkeeper.lib import exports
 from boardkeeper.lib.http import attachment
 from boardkeeper.lib.versioning import StaleEdit, rebound
 from boardkeeper.meetings.models import Meeting
-from boardkeeper.meetings.services import minutes_status
 
 PAGE_SIZE = 200
 
@@ -304,5 +303,5 @@ def _export_rows(actions: Iterable[Action]) -> Iterator[exports.ActionRow]:
             due=action.due_summary,
             status=action.get_status_display(),
             board=action.meeting.board.name,
-            minutes=minutes_status(action.meeting),
+            minutes=action.meeting.minutes_status,
         )

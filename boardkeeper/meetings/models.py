@@ -36,6 +36,20 @@ class Meeting(models.Model):
     def __str__(self) -> str:
         return f"{self.board} – {self.date:%-d %B %Y}"
 
+    @property
+    def minutes_status(self) -> str:
+        """The minutes' status in words, as the pages and the files show it: 'Draft minutes', 'Minutes
+        approved on 11 March 2022'; a meeting without minutes by its own status ('Scheduled', 'Held')."""
+        if self.status == Meeting.Status.MINUTES_APPROVED:
+            return (
+                f"Minutes approved on {self.approved_on:%-d %B %Y}"
+                if self.approved_on
+                else "Minutes approved"
+            )
+        if self.status == Meeting.Status.MINUTES_DRAFT:
+            return "Draft minutes"
+        return self.get_status_display()
+
 
 class Attendance(models.Model):
     class Status(models.TextChoices):

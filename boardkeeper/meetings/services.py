@@ -175,20 +175,6 @@ class MinutesApprovalRefused(Exception):
         self.about_date = about_date
 
 
-def minutes_status(meeting: Meeting) -> str:
-    """The minutes' status in words, as the pages and the files show it: 'Draft minutes', 'Minutes approved
-    on 11 March 2022'; a meeting without minutes by its own status ('Scheduled', 'Held')."""
-    if meeting.status == Meeting.Status.MINUTES_APPROVED:
-        return (
-            f"Minutes approved on {meeting.approved_on:%-d %B %Y}"
-            if meeting.approved_on
-            else "Minutes approved"
-        )
-    if meeting.status == Meeting.Status.MINUTES_DRAFT:
-        return "Draft minutes"
-    return meeting.get_status_display()
-
-
 def _not_draft(meeting: Meeting | None) -> str:
     if meeting is None:
         return "This meeting is no longer on record."

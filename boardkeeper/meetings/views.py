@@ -33,7 +33,6 @@ from boardkeeper.meetings.models import AgendaItem, Attendance, Meeting, Pending
 from boardkeeper.meetings.services import (
     MinutesApprovalRefused,
     minutes_approve,
-    minutes_status,
     minutes_unapprove,
 )
 from boardkeeper.meetings.tasks import readings_recover
@@ -74,8 +73,7 @@ def board(request: HttpRequest, slug: str, board_slug: str) -> HttpResponse:
     meetings = board.meetings.annotate(
         action_count=Count("actions", distinct=True), item_count=Count("items", distinct=True)
     ).order_by("-date")
-    rows = [(m, minutes_status(m)) for m in meetings]
-    return render(request, "meetings/board.html", {"access": access, "board": board, "meetings": rows})
+    return render(request, "meetings/board.html", {"access": access, "board": board, "meetings": meetings})
 
 
 def meeting(request: HttpRequest, meeting_id: int) -> HttpResponse:
@@ -127,7 +125,6 @@ def _meeting_page(
             "actions": actions,
             "source": getattr(meeting, "source", None),
             "audit_events": audit.trail_of(meeting) if access.can_edit else None,
-            "minutes_status": minutes_status(meeting),
             "approval": approval,
         },
     )

@@ -27,7 +27,6 @@ from boardkeeper.meetings.models import AgendaItem, Attendance, Decision, Meetin
 from boardkeeper.meetings.services import (
     MinutesApprovalRefused,
     minutes_approve,
-    minutes_status,
     minutes_unapprove,
 )
 
@@ -113,7 +112,7 @@ def test_the_service_holds_the_rules_itself(cast: Cast, held: Meeting) -> None:
     with pytest.raises(MinutesApprovalRefused, match="in the future"):
         minutes_approve(meeting=held, user=cast.manager, on=dt.date(2022, 6, 2), today=TODAY)
     approved = minutes_approve(meeting=held, user=cast.manager, on=held.date, today=TODAY)  # the same day
-    assert minutes_status(approved) == "Minutes approved on 23 February 2022"
+    assert approved.minutes_status == "Minutes approved on 23 February 2022"
 
 
 def test_a_second_approval_is_told_it_was_recorded_already(
