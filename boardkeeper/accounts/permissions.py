@@ -101,6 +101,7 @@ def get_import_batch_for_user(
     """Files uploaded together for import, for the business team of their board's partnership."""
     pendings = list(
         PendingImport.objects.filter(batch=batch_id)
+        .defer("data", "document")  # the page lists them: not their bytes, nor their text
         .select_related("board__partnership", "meeting")
         .order_by("name")
     )

@@ -29,7 +29,8 @@ from boardkeeper.directory.models import (
     PersonAlias,
     Team,
 )
-from boardkeeper.directory.services import Match, directory_of, organisation_named, person_match
+from boardkeeper.directory.services import Match, organisation_named, person_match
+from boardkeeper.imports.corrections import ATTENDANCE, included
 from boardkeeper.lib.versioning import StaleEdit
 from boardkeeper.meetings.models import (
     AgendaItem,
@@ -40,8 +41,9 @@ from boardkeeper.meetings.models import (
     PendingImport,
     SourceDocument,
 )
-from boardkeeper.meetings.services import existing_import, import_read
+from boardkeeper.meetings.services import existing_import
 from boardkeeper.meetings.tasks import read_pending_import
+from boardkeeper.minutes import MinutesError, extract
 from boardkeeper.plan.forward_plan import forward_plan_from_meeting
 
 
@@ -58,6 +60,15 @@ class PersonPreview:
     role: str | None
     attendance: str
     match: Match
+    chosen: bool = False  # matched (or made new) by a person in the preview, not by the directory's rules
+
+    @property
+    def anchor(self) -> str:
+        return f"person-{self.index}"
+
+    @property
+    def attendance_label(self) -> str:
+        return dict(ATTENDANCE).get(self.attendance, self.attendance.replace("_", " ").capitalize())
 
 
 @dataclass
@@ -69,6 +80,23 @@ class ActionPreview:
     owner_text: str | None
     quote: str | None
     origin: str
+    include: bool = True  # goes into the action log (a commitment of the discussion only when included)
+    due: dt.date | None = None
+    due_text: str | None = None
+    due_meeting: Meeting | None = None
+    corrected: bool = False  # changed or added in the preview
+
+    @property
+    def anchor(self) -> str:
+        return f"action-{self.index}"
+
+    @property
+    def number(self) -> int:
+        return self.index + 1
+
+    @property
+    def label(self) -> str:
+        return f"action {self.number}"
 
 
 @dataclass
@@ -81,6 +109,16 @@ class Preview:
     duplicate_of: Meeting | None = None  # these very bytes are on record already
     same_day: Meeting | None = None  # the board has minutes of a meeting on the date these give
     other_body: str | None = None  # the minutes' title names a body that is not this board
+
+    @property
+    def meeting_date(self) -> dt.date | None:
+        date = self.minutes.get("meeting", {}).get("date")
+        return dt.date.fromisoformat(date) if date else None
+
+    @property
+    def next_meeting_date(self) -> dt.date | None:
+        date = self.minutes.get("meeting", {}).get("next_meeting_date")
+        return dt.date.fromisoformat(date) if date else None
 
 
 @audit.acts
@@ -105,6 +143,19 @@ def import_upload(
     return pending
 
 
+def _chosen_people(partnership: Partnership, people: list[dict[str, Any]]) -> dict[int, Person]:
+    """The directory people chosen by hand in the preview for people of these minutes, by id."""
+    ids = [p["match"] for p in people if isinstance(p.get("match"), int)]
+    if not ids:
+        return {}
+    return (
+        Person.objects.filter(partnership=partnership, pk__in=ids)
+        .select_related("organisation")
+        .prefetch_related("aliases")
+        .in_bulk()
+    )
+
+
 def import_preview(*, pending: PendingImport) -> Preview:
     """What the import would write: each person matched or new, each action with its owners."""
     partnership = pending.board.partnership
@@ -115,20 +166,48 @@ def import_preview(*, pending: PendingImport) -> Preview:
     if preview.duplicate_of is None and date_text:
         preview.same_day = minutes_on_record(board=pending.board, date=dt.date.fromisoformat(date_text))
     preview.other_body = other_body(minutes.get("meeting", {}).get("title") or "", pending.board)
-    people = directory_of(partnership)
+    people = _directory_for(partnership, minutes.get("people", []))
+    chosen = _chosen_people(partnership, minutes.get("people", []))
     for i, p in enumerate(minutes.get("people", [])):
-        match = person_match(
-            people, name=p["name"], initials=p.get("initials"), organisation=p.get("organisation")
-        )
+        if p.get("match") == "new":
+            match = Match(None, "a new person, as chosen")
+        elif p.get("match") is not None:
+            match = Match(chosen.get(p["match"]), "as chosen")
+        else:
+            match = person_match(
+                people, name=p["name"], initials=p.get("initials"), organisation=p.get("organisation")
+            )
         preview.people.append(
             PersonPreview(
-                i, p["name"], p.get("initials"), p.get("organisation"), p.get("role"), p["attendance"], match
+                i,
+                p["name"],
+                p.get("initials"),
+                p.get("organisation"),
+                p.get("role"),
+                p["attendance"],
+                match,
+                chosen="match" in p,
             )
         )
+    due_meetings = Meeting.objects.filter(
+        board=pending.board,
+        pk__in=[a["due_meeting"] for a in minutes.get("actions", []) if a.get("due_meeting")],
+    ).in_bulk()
     for i, a in enumerate(minutes.get("actions", [])):
         preview.actions.append(
             ActionPreview(
-                i, a.get("item"), a["text"], a["owners"], a.get("owner_text"), a.get("quote"), a["origin"]
+                i,
+                a.get("item"),
+                a["text"],
+                a["owners"],
+                a.get("owner_text"),
+                a.get("quote"),
+                a["origin"],
+                include=included(a),
+                due=dt.date.fromisoformat(a["due"]) if a.get("due") else None,
+                due_text=a.get("due_text"),
+                due_meeting=due_meetings.get(a.get("due_meeting") or 0),
+                corrected="owner_refs" in a,
             )
         )
     names = {p.name for p in preview.people}
@@ -194,6 +273,7 @@ def import_confirm(
                 meeting=result.meeting,
                 data=b"",
                 extracted=None,
+                document=None,
             )
     except BaseException as exc:
         for name in stored:  # no record points at it: the minutes' bytes are not left behind on disk
@@ -254,7 +334,9 @@ def _write(
     user: User,
     stored: list[str],
 ) -> ImportResult:
-    """The confirm's writes, batched: a few queries a kind of row, not a few a row.
+    """The writes of an import, confirmed from the preview (`pending`, its upload) or from the command line
+    (`import_file`: an unsaved `pending` holding the file), batched: a few queries a kind of row, not a few
+    a row.
 
     1. the meeting (a meeting scheduled from the last minutes now has minutes of its own);
     2. each person matched against the directory, read once, or created; then their new initials and
@@ -322,11 +404,20 @@ def _people(
     existing = set(Attendance.objects.filter(meeting=meeting).values_list("person_id", flat=True))
     matched_people: dict[int, Person] = {}
     new: set[int] = set()  # people created by this import
+    chosen = _chosen_people(partnership, people)
     for p in people:
-        match = person_match(
-            directory, name=p["name"], initials=p.get("initials"), organisation=p.get("organisation")
-        )
-        person = match.person
+        if p.get("match") == "new":  # none of the directory, as the person importing said
+            person = None
+        elif p.get("match") is not None:
+            # the directory person chosen in the preview (gone since: a new person), and the name these
+            # minutes give them learnt as another spelling, so the next minutes match them unaided
+            person = chosen.get(p["match"])
+            if person is not None and p["name"].casefold() != person.full_name.casefold():
+                p = {**p, "aliases": [*p.get("aliases", []), p["name"]]}
+        else:
+            person = person_match(
+                directory, name=p["name"], initials=p.get("initials"), organisation=p.get("organisation")
+            ).person
         if person is None:
             organisation = p.get("organisation")
             if organisation not in organisations:
@@ -469,9 +560,16 @@ def _actions(
     )
     made: list[Action] = []
     owners: list[list[str]] = []
+    due_meetings = set(
+        Meeting.objects.filter(
+            board=board, pk__in=[a["due_meeting"] for a in actions_json if a.get("due_meeting")]
+        ).values_list("pk", flat=True)
+    )
     for position, a in enumerate(actions_json):
-        if a["origin"] == "prose" and position not in commitments:
-            continue  # a commitment found in the discussion joins the log only when the person importing says so
+        if not (included(a) or position in commitments):
+            # left out in the preview; a commitment found in the discussion joins the log only when the
+            # person importing says so
+            continue
         if a["origin"] == "action_table" and _update_from_log(a, earlier, meeting, user):
             continue  # the action log of these minutes closes or carries an action already on record
         made.append(
@@ -489,9 +587,15 @@ def _actions(
                 else Action.Status.OPEN,
                 origin=a["origin"],
                 quote=a.get("quote") or "",
+                due_meeting_id=a.get("due_meeting") if a.get("due_meeting") in due_meetings else None,
             )
         )
-        owners.append([overrides[position]] if position in overrides else [f"name:{o}" for o in a["owners"]])
+        if position in overrides:
+            owners.append([overrides[position]])
+        elif "owner_refs" in a:  # chosen in the preview
+            owners.append(a["owner_refs"])
+        else:
+            owners.append([f"name:{o}" for o in a["owners"]])
     audit.created(Action.objects.bulk_create(made), partnership_id=board.partnership_id)
     teams: dict[str, Team] = {}
     people_links, team_links = [], []
@@ -580,6 +684,10 @@ def _owner(
     kind, _, value = owner.partition(":")
     if kind == "none" or not value:
         return None
+    if kind == "directory":  # anyone in the partnership's directory, chosen in the preview
+        return (
+            Person.objects.filter(partnership=partnership, pk=int(value)).first() if value.isdigit() else None
+        )
     if kind in ("person", "name") and value in by_name:
         return by_name[value]
     if value not in teams:
@@ -588,23 +696,49 @@ def _owner(
     return teams[value]
 
 
+@audit.acts
 def import_file(*, board: Board, user: User, name: str, data: bytes) -> ImportResult:
-    """Import without a preview (the command line): read now, then confirm as read."""
-    existing = existing_import(partnership=board.partnership, sha256=hashlib.sha256(data).hexdigest())
+    """Import without a preview (the command line): read now, then written as read, all or nothing.
+
+    The confirm's refusals and messages, without its pending import: the minutes are read by the engine
+    and kept in memory (nothing is stored, read back and marked imported). Bytes already imported for
+    the partnership give the meeting on record; unreadable minutes, minutes that do not say when the
+    meeting was held, and a second set of minutes for a day the board has are refused, leaving nothing
+    behind; the file stored by the writes is removed again if they do not commit.
+    """
+    partnership = board.partnership
+    sha256 = hashlib.sha256(data).hexdigest()
+    existing = existing_import(partnership=partnership, sha256=sha256)
     if existing is not None:
         return ImportResult(existing, 0, 0, 0, already_imported=True)
-    pending = PendingImport.objects.create(
-        board=board, uploaded_by=user, name=name[:255], sha256=hashlib.sha256(data).hexdigest(), data=data
-    )
-    import_read(pending_id=str(pending.pk))
-    pending.refresh_from_db()
-    if pending.status == PendingImport.Status.FAILED:
-        error = pending.error
-        pending.delete()
-        raise ImportRefused(error)
+    name = name[:255]
     try:
-        result: ImportResult = import_confirm(pending=pending, user=user)  # audited as `user` (acts)
-        return result
-    except ImportRefused:
-        pending.delete()  # nothing of a refused import stays behind, the file least of all
+        minutes = extract(data, name).to_json()
+    except MinutesError as exc:
+        raise ImportRefused(str(exc)) from exc
+    date_text = minutes["meeting"].get("date")
+    if not date_text:
+        raise ImportRefused(
+            "The minutes do not say when the meeting was held: enter the date to import them."
+        )
+    date = dt.date.fromisoformat(date_text)
+    if minutes_on_record(board=board, date=date) is not None:
+        raise ImportRefused(_same_day_refusal(board, date))
+    # what `_write` reads of an upload (its board, name, hash and bytes); never saved
+    source = PendingImport(board=board, uploaded_by=user, name=name, sha256=sha256, data=data)
+    stored: list[str] = []
+    try:
+        with transaction.atomic():
+            return _write(source, minutes, date, {}, set(), user, stored)
+    except BaseException as exc:
+        for stored_name in stored:  # no record points at it: the minutes' bytes are not left behind
+            SourceDocument.file.field.storage.delete(stored_name)
+        if not isinstance(exc, IntegrityError):
+            raise
+        # imported at the same time by someone else, who won (see import_confirm)
+        existing = existing_import(partnership=partnership, sha256=sha256)
+        if existing is not None:
+            return ImportResult(existing, 0, 0, 0, already_imported=True)
+        if Meeting.objects.filter(board=board, date=date).exists():
+            raise ImportRefused(_same_day_refusal(board, date)) from exc
         raise

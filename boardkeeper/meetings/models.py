@@ -141,7 +141,13 @@ class PendingImport(models.Model):
     data = models.BinaryField()
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.READING)
     error = models.TextField(blank=True)
-    extracted = models.JSONField(null=True, blank=True)
+    extracted = models.JSONField(
+        null=True, blank=True
+    )  # the minutes as read, then as corrected in the preview
+    document = models.JSONField(
+        null=True, blank=True
+    )  # the text as read (`minutes.source_text`), shown beside
+    version = models.PositiveIntegerField(default=1)  # each correction counts one: a stale preview is refused
     meeting = models.ForeignKey(Meeting, null=True, blank=True, on_delete=models.SET_NULL)
     created_at = models.DateTimeField(auto_now_add=True)
     # a reading started and not finished (a worker killed): tried again, then marked failed

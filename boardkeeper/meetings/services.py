@@ -18,7 +18,7 @@ from django.utils import timezone
 from boardkeeper.audit import recorder as audit
 from boardkeeper.directory.models import Partnership
 from boardkeeper.meetings.models import Meeting, PendingImport, SourceDocument
-from boardkeeper.minutes import MinutesError, extract
+from boardkeeper.minutes import MinutesError, extract_with_text
 
 
 def existing_import(*, partnership: Partnership, sha256: str) -> Meeting | None:
@@ -74,12 +74,14 @@ def import_read(*, pending_id: str, now: dt.datetime | None = None) -> None:
         pk=pending.pk, status=PendingImport.Status.READING, attempts=pending.attempts
     )
     try:
-        minutes = extract(bytes(pending.data), pending.name)
+        minutes, document = extract_with_text(bytes(pending.data), pending.name)
     except MinutesError as exc:
         # nothing more will be done with the bytes of a file that cannot be read
         this_try.update(status=PendingImport.Status.FAILED, error=str(exc), data=b"")
         return
-    this_try.update(status=PendingImport.Status.READY, extracted=minutes.to_json(), error="")
+    this_try.update(
+        status=PendingImport.Status.READY, extracted=minutes.to_json(), document=document, error=""
+    )
 
 
 @dataclass

@@ -6,7 +6,6 @@ from boardkeeper.meetings import views
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("imports/<uuid:pending_id>/", views.import_preview, name="import_preview"),
     path("people/<int:person_id>/", views.person, name="person"),
     path("documents/<int:document_id>/", views.document, name="document"),
 ]

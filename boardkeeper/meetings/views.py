@@ -17,7 +17,6 @@ from boardkeeper.accounts.permissions import (
     get_document_for_user,
     get_meeting_for_user,
     get_partnership_for_user,
-    get_pending_import_for_user,
     get_person_for_user,
     partnerships_for_user,
     signed_in_user,
@@ -28,14 +27,13 @@ from boardkeeper.audit.models import AuditEvent
 from boardkeeper.directory.models import Membership
 from boardkeeper.imports import services, undo
 from boardkeeper.lib.http import attachment
-from boardkeeper.meetings.forms import ConfirmForm, MinutesApprovalForm, UndoImportForm, UploadForm
-from boardkeeper.meetings.models import AgendaItem, Attendance, Meeting, PendingImport
+from boardkeeper.meetings.forms import MinutesApprovalForm, UndoImportForm, UploadForm
+from boardkeeper.meetings.models import AgendaItem, Attendance, Meeting
 from boardkeeper.meetings.services import (
     MinutesApprovalRefused,
     minutes_approve,
     minutes_unapprove,
 )
-from boardkeeper.meetings.tasks import readings_recover
 from boardkeeper.reviews.services import visible_reviews
 
 # those present first, then in attendance and deputies, then apologies and absences
@@ -280,75 +278,6 @@ def import_upload(request: HttpRequest, slug: str, board_slug: str) -> HttpRespo
         else:
             return redirect("import_preview", pending_id=pending.pk)
     return render(request, "meetings/import_upload.html", {"access": access, "board": board, "form": form})
-
-
-@require_http_methods(["GET", "POST"])
-def import_preview(request: HttpRequest, pending_id: str) -> HttpResponse:
-    pending, access = get_pending_import_for_user(request, pending_id)
-    if pending.status == PendingImport.Status.READING and readings_recover(
-        now=timezone.now(), pending_id=str(pending.pk)
-    ):
-        # someone is waiting for a reading a stopped worker left: it is queued again, or failed
-        pending.refresh_from_db()
-    if request.headers.get("HX-Request") and pending.status != PendingImport.Status.READING:
-        # the status poll: once read, the whole page moves on to the preview (or its error)
-        response = HttpResponse(status=204)
-        response["HX-Redirect"] = reverse("import_preview", args=[pending.pk])
-        return response
-    if pending.status == PendingImport.Status.IMPORTED and pending.meeting_id:
-        return redirect("meeting", meeting_id=pending.meeting_id)
-    if pending.status != PendingImport.Status.READY:
-        template = (
-            "meetings/_import_status.html"
-            if request.headers.get("HX-Request")
-            else "meetings/import_status.html"
-        )
-        return render(request, template, {"access": access, "pending": pending, "board": pending.board})
-    preview = services.import_preview(pending=pending)
-    form = ConfirmForm(
-        request.POST or None,
-        actions=len(preview.actions),
-        commitments=[a.index for a in preview.actions if a.origin == "prose"],
-        owner_choices=preview.owner_choices,
-        initial={"meeting_date": preview.minutes["meeting"].get("date")},
-    )
-    if request.method == "POST" and form.is_valid():
-        try:
-            result = services.import_confirm(
-                pending=pending,
-                user=signed_in_user(request),
-                owner_overrides=form.owner_overrides(),
-                meeting_date=form.cleaned_data.get("meeting_date"),
-                commitments=form.commitments(),
-            )
-        except services.ImportRefused as exc:
-            form.add_error(None, str(exc))
-        else:
-            if result.already_imported:
-                messages.info(request, "These minutes were already imported.")
-            else:
-                messages.success(
-                    request,
-                    f"Imported: {result.actions} actions; {result.people_matched} people recognised, "
-                    f"{result.people_created} added to the directory.",
-                )
-            return redirect("meeting", meeting_id=result.meeting.pk)
-    rows = [
-        (a, form[f"owner_{a.index}"], form[f"add_{a.index}"] if a.origin == "prose" else None)
-        for a in preview.actions
-    ]
-    return render(
-        request,
-        "meetings/import_preview.html",
-        {
-            "access": access,
-            "pending": pending,
-            "board": pending.board,
-            "preview": preview,
-            "form": form,
-            "rows": rows,
-        },
-    )
 
 
 def document(request: HttpRequest, document_id: int) -> FileResponse:

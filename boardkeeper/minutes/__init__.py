@@ -7,11 +7,23 @@ usable from the command line and replaceable.
 from __future__ import annotations
 
 import hashlib
+from typing import Any
 
 from .errors import MinutesError
 from .model import Action, Decision, Item, Meeting, Minutes, Person, Source
 
-__all__ = ["Action", "Decision", "Item", "Meeting", "Minutes", "MinutesError", "Person", "Source", "extract"]
+__all__ = [
+    "Action",
+    "Decision",
+    "Item",
+    "Meeting",
+    "Minutes",
+    "MinutesError",
+    "Person",
+    "Source",
+    "extract",
+    "extract_with_text",
+]
 
 
 def extract(data: bytes, name: str) -> Minutes:
@@ -20,12 +32,20 @@ def extract(data: bytes, name: str) -> Minutes:
     Raises MinutesError, with a message for a person, for anything that is not
     readable minutes; nothing else escapes.
     """
+    return extract_with_text(data, name, text=False)[0]
+
+
+def extract_with_text(data: bytes, name: str, *, text: bool = True) -> tuple[Minutes, dict[str, Any] | None]:
+    """`extract`, and the document as read (`source_text`: its paragraphs and tables as plain JSON), for
+    showing the minutes beside what was taken from them."""
     from .extraction import extract_layout
     from .readers import read
+    from .source_text import source_text
 
     layout = read(data)
     source = Source(name=name, sha256=hashlib.sha256(data).hexdigest(), format=layout.format)
     try:
-        return extract_layout(layout, source)
+        minutes = extract_layout(layout, source)
     except RecursionError as exc:  # pragma: no cover - the readers bound depth; this is a last guard
         raise MinutesError("the document is nested too deeply to read") from exc
+    return minutes, source_text(layout) if text else None

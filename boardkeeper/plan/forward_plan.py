@@ -9,10 +9,11 @@ from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db import transaction
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 
 from boardkeeper.actions.due_meetings import MONTHS
 from boardkeeper.actions.models import Action, ForwardPlanEntry
+from boardkeeper.audit import recorder as audit
 from boardkeeper.directory.models import Board, Partnership
 from boardkeeper.lib.dates import add_months, month_start
 from boardkeeper.meetings.models import Meeting
@@ -30,36 +31,45 @@ def forward_plan_from_meeting(*, meeting: Meeting) -> list[ForwardPlanEntry]:
     'Add Ofsted & IICSA report findings to the forward plan for March' is an entry 'Ofsted & IICSA report
     findings' for the first March after the meeting; 'Add to forward plan' under 'Draft Strategic Plan'
     takes its topic from the item.
+
+    Only the actions that could ask are read: those whose words hold 'forward' and 'plan' (the rule
+    itself is applied here) and that are not on the plan already, in one query; then their owners, the
+    meetings of the months they name and the entries, a query each. Minutes that ask for nothing (most)
+    cost one query.
     """
-    entries = []
-    actions = (
-        Action.objects.filter(meeting=meeting)
+    actions = [
+        action
+        for action in Action.objects.filter(meeting=meeting)
+        .filter(text__icontains="forward")
+        .filter(text__icontains="plan")
+        .filter(~Exists(ForwardPlanEntry.objects.filter(source_action=OuterRef("pk"))))
         .select_related("item")
-        .prefetch_related("owner_people", "owner_teams")
-    )
-    planned = set(
-        ForwardPlanEntry.objects.filter(source_action__meeting=meeting).values_list(
-            "source_action_id", flat=True
-        )
-    )
+        if _FORWARD_PLAN.search(action.text)
+    ]
+    if not actions:
+        return []
+    prefetch_related_objects(actions, "owner_people", "owner_teams")
+    wanted = []
     for action in actions:
-        if not _FORWARD_PLAN.search(action.text) or action.pk in planned:
-            continue
         m = _TOPIC.match(action.text)
         topic = m.group("topic") if m else (action.item.title if action.item else action.text)
         month = _FOR_MONTH.search(action.text)
-        target_month = _next_month_named(month.group(1), meeting.date) if month else None
+        wanted.append((action, topic, _next_month_named(month.group(1), meeting.date) if month else None))
+    in_month = _meetings_in_months(meeting.board, {month for _, _, month in wanted if month is not None})
+    entries = []
+    for action, topic, target_month in wanted:
         owners = [p.full_name for p in action.owner_people.all()] + [t.name for t in action.owner_teams.all()]
         entries.append(
-            ForwardPlanEntry.objects.create(
+            ForwardPlanEntry(
                 board=meeting.board,
                 topic=topic[:300],
                 target_month=target_month,
-                target_meeting=_meeting_in_month(meeting.board, target_month) if target_month else None,
+                target_meeting_id=in_month.get(target_month) if target_month else None,
                 owner_text=", ".join(owners) or action.owner_text,
                 source_action=action,
             )
         )
+    audit.created(ForwardPlanEntry.objects.bulk_create(entries), partnership_id=meeting.board.partnership_id)
     return entries
 
 
@@ -71,8 +81,20 @@ def _next_month_named(name: str, after: dt.date) -> dt.date:
     return dt.date(year, month, 1)
 
 
-def _meeting_in_month(board: Board, month: dt.date) -> Meeting | None:
-    return Meeting.objects.filter(board=board, date__year=month.year, date__month=month.month).first()
+def _meetings_in_months(board: Board, months: set[dt.date]) -> dict[dt.date, int]:
+    """The board's meeting in each of these months (the first of each), by month: the latest of the
+    month where there are several (the meetings' own order), in one query."""
+    if not months:
+        return {}
+    within = Q()
+    for month in months:
+        within |= Q(date__gte=month, date__lt=add_months(month, 1))
+    found: dict[dt.date, int] = {}
+    for date, pk in (
+        Meeting.objects.filter(board=board).filter(within).order_by("-date").values_list("date", "pk")
+    ):
+        found.setdefault(month_start(date), pk)
+    return found
 
 
 def forward_plan_for(meeting: Meeting) -> QuerySet[ForwardPlanEntry]:

@@ -68,27 +68,32 @@ def test_the_business_team_imports_minutes_corrects_an_owner_and_cannot_import_t
     # The preview (it polls while a worker reads the file; the immediate backend has read it already)
     expect(heading(page)).to_have_text("Check the minutes before you import them")
     visits.check(page, "preview")
-    people = page.get_by_role("table").filter(has_text="In the directory")
-    expect(people.get_by_role("row")).to_have_count(1 + 8)
-    expect(people.get_by_role("row").filter(has_text="Pete Hill")).to_contain_text("New person")
+    people = page.locator("[data-list='people'] > div")
+    expect(people).to_have_count(8)
+    expect(people.filter(has_text="Pete Hill")).to_contain_text("New person")
     expect(page.get_by_role("heading", name="Items (11)")).to_be_visible()
     expect(page.get_by_role("heading", name="Items (11)").locator("+ ol > li")).to_have_count(11)
-    expect(page.get_by_role("heading", name="Actions and commitments (10)")).to_be_visible()
-    actions = page.get_by_role("table").filter(has_text="Action and where it came from")
-    expect(actions.locator("tbody tr")).to_have_count(10)
-    commitments = actions.locator("tbody tr").filter(has=page.get_by_role("checkbox"))
+    expect(page.get_by_role("heading", name="Actions (8 of 10 to import)")).to_be_visible()
+    cards = page.locator("#extraction [id^='action-']")
+    expect(cards).to_have_count(10)
+    commitments = cards.filter(has_text="From the discussion")
     expect(commitments).to_have_count(2)
-    for row in commitments.all():
-        expect(row.get_by_role("combobox")).to_be_visible()
-        expect(row).to_contain_text("Elaine Coleridge-Smith")  # the owner read from the discussion
-        expect(row.get_by_role("checkbox")).not_to_be_checked()
+    for card in commitments.all():
+        expect(card).to_contain_text("Elaine Coleridge-Smith")  # the owner read from the discussion
+        expect(card).to_contain_text("Not imported")
+        expect(card.get_by_role("button", name=re.compile("^Import it"))).to_be_visible()
 
     # Correct one owner, then import
-    row = actions.locator("tbody tr").filter(has_text=CORRECTED)
-    expect(row).to_have_count(1)
-    expect(row).to_contain_text("Amrita Sharma")
-    row.get_by_role("combobox").select_option(label="Pete Hill")
-    expect(row.get_by_role("combobox")).to_have_value("person:Pete Hill")
+    card = cards.filter(has_text=CORRECTED)
+    expect(card).to_have_count(1)
+    expect(card).to_contain_text("Amrita Sharma")
+    card.get_by_role("link", name=re.compile("^Change action")).click()
+    form = page.locator("#editing")
+    form.get_by_label("Amrita Sharma").uncheck()
+    form.get_by_label("Pete Hill").check()
+    form.get_by_role("button", name="Save").click()
+    expect(page.locator("#editing")).to_have_count(0)
+    expect(cards.filter(has_text=CORRECTED).locator("dd").nth(1)).to_have_text("Pete Hill")
     page.get_by_role("button", name="Import these minutes").click()
 
     # The meeting: eight actions, the corrected owner kept, the others as the minutes say

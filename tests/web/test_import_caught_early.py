@@ -37,9 +37,18 @@ def test_the_preview_flags_another_rendition_of_a_meeting_on_record_with_a_link_
     text = text_of(page)
     assert "Executive Board already has minutes of a meeting on this date" in text
     assert f'href="{reverse("meeting", args=[held.pk])}"' in page.content.decode()
-    confirm = manager.post(reverse("import_preview", args=[pending.pk]), {"meeting_date": "2022-02-23"})
+    confirm = manager.post(reverse("import_preview", args=[pending.pk]), {"version": pending.version})
     assert "already has a meeting on 23 February 2022" in text_of(confirm)
     assert Meeting.objects.filter(board=cast.board).count() == 1
+    # the date corrected in the preview, the flag goes: the meeting of another day can be imported
+    moved = manager.post(
+        reverse("preview_meeting", args=[pending.pk]),
+        {"version": pending.version, "title": "Executive Board", "date": "24/02/2022"},
+    )
+    assert moved.status_code == 302
+    assert "already has minutes of a meeting on this date" not in text_of(
+        manager.get(reverse("import_preview", args=[pending.pk]))
+    )
 
 
 def test_a_rendition_of_another_day_is_not_flagged(cast: Cast, manager: Client) -> None:

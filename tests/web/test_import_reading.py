@@ -20,11 +20,11 @@ from django.urls import reverse
 from django.utils import timezone
 from django_tasks_db.models import DBTaskResult
 
-from boardkeeper.imports.services import import_file
+from boardkeeper.imports.services import import_confirm, import_upload
 from boardkeeper.meetings import services, tasks
 from boardkeeper.meetings.models import Meeting, PendingImport, SourceDocument
 from boardkeeper.meetings.tasks import clean_now_and_then, readings_recover
-from boardkeeper.minutes import extract
+from boardkeeper.minutes import extract, extract_with_text
 
 # The worker claims tasks in transactions of its own: it needs a real database, not one test-wide transaction.
 pytestmark = pytest.mark.django_db(transaction=True)
@@ -47,6 +47,9 @@ def _fresh_worker() -> Iterator[None]:
     tasks._cleaned.clear()
     for s, handler in saved.items():
         signal.signal(s, handler)
+
+
+POLL = {"HX-Request": "true", "HX-Target": "import-status"}  # what htmx sends as the status page polls
 
 
 def run_worker() -> str:
@@ -170,9 +173,9 @@ def test_a_reading_that_outlives_its_time_writes_nothing_over_what_was_decided_m
     def slow_extract(data: bytes, name: str) -> Any:
         # the second try is still reading when the timeout passes: it is taken for stopped, and failed
         assert readings_recover(now=now + TIMEOUT + dt.timedelta(minutes=1)).failed == [str(pending.pk)]
-        return extract(data, name)
+        return extract_with_text(data, name)
 
-    monkeypatch.setattr(services, "extract", slow_extract)
+    monkeypatch.setattr(services, "extract_with_text", slow_extract)
     services.import_read(pending_id=str(pending.pk), now=now)
 
     pending.refresh_from_db()
@@ -185,18 +188,18 @@ def test_the_status_page_polled_on_a_stopped_reading_queues_it_again(cast: Cast,
     killed_while_reading(pending, started=timezone.now() - TIMEOUT - dt.timedelta(minutes=1))
     url = reverse("import_preview", args=[pending.pk])
 
-    poll = manager.get(url, headers={"HX-Request": "true"})
+    poll = manager.get(url, headers=POLL)
 
     body = poll.content.decode()
     assert poll.status_code == 200 and 'hx-trigger="every 2s"' in body  # still reading: polling goes on
     assert "was stopped before it finished: it is being read again" in body
     assert task_of(pending).task_path == "boardkeeper.meetings.tasks.read_pending_import"
-    manager.get(url, headers={"HX-Request": "true"})
+    manager.get(url, headers=POLL)
     assert DBTaskResult.objects.filter(status="READY").count() == 1  # polled again: not queued again
 
     run_worker()
 
-    moved_on = manager.get(url, headers={"HX-Request": "true"})
+    moved_on = manager.get(url, headers=POLL)
     assert moved_on.headers["HX-Redirect"] == url
     assert "Check the minutes before you import them" in text_of(manager.get(url))
 
@@ -209,7 +212,7 @@ def test_the_status_page_polled_on_a_reading_stopped_twice_shows_why(cast: Cast,
     killed_while_reading(pending, started=now - TIMEOUT - dt.timedelta(minutes=1))
     url = reverse("import_preview", args=[pending.pk])
 
-    poll = manager.get(url, headers={"HX-Request": "true"})
+    poll = manager.get(url, headers=POLL)
 
     assert poll.headers["HX-Redirect"] == url  # the whole page moves on to the failure
     page = text_of(manager.get(url))
@@ -270,7 +273,11 @@ def test_uploads_never_imported_are_removed_after_the_set_days_with_their_bytes(
     cast: Cast, settings: Any
 ) -> None:
     now = timezone.now()
-    meeting = import_file(board=cast.board, user=cast.manager, name=SEED_DOCX.name, data=MINUTES).meeting
+    # an upload previewed and imported (the command line's import keeps no pending row)
+    pending = import_upload(board=cast.board, user=cast.manager, name=SEED_DOCX.name, data=MINUTES)
+    services.import_read(pending_id=str(pending.pk))
+    pending.refresh_from_db()
+    meeting = import_confirm(pending=pending, user=cast.manager).meeting
     PendingImport.objects.filter(meeting=meeting).update(created_at=now - dt.timedelta(days=60))
     kept(cast, "never-confirmed.docx", PendingImport.Status.READY, uploaded=now - dt.timedelta(days=15))
     kept(cast, "unreadable.docx", PendingImport.Status.FAILED, uploaded=now - dt.timedelta(days=15))

@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from cast import FIXTURES, SEED_DOCX, Cast, signed_in
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db.models import Sum
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
@@ -65,7 +66,6 @@ def record(cast: Cast) -> Record:
     result = services.import_file(
         board=cast.board, user=cast.manager, name=SEED_DOCX.name, data=SEED_DOCX.read_bytes()
     )
-    assert PendingImport.objects.filter(status="imported").exists()
     pending = services.import_upload(
         board=cast.board, user=cast.manager, name=SEED_TXT.name, data=SEED_TXT.read_bytes()
     )
@@ -112,8 +112,21 @@ def batch_of(r: Record) -> list[Any]:
     return [batch]
 
 
+def preview_version(r: Record) -> str:
+    return str(PendingImport.objects.get(pk=r.pending.pk).version)
+
+
 def confirm_form(r: Record) -> dict[str, Any]:
-    return {"meeting_date": "2022-02-23"}
+    return {"version": preview_version(r)}
+
+
+def preview_page(name: str, post: Callable[[Record], dict[str, Any]], *index: int) -> Page:
+    """A correction of the waiting import's preview: the business team's alone."""
+    return Page(
+        lambda r: reverse(name, args=[r.pending.pk, *index]),
+        post=lambda r: {"version": preview_version(r), **post(r)},
+        editors_only=True,
+    )
 
 
 PAGES: dict[str, Page] = {
@@ -128,6 +141,17 @@ PAGES: dict[str, Page] = {
     "import_preview": Page(
         lambda r: reverse("import_preview", args=[r.pending.pk]), post=confirm_form, editors_only=True
     ),
+    "preview_meeting": preview_page(
+        "preview_meeting", lambda r: {"title": "Executive Board", "date": "23/02/2022"}
+    ),
+    "preview_person": preview_page(
+        "preview_person",
+        lambda r: {"name": "Elaine Coleridge-Smith", "attendance": "present", "match": "auto"},
+        0,
+    ),
+    "preview_action": preview_page("preview_action", lambda r: {"text": "Share examples of incidents"}, 0),
+    "preview_action_add": preview_page("preview_action_add", lambda r: {"text": "Share the custody figures"}),
+    "preview_action_include": preview_page("preview_action_include", lambda r: {"include": "0"}, 0),
     "import_several": Page(
         lambda r: reverse("import_several", args=[r.cast.partnership.slug, r.cast.board.slug]),
         post=lambda r: {"files": [SimpleUploadedFile("minutes.docx", SEED_DOCX.read_bytes())]},
@@ -390,6 +414,7 @@ def snapshot() -> tuple[int, ...]:
     return (
         PendingImport.objects.count(),
         PendingImport.objects.filter(status="imported").count(),
+        PendingImport.objects.aggregate(corrected=Sum("version"))["corrected"],  # the previews' corrections
         Meeting.objects.count(),
         Person.objects.count(),
         Action.objects.count(),

@@ -176,4 +176,6 @@ def test_the_import_preview_runs_the_same_queries_for_few_people_and_many(
         b"1. Welcome\n\nAction: PH to report on custody delays.\n",
     )
     many = preview_of(SYNTHETIC[0].name, SYNTHETIC[0].read_bytes())
-    assert len(queries(manager, few)) == len(queries(manager, many))
+    # the directory is asked once for every name: the candidates it finds (Pete Hill, for the few) are read
+    # with their spellings (two queries), none found reads none; never a query a person
+    assert len(queries(manager, many)) <= len(queries(manager, few)) <= 14

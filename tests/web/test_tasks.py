@@ -152,7 +152,7 @@ def test_the_polling_status_page_takes_the_browser_to_the_preview_once_read(
 
     run_worker()
 
-    poll = manager.get(url, headers={"HX-Request": "true"})
+    poll = manager.get(url, headers={"HX-Request": "true", "HX-Target": "import-status"})  # as htmx polls
     body = poll.content.decode()
     navigates = (
         poll.headers.get("HX-Redirect") == url

@@ -24,19 +24,26 @@ SEED_TXT = FIXTURES / "warwickshire-executive-board-2022-02-23.txt"
 BUDGET = "Seek update on budget shortfall sum from Finance"
 
 
-def form_data(response: Any) -> dict[str, str]:
-    """What the page's main form sends as it stands: inputs, selected options and ticked boxes."""
+def form_data(response: Any, form_id: str = "confirm") -> dict[str, str]:
+    """What a form of the page sends as it stands (inputs, selected options and ticked boxes): the one
+    with this id, else the page's first."""
     page = lxml.html.fromstring(response.content)
-    form = page.xpath("//main//form[@method='post']")[0]
-    return {k: v for k, v in form.form_values()}
+    forms = page.xpath(f"//main//form[@id='{form_id}']") or page.xpath("//main//form[@method='post']")
+    return {k: v for k, v in forms[0].form_values()}
 
 
-def owner_field_for(response: Any, action_text: str) -> str:
+def card(response: Any, action_text: str) -> Any:
+    """The preview's card of the action with these words."""
     page = lxml.html.fromstring(response.content)
-    rows = [tr for tr in page.xpath("//main//form//tr") if action_text in tr.text_content()]
-    assert len(rows) == 1, f"{action_text!r} is in {len(rows)} rows of the preview"
-    (select,) = rows[0].xpath(".//select")
-    return str(select.get("name"))
+    cards = [
+        c for c in page.xpath("//main//div[starts-with(@id, 'action-')]") if action_text in c.text_content()
+    ]
+    assert len(cards) == 1, f"{action_text!r} is on {len(cards)} cards of the preview"
+    return cards[0]
+
+
+def action_index(response: Any, action_text: str) -> int:
+    return int(card(response, action_text).get("id").removeprefix("action-"))
 
 
 @pytest.fixture
@@ -133,27 +140,40 @@ def test_uploading_the_seed_minutes_leads_to_a_preview_of_them(cast: Cast, manag
         assert item["title"] in page
     for action in EXPECTED["actions"]:
         assert action["text"] in page
-    assert "Actions and commitments (10)" in page  # the 8 listed, and 2 commitments found in the discussion
-    assert page.count("A commitment in the discussion: add it to the action log") == 2
-    assert form_data(preview)["meeting_date"] == "2022-02-23"
+    # the 8 listed, and 2 commitments found in the discussion, which are imported only if chosen
+    assert "Actions (8 of 10 to import)" in page
+    assert page.count("A commitment in the discussion: it goes into the action log only if you choose") == 2
+    assert "23 February 2022" in page
+    assert form_data(preview)["version"] == "1"
+    # the document as read is beside it, each action's words marked where they were read
+    html = lxml.html.fromstring(preview.content)
+    (mark,) = html.xpath("//main//*[@data-bk-source]//mark[@id='q-a1']")
+    assert mark.text_content().endswith(EXPECTED["actions"][1]["text"])
+    assert card(preview, EXPECTED["actions"][1]["text"]).xpath(".//a[@href='#q-a1']")
     assert nothing_written()
 
 
 def test_the_preview_spells_out_each_persons_attendance(cast: Cast, manager: Client) -> None:
     preview = upload(manager, cast, SEED_DOCX.name, SEED_DOCX.read_bytes(), follow=True)
     page = lxml.html.fromstring(preview.content)
-    people = page.xpath("//main//form//table")[0]
-    (amrita,) = [tr for tr in people.xpath("./tbody/tr") if "Amrita Sharma" in tr.text_content()]
-    assert amrita.xpath("./td")[1].text_content().strip() == "In attendance"
+    (people,) = page.xpath("//main//dl[@data-list='people']")
+    (amrita,) = [row for row in people.xpath("./div") if "Amrita Sharma" in row.text_content()]
+    assert amrita.xpath(".//*[@data-field='attendance']")[0].text_content().strip() == "In attendance"
 
 
-def test_confirming_the_preview_with_a_new_owner_writes_that_owner(cast: Cast, manager: Client) -> None:
+def test_an_owner_changed_in_the_preview_is_the_owner_imported(cast: Cast, manager: Client) -> None:
     preview = upload(manager, cast, SEED_DOCX.name, SEED_DOCX.read_bytes(), follow=True)
-    data = form_data(preview)
-    field = owner_field_for(preview, BUDGET)
-    assert data[field] == ""  # as the minutes say (Amrita Sharma), unless changed
-    data[field] = "person:Pete Hill"
-    response = manager.post(preview.request["PATH_INFO"], data, follow=True)
+    index = action_index(preview, BUDGET)
+    pending = PendingImport.objects.get()
+    change = manager.post(
+        reverse("preview_action", args=[pending.pk, index]),
+        {"version": "1", "text": BUDGET, "item": "7", "owners": ["person:Pete Hill"]},
+    )
+    assert change["Location"] == reverse("import_preview", args=[pending.pk]) + f"#action-{index}"
+    preview = manager.get(reverse("import_preview", args=[pending.pk]))
+    assert "Pete Hill" in card(preview, BUDGET).text_content()
+    assert nothing_written()
+    response = manager.post(preview.request["PATH_INFO"], form_data(preview), follow=True)
     meeting = Meeting.objects.get()
     assert response.redirect_chain == [(reverse("meeting", args=[meeting.pk]), 302)]
     assert "Imported: 8 actions; 0 people recognised, 8 added to the directory." in text_of(response)
@@ -166,14 +186,16 @@ def test_confirming_the_preview_with_a_new_owner_writes_that_owner(cast: Cast, m
     assert PendingImport.objects.get().status == PendingImport.Status.IMPORTED
 
 
-def test_ticking_a_commitment_adds_it_to_the_action_log(cast: Cast, manager: Client) -> None:
+def test_a_commitment_chosen_in_the_preview_joins_the_action_log(cast: Cast, manager: Client) -> None:
     preview = upload(manager, cast, SEED_DOCX.name, SEED_DOCX.read_bytes(), follow=True)
-    data = form_data(preview)
-    page = lxml.html.fromstring(preview.content)
-    boxes = page.xpath("//main//form//input[@type='checkbox']")
-    assert len(boxes) == 2
-    data[boxes[0].get("name")] = "on"
-    manager.post(preview.request["PATH_INFO"], data)
+    pending = PendingImport.objects.get()
+    buttons = lxml.html.fromstring(preview.content).xpath("//main//button[starts-with(., 'Import it')]")
+    assert len(buttons) == 2  # the two commitments of the discussion
+    form = buttons[0].getparent()
+    manager.post(form.get("action"), dict(form.form_values()))
+    preview = manager.get(reverse("import_preview", args=[pending.pk]))
+    assert "Actions (9 of 10 to import)" in text_of(preview)
+    manager.post(preview.request["PATH_INFO"], form_data(preview))
     assert Action.objects.count() == 9
     assert Action.objects.filter(origin="prose").count() == 1
 
@@ -201,18 +223,25 @@ UNDATED = (
 def test_minutes_without_a_date_are_imported_once_the_date_is_entered(cast: Cast, manager: Client) -> None:
     preview = upload(manager, cast, "undated.txt", UNDATED, follow=True)
     assert "no meeting date could be read" in text_of(preview)
-    data = form_data(preview)
-    assert data["meeting_date"] == ""
-    refused = manager.post(preview.request["PATH_INFO"], data)
+    assert "Not given enter it to import these minutes" in text_of(preview)
+    refused = manager.post(preview.request["PATH_INFO"], form_data(preview))
     assert refused.status_code == 200
     assert "The minutes do not say when the meeting was held: enter the date to import them." in text_of(
         refused
     )
-    data["meeting_date"] = "30/02/2022"
-    assert "Enter a valid date." in text_of(manager.post(preview.request["PATH_INFO"], data))
+    pending = PendingImport.objects.get()
+    date_form = manager.get(preview.request["PATH_INFO"] + "?edit=meeting")
+    data = form_data(date_form, "editing")
+    assert data["date"] == ""
+    data["date"] = "30/02/2022"
+    wrong = manager.post(reverse("preview_meeting", args=[pending.pk]), data)
+    assert "Enter the date of the meeting as a real date, for example 23/02/2022." in text_of(wrong)
+    assert text_of(wrong).startswith("Error: ")
     assert nothing_written()
-    data["meeting_date"] = "11/03/2022"
-    response = manager.post(preview.request["PATH_INFO"], data)
+    data["date"] = "11/03/2022"
+    manager.post(reverse("preview_meeting", args=[pending.pk]), data)
+    preview = manager.get(preview.request["PATH_INFO"])
+    response = manager.post(preview.request["PATH_INFO"], form_data(preview))
     meeting = Meeting.objects.get()
     assert response["Location"] == reverse("meeting", args=[meeting.pk])
     assert str(meeting.date) == "2022-03-11"

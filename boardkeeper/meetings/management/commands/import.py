@@ -16,6 +16,7 @@ from django.contrib.auth import get_user_model
 from django.contrib.auth.models import User
 from django.core.management.base import CommandError, CommandParser
 
+from boardkeeper.audit import recorder as audit
 from boardkeeper.directory.models import Board, Partnership
 from boardkeeper.imports import services
 from boardkeeper.imports.sources import SourceRefused, is_archive, read_file, sources_of
@@ -64,7 +65,9 @@ class Command(BoardkeeperCommand):
         that fails in a way nobody foresaw is refused with the error, not the end of the run)."""
         imported = already = 0
         refused: list[tuple[str, str]] = []
-        with sources_of(paths) as sources:
+        # the run is audited as the importer once (each import would act as them afresh, and look up again
+        # the partnership its rows belong to)
+        with sources_of(paths) as sources, audit.acting_as(user):
             progress = Progress(self.stderr, len(sources))
             for source in sources:
                 progress.start(source.name)
