@@ -6,9 +6,13 @@ import ctypes
 import functools
 import re
 from collections.abc import Callable
+from typing import TYPE_CHECKING
 
 from ..errors import MinutesError
 from ..layout import Layout, Para
+
+if TYPE_CHECKING:
+    from .decoding import DecodedText
 
 MAX_BYTES = 50 * 1024 * 1024  # minutes are rarely over 5 MB; 50 MB leaves room for embedded images
 
@@ -21,10 +25,10 @@ def sniff(data: bytes) -> str:
     return _sniff(data)[0]
 
 
-def _sniff(data: bytes) -> tuple[str, tuple[str, str | None] | None]:
-    """The format, and for text formats the decoded text with its warning (decoded once, used twice)."""
+def _sniff(data: bytes) -> tuple[str, DecodedText | None]:
+    """The format, and for text formats how the bytes decode (the text itself is made as it is read)."""
     head = data[:1024]
-    if not data.strip():
+    if not data or data.isspace():  # (data.strip() would copy an enormous file)
         raise MinutesError("the file is empty")
     if head.lstrip(b"\r\n\t \x00\xef\xbb\xbf").startswith(b"%PDF-") or b"%PDF-" in head:
         return "pdf", None
@@ -40,13 +44,14 @@ def _sniff(data: bytes) -> tuple[str, tuple[str, str | None] | None]:
     for magic, what in _BINARY_MAGIC:
         if head.startswith(magic):
             raise MinutesError(f"this is {what}, not a minutes document")
-    from .decoding import decode
-    from .text import looks_like_html, looks_like_markdown
+    from .decoding import DecodedText
+    from .text import SNIFF_CHARS, looks_like_html, looks_like_markdown
 
-    decoded = decode(data)
-    if looks_like_html(decoded[0]):
+    decoded = DecodedText.of(data)
+    start = decoded.head(SNIFF_CHARS)
+    if looks_like_html(start):
         return "html", decoded
-    if looks_like_markdown(decoded[0]):
+    if looks_like_markdown(start):
         return "markdown", decoded
     return "text", decoded
 
@@ -93,12 +98,12 @@ def _read(data: bytes) -> Layout:
             _give_back_memory()
     assert decoded is not None
     if kind == "html":
-        from .html import read_decoded_html
+        from .html import read_decoded_stream as read_html_stream
 
-        return read_decoded_html(*decoded)
-    from .text import read_decoded_text
+        return read_html_stream(decoded)
+    from .text import read_decoded_stream
 
-    return read_decoded_text(*decoded, markdown=kind == "markdown")
+    return read_decoded_stream(decoded, markdown=kind == "markdown")
 
 
 @functools.cache

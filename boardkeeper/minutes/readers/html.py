@@ -15,7 +15,7 @@ from lxml import html as lxml_html
 
 from ..errors import MinutesError
 from ..layout import Block, Cell, Layout, Para, Table
-from .decoding import clean_text, decode
+from .decoding import DecodedText, clean_text
 
 BLOCK_TAGS = frozenset(
     [
@@ -88,8 +88,25 @@ _DOWNLEVEL = re.compile(r"<!\[(?:if\s[^\]]*|endif)\]>", re.I)
 _DASH_BULLETS = re.compile(r"(?:^|\s)[-\u2022*\u2013]\s+(?=\S)")
 
 
+# The markup read of an enormous page: a parsed tree takes ten times its text and more, and a
+# board's minutes as a web page (a Word 'Web Page' export is the largest) are well under a megabyte.
+MAX_MARKUP_CHARS = 1_000_000
+
+
 def read_html(data: bytes) -> Layout:
-    return read_decoded_html(*decode(data))
+    return read_decoded_stream(DecodedText.of(data))
+
+
+def read_decoded_stream(decoded: DecodedText) -> Layout:
+    """A page read from its start, at most MAX_MARKUP_CHARS of it (decoded only that far)."""
+    markup = decoded.head(MAX_MARKUP_CHARS + 1)
+    if len(markup) <= MAX_MARKUP_CHARS:
+        return read_decoded_html(markup, decoded.warning)
+    layout = read_decoded_html(markup[:MAX_MARKUP_CHARS], decoded.warning)
+    layout.warnings.append(
+        f"the page is too long to read whole: only its first {MAX_MARKUP_CHARS:,} characters were read"
+    )
+    return layout
 
 
 def read_decoded_html(text: str, warning: str | None) -> Layout:
