@@ -159,13 +159,17 @@ def test_error_messages_are_accessible_and_the_preview_fits_a_phone(
     expect(heading(page)).to_have_text("Check the minutes before you import them")
     visits.check(page, "preview on a phone")
 
-    page.get_by_label("Date of the meeting").fill("31 February 2022")
-    page.get_by_role("button", name="Import these minutes").click()
-    expect(page).to_have_title(re.compile("^Error: Check the minutes"))
+    page.locator("#meeting + dl").get_by_role("link", name="Change the date").click()
     date = page.get_by_label("Date of the meeting")
-    expect(date).to_have_accessible_description(re.compile(r"Error:\s+Enter a valid date"))
+    expect(page.locator("#editing h3")).to_be_focused()
+    date.fill("31 February 2022")
+    page.locator("#editing").get_by_role("button", name="Save").click()
+    expect(page).to_have_title(re.compile("^Error: Check the minutes"))
+    expect(date).to_have_accessible_description(
+        re.compile(r"Error:\s+Enter the date of the meeting as a real date")
+    )
     visits.check(page, "preview with a wrong date")
-    page.get_by_role("alert").get_by_role("link", name="Enter a valid date").click()
+    page.get_by_role("alert").get_by_role("link", name=re.compile("^Enter the date of the meeting")).click()
     expect(date).to_be_focused()
 
     visits.assert_clean()
