@@ -8,6 +8,12 @@ import os
 import sys
 
 USAGE = """boardkeeper extract FILE [--json]                       read minutes and print their structure
+boardkeeper partnership add NAME                         make a partnership; prints its slug
+boardkeeper partnership list [--json]                    every partnership: name, slug, number of boards
+boardkeeper board add NAME --partnership NAME            make a board in a partnership; prints its slug
+boardkeeper board list [--partnership NAME] [--json]     the boards of every partnership, or of one
+boardkeeper invite EMAIL --partnership NAME --role business_team|member|viewer [--person "Full Name"] [--print-link]
+                                                         invite someone (e-mails a one-time link)
 boardkeeper import PATH... --partnership NAME --board NAME
                                                          import minutes into the record (no preview): files,
                                                          folders and .zip files, with progress and a summary

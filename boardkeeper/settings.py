@@ -13,6 +13,8 @@ from urllib.parse import unquote, urlparse
 
 from django.core.exceptions import ImproperlyConfigured
 
+from boardkeeper.lib.mail import email_settings_from_env
+
 BASE_DIR = Path(__file__).resolve().parent
 # The database (SQLite) and uploads: BOARDKEEPER_DATA; else data/ in the checkout when run from one, or in the
 # current directory when installed as a package (never inside site-packages)
@@ -210,6 +212,19 @@ if env_bool("BOARDKEEPER_HTTPS", False):
     SECURE_HSTS_PRELOAD = True
     SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
 
+# E-mail: EMAIL_URL (smtp://, smtp+starttls://, smtps://, console://), else Django's own EMAIL_HOST and
+# the rest, else printed to the console (the demo). DEFAULT_FROM_EMAIL, EMAIL_TIMEOUT (seconds, 10).
+_EMAIL = email_settings_from_env(os.environ)
+EMAIL_BACKEND = _EMAIL["EMAIL_BACKEND"]
+EMAIL_HOST = _EMAIL.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = _EMAIL.get("EMAIL_PORT", 25)
+EMAIL_HOST_USER = _EMAIL.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = _EMAIL.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = _EMAIL.get("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = _EMAIL.get("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = _EMAIL["EMAIL_TIMEOUT"]
+DEFAULT_FROM_EMAIL = SERVER_EMAIL = _EMAIL["DEFAULT_FROM_EMAIL"]
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -217,3 +232,7 @@ LOGGING = {
     "root": {"handlers": ["console"], "level": "WARNING"},
     "loggers": {"pdfminer": {"level": "ERROR"}},
 }
+
+# Where the installation is reached, for links in e-mails sent outside a request (`boardkeeper invite`,
+# reminders): https://boardkeeper.example.gov.uk
+BASE_URL = os.environ.get("BOARDKEEPER_BASE_URL", "http://127.0.0.1:8000").rstrip("/")

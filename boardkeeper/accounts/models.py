@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from django.conf import settings
 from django.db import models
 
@@ -55,3 +57,38 @@ class RecoveryCode(models.Model):
     )
     code_hash = models.CharField(max_length=64)
     used_at = models.DateTimeField(null=True, blank=True)
+
+
+class Invitation(models.Model):
+    """An invitation to a partnership by e-mail: a one-time link, valid for `VALID_DAYS`, leading to a
+    password and the second factor. Only the link's hash is kept; the link itself is in the e-mail alone."""
+
+    VALID_DAYS = 7
+
+    partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="invitations")
+    email = models.EmailField()
+    role = models.CharField(max_length=20, choices=PartnershipRole.Role.choices)
+    person = models.ForeignKey(
+        "directory.Person", null=True, blank=True, on_delete=models.SET_NULL, related_name="invitations"
+    )  # who they are in the directory: their account is linked to them
+    token_hash = models.CharField(max_length=64, unique=True)
+    invited_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    created_at = models.DateTimeField(auto_now_add=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    expires_at = models.DateTimeField()
+    accepted_at = models.DateTimeField(null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    cancelled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["partnership", "email"])]
+
+    def __str__(self) -> str:
+        return f"Invitation of {self.email} ({self.get_role_display()})"
+
+    def is_pending(self, now: Any) -> bool:
+        return self.accepted_at is None and self.cancelled_at is None and self.expires_at > now

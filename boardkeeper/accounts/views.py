@@ -20,6 +20,7 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
 from boardkeeper.accounts import security
+from boardkeeper.accounts.invitation_views import access_page
 from boardkeeper.accounts.models import PartnershipRole, TwoFactor
 from boardkeeper.accounts.permissions import get_partnership_for_user, signed_in_user
 from boardkeeper.audit import recorder
@@ -177,9 +178,4 @@ def access(request: HttpRequest, slug: str) -> HttpResponse:
             + ("." if others else ": the account is deactivated and signed out."),
         )
         return redirect("access", slug=slug)
-    roles = (
-        PartnershipRole.objects.filter(partnership=acc.partnership)
-        .select_related("user__two_factor", "user__person")
-        .order_by("user__username")
-    )
-    return render(request, "accounts/access.html", {"access": acc, "roles": roles, "me": me})
+    return access_page(request, acc)

@@ -36,7 +36,7 @@ NOT_AUDITED = {
     "auth.permission",
     "accounts.recoverycode",  # their use is recorded as a second-factor event
 }
-SECRET_FIELDS = {"password", "secret", "token", "data", "code_hash", "last_step", "last_login"}
+SECRET_FIELDS = {"password", "secret", "token", "token_hash", "data", "code_hash", "last_step", "last_login"}
 MAX_TEXT = 1000  # characters of a long text kept in the trail (a discussion, a rationale)
 SNAPSHOT = "_audit_snapshot"
 

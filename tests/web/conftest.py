@@ -135,3 +135,6 @@ def django_db_modify_db_settings(
     db = settings.DATABASES["default"]
     if str(db["ENGINE"]).endswith("sqlite3"):
         db.setdefault("TEST", {})["NAME"] = str(tmp_path_factory.mktemp("db") / "test.sqlite3")  # type: ignore[index]
+
+
+from smtp import smtp_server  # noqa: E402, F401  # a real SMTP server on loopback, for e-mail tests

@@ -149,10 +149,14 @@ def test_an_unreadable_file_is_refused_in_one_line(site: Site, tmp_path: Path) -
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["--partnership", "nowhere", "--board", "Executive Board"], "no partnership called 'nowhere'"),
+        (
+            ["--partnership", "nowhere", "--board", "Executive Board"],
+            "no partnership called 'nowhere'; make one with: boardkeeper partnership add \"nowhere\"",
+        ),
         (
             ["--partnership", "warwickshire-demo", "--board", "Nope"],
-            "Warwickshire Safeguarding (demo) has no board called 'Nope'",
+            "Warwickshire Safeguarding (demo) has no board called 'Nope'; make one with: "
+            'boardkeeper board add "Nope" --partnership "Warwickshire Safeguarding (demo)"',
         ),
         (
             ["--partnership", "warwickshire-demo", "--board", "executive-board"],

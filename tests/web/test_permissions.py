@@ -20,6 +20,8 @@ from django.db.models import Sum
 from django.test import Client
 from django.urls import URLPattern, URLResolver, get_resolver, reverse
 
+from boardkeeper.accounts.invitations import invitation_create
+from boardkeeper.accounts.models import Invitation
 from boardkeeper.actions.models import Action, ForwardPlanEntry
 from boardkeeper.directory.models import Person
 from boardkeeper.imports import services
@@ -36,6 +38,7 @@ NOT_PAGES = {
     "two_factor",  # the second factor's pages: tests/web/test_two_factor.py
     "two_factor_setup",
     "two_factor_qr",
+    "invitation_accept",  # the token is the key, no sign-in: tests/web/test_invitations.py
 }  # calendar_feed: the token is the key, no sign-in  # the sign-in and sign-out of django.contrib.auth, tested on their own
 
 
@@ -112,6 +115,18 @@ def batch_of(r: Record) -> list[Any]:
     return [batch]
 
 
+def invitation_of(r: Record) -> list[Any]:
+    """A waiting invitation of the partnership (made here, once: it is not in snapshot())."""
+    invitation = Invitation.objects.filter(
+        partnership=r.cast.partnership, email="waiting@example.org"
+    ).first()
+    if invitation is None:
+        invitation, _ = invitation_create(
+            partnership=r.cast.partnership, email="waiting@example.org", role="viewer", person=None, by=None
+        )
+    return [r.cast.partnership.slug, invitation.pk]
+
+
 def preview_version(r: Record) -> str:
     return str(PendingImport.objects.get(pk=r.pending.pk).version)
 
@@ -152,6 +167,17 @@ PAGES: dict[str, Page] = {
     "preview_action": preview_page("preview_action", lambda r: {"text": "Share examples of incidents"}, 0),
     "preview_action_add": preview_page("preview_action_add", lambda r: {"text": "Share the custody figures"}),
     "preview_action_include": preview_page("preview_action_include", lambda r: {"include": "0"}, 0),
+    "access_invite": Page(
+        lambda r: reverse("access_invite", args=[r.cast.partnership.slug]),
+        post=lambda r: {"email": "new@example.org", "role": "viewer"},
+        editors_only=True,
+    ),
+    "invitation_resend": Page(
+        lambda r: reverse("invitation_resend", args=invitation_of(r)), post=lambda r: {}, editors_only=True
+    ),
+    "invitation_cancel": Page(
+        lambda r: reverse("invitation_cancel", args=invitation_of(r)), post=lambda r: {}, editors_only=True
+    ),
     "import_several": Page(
         lambda r: reverse("import_several", args=[r.cast.partnership.slug, r.cast.board.slug]),
         post=lambda r: {"files": [SimpleUploadedFile("minutes.docx", SEED_DOCX.read_bytes())]},
@@ -415,6 +441,8 @@ def snapshot() -> tuple[int, ...]:
         PendingImport.objects.count(),
         PendingImport.objects.filter(status="imported").count(),
         PendingImport.objects.aggregate(corrected=Sum("version"))["corrected"],  # the previews' corrections
+        Invitation.objects.filter(cancelled_at=None).exclude(email="waiting@example.org").count(),
+        Invitation.objects.filter(cancelled_at__isnull=False).count(),
         Meeting.objects.count(),
         Person.objects.count(),
         Action.objects.count(),

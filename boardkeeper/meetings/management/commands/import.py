@@ -17,7 +17,8 @@ from django.contrib.auth.models import User
 from django.core.management.base import CommandError, CommandParser
 
 from boardkeeper.audit import recorder as audit
-from boardkeeper.directory.models import Board, Partnership
+from boardkeeper.directory.management.terminal import partnership_named, quoted
+from boardkeeper.directory.models import Board
 from boardkeeper.imports import services
 from boardkeeper.imports.sources import SourceRefused, is_archive, read_file, sources_of
 from boardkeeper.lib.commands import BoardkeeperCommand
@@ -34,12 +35,14 @@ class Command(BoardkeeperCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         paths: list[str] = options["paths"]
-        partnership = Partnership.objects.named(options["partnership"]).first()
-        if partnership is None:
-            raise CommandError(f"no partnership called {options['partnership']!r}", returncode=2)
+        partnership = partnership_named(options["partnership"])
         board = Board.objects.named(options["board"]).filter(partnership=partnership).first()
         if board is None:
-            raise CommandError(f"{partnership.name} has no board called {options['board']!r}", returncode=2)
+            raise CommandError(
+                f"{partnership.name} has no board called {options['board']!r}; "
+                f"make one with: boardkeeper board add {quoted(options['board'])} --partnership {quoted(partnership.name)}",
+                returncode=2,
+            )
         users = get_user_model().objects
         username = options["user"]
         user = (
