@@ -204,6 +204,7 @@ def access_page(request: HttpRequest, acc: Access, *, invite: Any = None) -> Htt
             "me": signed_in_user(request),
             "invitations": [(i, i.expires_at <= now) for i in waiting],
             "invite": invite or InviteForm(partnership=acc.partnership),
+            "role_choices": PartnershipRole.Role.choices,
         },
         status=400 if invite is not None and invite.errors else 200,
     )

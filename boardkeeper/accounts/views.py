@@ -19,6 +19,7 @@ from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET, require_http_methods
 
+from boardkeeper.accounts import access as access_changes
 from boardkeeper.accounts import security
 from boardkeeper.accounts.invitation_views import access_page
 from boardkeeper.accounts.models import PartnershipRole, TwoFactor
@@ -148,34 +149,39 @@ def two_factor_qr(request: HttpRequest) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 def access(request: HttpRequest, slug: str) -> HttpResponse:
-    """The accounts with a role in the partnership; the business team removes one at once."""
+    """The accounts with a role in the partnership; the business team changes a role, resets a second
+    factor, or removes access at once (`action`: role, second_factor, remove, the default)."""
     acc = get_partnership_for_user(request, slug, edit=True)
     me = signed_in_user(request)
     if request.method == "POST":
         role = get_object_or_404(
             PartnershipRole, partnership=acc.partnership, user_id=request.POST.get("user") or 0
         )
-        if role.user_id == me.pk:
-            messages.error(
-                request, "You cannot remove your own access. Ask another member of the business team."
-            )
-            return redirect("access", slug=slug)
         target: User = role.user
-        role.delete()
-        others = PartnershipRole.objects.filter(user=target).exists()
-        if not others and target.is_active:
-            target.is_active = False  # every session of theirs ends on its next request
-            target.save(update_fields=["is_active"])
-        recorder.event(
-            AuditEvent.Action.ACCESS,
-            target,
-            partnership_id=acc.partnership.pk,
-            detail="access removed" + ("" if others else "; account deactivated"),
-        )
-        messages.success(
-            request,
-            f"{target.get_full_name() or target.username} no longer has access"
-            + ("." if others else ": the account is deactivated and signed out."),
-        )
+        name = target.get_full_name() or target.username
+        action = request.POST.get("action", "remove")
+        try:
+            if action == "role":
+                changed = access_changes.role_change(
+                    partnership=acc.partnership, target=target, role=request.POST.get("role", ""), by=me
+                )
+                messages.success(request, f"{name} is now {changed.get_role_display().lower()}.")
+                if target.pk == me.pk and changed.role != PartnershipRole.Role.BUSINESS_TEAM:
+                    return redirect("partnership", slug=slug)  # this page is the business team's
+            elif action == "second_factor":
+                access_changes.second_factor_reset(partnership=acc.partnership, target=target, by=me)
+                messages.success(
+                    request,
+                    f"{name}'s authenticator app is reset: they set it up again at their next sign-in.",
+                )
+            else:
+                deactivated = access_changes.access_remove(partnership=acc.partnership, target=target, by=me)
+                messages.success(
+                    request,
+                    f"{name} no longer has access"
+                    + (": the account is deactivated and signed out." if deactivated else "."),
+                )
+        except access_changes.AccessRefused as exc:
+            messages.error(request, str(exc))
         return redirect("access", slug=slug)
     return access_page(request, acc)

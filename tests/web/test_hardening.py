@@ -83,6 +83,8 @@ def test_every_response_carries_a_strict_content_security_policy(cast: Cast) -> 
 def test_no_template_has_an_inline_script_style_or_event_handler() -> None:
     found = []
     for path in TEMPLATES.rglob("*.html"):
+        if path.parent.name == "mail":
+            continue  # e-mails, not pages: no Content Security Policy there, and mail readers take inline styles only
         text = path.read_text()
         for pattern in (r"<script(?![^>]*\bsrc=)", r"<style\b", r"\sstyle=", r"\son[a-z]+=", r"javascript:"):
             if re.search(pattern, text, re.I):

@@ -39,6 +39,10 @@ NOT_PAGES = {
     "two_factor_setup",
     "two_factor_qr",
     "invitation_accept",  # the token is the key, no sign-in: tests/web/test_invitations.py
+    "password_reset",  # a forgotten password, no sign-in: tests/web/test_access.py
+    "password_reset_done",
+    "password_reset_confirm",
+    "password_reset_complete",
 }  # calendar_feed: the token is the key, no sign-in  # the sign-in and sign-out of django.contrib.auth, tested on their own
 
 
