@@ -24,6 +24,7 @@ setup: $(VENV)/.installed $(VENDOR)/.installed
 demo: setup
 	$(VENV)/bin/boardkeeper migrate --verbosity 0
 	$(VENV)/bin/boardkeeper demo
+	$(VENV)/bin/boardkeeper remind  # today's reminders, printed on the console (no EMAIL_URL in the demo)
 	$(VENV)/bin/boardkeeper runserver --insecure 127.0.0.1:8000
 
 lint: setup

@@ -14,6 +14,8 @@ boardkeeper board add NAME --partnership NAME            make a board in a partn
 boardkeeper board list [--partnership NAME] [--json]     the boards of every partnership, or of one
 boardkeeper invite EMAIL --partnership NAME --role business_team|member|viewer [--person "Full Name"] [--print-link]
                                                          invite someone (e-mails a one-time link)
+boardkeeper remind [--dry-run] [--json] [--date YYYY-MM-DD]
+                                                         e-mail today's reminders (run daily: cron or a timer)
 boardkeeper import PATH... --partnership NAME --board NAME
                                                          import minutes into the record (no preview): files,
                                                          folders and .zip files, with progress and a summary

@@ -108,6 +108,7 @@ INSTALLED_APPS = [
     "boardkeeper.actions",
     "boardkeeper.reviews",
     "boardkeeper.audit",
+    "boardkeeper.reminders",
 ]
 
 MIDDLEWARE = [

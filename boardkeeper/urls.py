@@ -9,6 +9,8 @@ from django.urls import URLPattern, URLResolver, include, path
 from boardkeeper.accounts import urls as accounts
 from boardkeeper.actions import urls as actions
 from boardkeeper.audit import views as audit
+from boardkeeper.directory import board_urls as boards
+from boardkeeper.directory import people_urls
 from boardkeeper.imports import urls as imports
 from boardkeeper.meetings import urls as meetings
 from boardkeeper.plan import urls as plan
@@ -19,16 +21,19 @@ board_urls: list[URLPattern | URLResolver] = [
     *imports.board_urls,
     path("actions/", include(actions.board_urls)),
     *plan.board_urls,
+    *boards.board_urls,
 ]
 
 partnership_urls: list[URLPattern | URLResolver] = [
     *meetings.partnership_urls,
     *accounts.partnership_urls,
+    *boards.partnership_urls,
     path("audit/", audit.audit_log, name="audit_log"),
     path("actions/", include(actions.partnership_urls)),
     path("forward-plan/", include(plan.partnership_urls)),
     path("reviews/", include(reviews.partnership_urls)),
     path("boards/<slug:board_slug>/", include(board_urls)),
+    *people_urls.partnership_urls,
     *meetings.moved_board_urls,  # last: the boards' addresses before they moved under boards/
 ]
 
@@ -36,10 +41,12 @@ urlpatterns = [
     *meetings.urlpatterns,
     *imports.urlpatterns,
     path("accounts/", include(accounts.urlpatterns)),
+    path("accounts/", include("boardkeeper.reminders.urls")),
     path("p/<slug:slug>/", include(partnership_urls)),
     path("meetings/<int:meeting_id>/", include([*meetings.meeting_urls, *plan.meeting_urls])),
     path("actions/<int:action_id>/", include(actions.action_urls)),
     path("reviews/<int:review_id>/", include(reviews.review_urls)),
+    path("people/<int:person_id>/", include(people_urls.person_urls)),
     *actions.urlpatterns,
     *plan.urlpatterns,
 ]

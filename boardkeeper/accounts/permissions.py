@@ -130,8 +130,13 @@ def get_action_for_user(request: HttpRequest, action_id: int, *, edit: bool = Fa
 
 
 def may_update_action(access: Access, action: Action, user: User) -> bool:
-    """The business team updates any action; anyone else only one they own (through their Person)."""
-    return access.can_edit or any(p.user_id == user.pk for p in action.owner_people.all())
+    """The business team updates any action; a board member only one they own (through their Person); a
+    viewer none, not even one they own: a viewer changes nothing."""
+    if access.can_edit:
+        return True
+    if access.role.role != PartnershipRole.Role.MEMBER:
+        return False
+    return any(p.user_id == user.pk for p in action.owner_people.all())
 
 
 def get_own_person_for_user(request: HttpRequest) -> tuple[Person, Access] | None:

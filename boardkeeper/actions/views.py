@@ -19,6 +19,7 @@ from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.views.decorators.http import require_GET, require_http_methods
 
+from boardkeeper.accounts.models import PartnershipRole
 from boardkeeper.accounts.permissions import (
     Access,
     get_action_for_user,
@@ -167,6 +168,8 @@ def action(request: HttpRequest, action_id: int) -> HttpResponse:
     user = signed_in_user(request)
     may_update = may_update_action(access, action, user)
     if request.method == "POST" and not may_update:
+        if access.role.role == PartnershipRole.Role.VIEWER:
+            raise PermissionDenied("Viewers can read the record but not change it, even an action they own.")
         raise PermissionDenied("Only the action's owners and the business team can update it.")
     form = ActionUpdateForm(request.POST if request.method == "POST" else None, action=action)
     stale = False

@@ -30,11 +30,12 @@ from django.http import HttpRequest, HttpResponse
 
 from boardkeeper.audit.models import AuditEvent
 
-AUDITED_APPS = {"directory", "meetings", "actions", "reviews", "accounts", "auth"}
+AUDITED_APPS = {"directory", "meetings", "actions", "reviews", "accounts", "auth", "reminders"}
 NOT_AUDITED = {
     "meetings.pendingimport",  # a work queue: what it becomes (the meeting and all in it) is audited
     "auth.permission",
     "accounts.recoverycode",  # their use is recorded as a second-factor event
+    "reminders.remindersent",  # a record of mail sent, not of business
 }
 SECRET_FIELDS = {"password", "secret", "token", "token_hash", "data", "code_hash", "last_step", "last_login"}
 MAX_TEXT = 1000  # characters of a long text kept in the trail (a discussion, a rationale)

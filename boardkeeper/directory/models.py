@@ -97,6 +97,9 @@ class Board(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="boards")
     name = models.CharField(max_length=200)
     slug = models.SlugField(max_length=80)
+    parent = models.ForeignKey(  # a subgroup's board ('Learning and Improvement Subgroup' of the Executive)
+        "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="subgroups"
+    )
 
     objects = NamedQuerySet.as_manager()
 
@@ -111,6 +114,7 @@ class Board(models.Model):
 class Membership(models.Model):
     class Role(models.TextChoices):
         CHAIR = "chair", "Chair"
+        VICE_CHAIR = "vice_chair", "Vice-chair"
         MEMBER = "member", "Member"
         BUSINESS_MANAGER = "business_manager", "Business manager"
         MINUTE_TAKER = "minute_taker", "Minute taker"

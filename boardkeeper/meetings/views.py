@@ -55,7 +55,11 @@ def home(request: HttpRequest) -> HttpResponse:
 
 def partnership(request: HttpRequest, slug: str) -> HttpResponse:
     access = get_partnership_for_user(request, slug)
-    boards = access.partnership.boards.annotate(meeting_count=Count("meetings")).order_by("name")
+    boards = (
+        access.partnership.boards.annotate(meeting_count=Count("meetings"))
+        .select_related("parent")
+        .order_by("name")
+    )
     recent = (
         Meeting.objects.filter(board__partnership=access.partnership)
         .select_related("board")

@@ -1,5 +1,5 @@
-"""A meeting's agenda: drafted once from the standing items and the forward plan, then kept as the business
-team edits it."""
+"""A meeting's agenda: proposed from the standing items and the forward plan, and shown so without writing
+anything, until the business team first changes it; it is then saved, and kept as they edit it."""
 
 from __future__ import annotations
 
@@ -12,12 +12,9 @@ from boardkeeper.meetings.models import Meeting
 from boardkeeper.plan.forward_plan import forward_plan_for
 
 
-@transaction.atomic
-def agenda_draft(*, meeting: Meeting) -> list[AgendaEntry]:
-    """The meeting's agenda, drafted once from the standing items and the forward plan, then kept as edited."""
-    existing = list(meeting.agenda.select_related("source").order_by("position"))
-    if existing:
-        return existing
+def agenda_proposed(*, meeting: Meeting) -> list[AgendaEntry]:
+    """The agenda the standing items and the forward plan propose for a meeting: unsaved entries (no pk),
+    computed afresh on every look, so that reading an agenda never writes one."""
     titles: list[tuple[str, str, ForwardPlanEntry | None]] = [
         ("Welcome, introductions and apologies", AgendaEntry.Kind.STANDING, None),
         ("Minutes of the previous meeting and action log", AgendaEntry.Kind.ACTION_LOG, None),
@@ -25,18 +22,39 @@ def agenda_draft(*, meeting: Meeting) -> list[AgendaEntry]:
     titles += [(e.topic, AgendaEntry.Kind.FORWARD_PLAN, e) for e in forward_plan_for(meeting)]
     titles.append(("Any other business", AgendaEntry.Kind.AOB, None))
     return [
-        AgendaEntry.objects.create(meeting=meeting, position=n, title=title[:300], kind=kind, source=source)
+        AgendaEntry(meeting=meeting, position=n, title=title[:300], kind=kind, source=source)
         for n, (title, kind, source) in enumerate(titles, start=1)
     ]
 
 
 @transaction.atomic
+def agenda_start(*, meeting: Meeting) -> tuple[list[AgendaEntry], bool]:
+    """The meeting's agenda saved: the proposal written as it now stands, once (one drafter at a time), then
+    kept as edited. With True when this call wrote it, False when it was already saved."""
+    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()  # two first changes draft once
+    existing = list(meeting.agenda.select_related("source").order_by("position"))
+    if existing:
+        return existing, False
+    return [
+        AgendaEntry.objects.create(
+            meeting=meeting, position=e.position, title=e.title, kind=e.kind, source=e.source
+        )
+        for e in agenda_proposed(meeting=meeting)
+    ], True
+
+
+def agenda_draft(*, meeting: Meeting) -> list[AgendaEntry]:
+    """The meeting's agenda, saved once from the standing items and the forward plan, then kept as edited."""
+    return agenda_start(meeting=meeting)[0]
+
+
 def agenda_for(*, meeting: Meeting) -> list[AgendaEntry]:
-    """A scheduled meeting's agenda, drafted on first sight (`agenda_draft`); one drafter at a time."""
-    Meeting.objects.select_for_update().filter(pk=meeting.pk).first()  # two first views draft once
-    if meeting.status == Meeting.Status.SCHEDULED:
-        return agenda_draft(meeting=meeting)
-    return list(meeting.agenda.select_related("source").order_by("position"))
+    """What a meeting's agenda page shows, without writing: the saved agenda, or for a scheduled meeting
+    whose agenda nobody has changed yet the proposed one (`agenda_proposed`, unsaved)."""
+    saved = list(meeting.agenda.select_related("source").order_by("position"))
+    if saved or meeting.status != Meeting.Status.SCHEDULED:
+        return saved
+    return agenda_proposed(meeting=meeting)
 
 
 def _lock_agenda(meeting_id: int) -> list[AgendaEntry]:
@@ -46,8 +64,11 @@ def _lock_agenda(meeting_id: int) -> list[AgendaEntry]:
 
 @transaction.atomic
 def agenda_entry_add(*, meeting: Meeting, title: str, presenter: str = "", papers: str = "") -> AgendaEntry:
-    """A new item, placed before 'Any other business' when that closes the agenda."""
+    """A new item, placed before 'Any other business' when that closes the agenda; a scheduled meeting's
+    proposed agenda is saved first (the first change to an agenda saves it)."""
     agenda = _lock_agenda(meeting.pk)
+    if not agenda and meeting.status == Meeting.Status.SCHEDULED:
+        agenda = agenda_draft(meeting=meeting)
     at = len(agenda) - 1 if agenda and agenda[-1].kind == AgendaEntry.Kind.AOB else len(agenda)
     entry = AgendaEntry.objects.create(
         meeting=meeting,

@@ -7,7 +7,7 @@ import datetime as dt
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
-from django.http import HttpRequest, HttpResponse, HttpResponseNotFound
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -196,6 +196,8 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
         held = meeting.status != Meeting.Status.SCHEDULED
         if held and not AgendaEntry.objects.filter(meeting=meeting).exists():
             raise PermissionDenied("This meeting has been held: its agenda is not drafted afterwards.")
+        if "step" in request.POST:
+            return _agenda_step(request, meeting)
     form = AgendaEntryForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
         entry = agendas.agenda_entry_add(meeting=meeting, **form.cleaned_data)
@@ -209,6 +211,7 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "access": access,
             "meeting": meeting,
             "entries": entries,
+            "proposed": bool(entries) and entries[0].pk is None,  # not saved until first changed
             "has_action_log": any(e.kind == AgendaEntry.Kind.ACTION_LOG for e in entries),
             # a held meeting's agenda is kept as it was; one never drafted is not started afterwards
             "editable": access.can_edit and (meeting.status == Meeting.Status.SCHEDULED or bool(entries)),
@@ -216,6 +219,39 @@ def agenda(request: HttpRequest, meeting_id: int) -> HttpResponse:
             "form": form,
         },
     )
+
+
+AGENDA_STEPS = ("save", "up", "down", "remove")
+
+
+def _agenda_step(request: HttpRequest, meeting: Meeting) -> HttpResponse:
+    """A change to a proposed (unsaved) agenda, its item named by position: the agenda is saved as proposed,
+    then changed. An agenda someone else saved meanwhile is left as they left it, and the person told."""
+    step = request.POST.get("step", "")
+    position = request.POST.get("position", "")
+    if step not in AGENDA_STEPS or (step != "save" and not position.isdigit()):
+        return HttpResponseBadRequest(
+            "Unknown change to the agenda", content_type="text/plain; charset=utf-8"
+        )
+    entries, drafted = agendas.agenda_start(meeting=meeting)
+    if step == "save":
+        if drafted:
+            messages.success(request, "The agenda is saved: you can now change its items.")
+        return redirect("agenda", meeting_id=meeting.pk)
+    if not drafted:
+        messages.error(
+            request, "Someone else changed this agenda meanwhile: check it and make your change again."
+        )
+        return redirect("agenda", meeting_id=meeting.pk)
+    entry = next((e for e in entries if e.position == int(position)), None)
+    if entry is None:
+        return redirect("agenda", meeting_id=meeting.pk)
+    if step == "remove":
+        agendas.agenda_entry_remove(entry=entry)
+        messages.success(request, f"‘{entry.title}’ is off the agenda.")
+        return redirect("agenda", meeting_id=meeting.pk)
+    agendas.agenda_entry_move(entry=entry, by=-1 if step == "up" else 1)
+    return redirect(reverse("agenda", args=[meeting.pk]) + f"#entry-{entry.pk}")
 
 
 @require_http_methods(["GET", "POST"])

@@ -10,7 +10,7 @@ from typing import Any
 
 import docx
 import pytest
-from cast import Cast, text_of
+from cast import Cast, signed_in, text_of
 from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
@@ -217,6 +217,65 @@ def test_the_agenda_page_runs_the_same_queries_for_8_open_actions_and_40(
         )
         action.owner_teams.set(team.owner_teams.all())
     assert count() == few
+
+
+def test_looking_at_a_proposed_agenda_writes_nothing(cast: Cast, march: Meeting, manager: Client) -> None:
+    """The agenda is proposed from the standing items and the forward plan and shown, unsaved, until the
+    business team first changes it: a GET never writes, whoever makes it."""
+    for client in (signed_in(cast.viewer), manager):
+        response = client.get(agenda_url(march))
+        assert response.status_code == 200
+        assert agenda_titles(response) == [f"{n}. {t}" for n, t in enumerate(DRAFT, start=1)]
+        assert "This is the agenda proposed from the standing items and the forward plan" in text_of(response)
+        assert client.get(reverse("agenda_export", args=[march.pk])).status_code == 200
+    assert not AgendaEntry.objects.exists()
+    viewers = html_of(signed_in(cast.viewer).get(agenda_url(march)))
+    assert not viewers.xpath("//main//form[@method='post']")
+    managers = html_of(manager.get(agenda_url(march)))
+    assert managers.xpath("//main//button[normalize-space()='Save this agenda']")
+    assert not managers.xpath("//main//a[normalize-space()='Change']")  # wording changes once it is saved
+
+
+def test_the_first_change_to_a_proposed_agenda_saves_it(cast: Cast, march: Meeting, manager: Client) -> None:
+    def titles() -> list[str]:
+        return list(
+            AgendaEntry.objects.filter(meeting=march).order_by("position").values_list("title", flat=True)
+        )
+
+    moved = manager.post(agenda_url(march), {"step": "up", "position": "3"})
+    ofsted = AgendaEntry.objects.get(meeting=march, title=OFSTED)
+    assert moved["Location"] == f"{agenda_url(march)}#entry-{ofsted.pk}"
+    assert titles() == [DRAFT[0], OFSTED, ACTION_LOG, DRAFT[3]]
+    # a second change made from the proposed page, now stale, is not applied to the saved agenda
+    stale = manager.post(agenda_url(march), {"step": "remove", "position": "1"}, follow=True)
+    assert "Someone else changed this agenda meanwhile" in text_of(stale)
+    assert titles() == [DRAFT[0], OFSTED, ACTION_LOG, DRAFT[3]]
+    assert "This is the agenda proposed" not in text_of(stale)
+
+
+def test_saving_or_adding_to_a_proposed_agenda_saves_it(cast: Cast, march: Meeting, manager: Client) -> None:
+    assert manager.post(agenda_url(march), {"step": "save"}).status_code == 302
+    assert list(AgendaEntry.objects.filter(meeting=march).values_list("title", flat=True)) == DRAFT
+    AgendaEntry.objects.all().delete()
+    manager.post(agenda_url(march), {"title": "Annual report", "presenter": "", "papers": ""})
+    assert list(
+        AgendaEntry.objects.filter(meeting=march).order_by("position").values_list("title", flat=True)
+    ) == [*DRAFT[:3], "Annual report", DRAFT[3]]
+
+
+def test_removing_an_item_of_a_proposed_agenda(cast: Cast, march: Meeting, manager: Client) -> None:
+    manager.post(agenda_url(march), {"step": "remove", "position": "1"})
+    assert list(
+        AgendaEntry.objects.filter(meeting=march).order_by("position").values_list("position", "title")
+    ) == [(1, DRAFT[1]), (2, DRAFT[2]), (3, DRAFT[3])]
+    assert manager.post(agenda_url(march), {"step": "sideways", "position": "1"}).status_code == 400
+
+
+def test_a_viewer_cannot_save_a_proposed_agenda(cast: Cast, march: Meeting) -> None:
+    viewer = signed_in(cast.viewer)
+    assert viewer.post(agenda_url(march), {"step": "save"}).status_code == 403
+    assert viewer.post(agenda_url(march), {"step": "up", "position": "3"}).status_code == 403
+    assert not AgendaEntry.objects.exists()
 
 
 # In a real browser -------------------------------------------------------------------------------------

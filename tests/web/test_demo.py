@@ -12,11 +12,14 @@ from django.contrib.auth.models import User
 from django.core.management import call_command
 from django.test import Client
 from django.urls import reverse
+from django.utils import timezone
 
 import boardkeeper
+from boardkeeper.accounts.models import Invitation
 from boardkeeper.actions.models import Action, ActionUpdate
 from boardkeeper.directory.models import Person
 from boardkeeper.meetings.management.commands.demo import DEMO_PASSWORD, SAMPLE
+from boardkeeper.reminders.services import reminders_due
 
 PETES = "PH to share examples of incidents"
 
@@ -57,6 +60,8 @@ def test_the_demo_run_again_changes_nothing(member: Client) -> None:
         list(Person.objects.order_by("pk").values_list("pk", "user_id")),
         User.objects.count(),
         Action.objects.count(),
+        ActionUpdate.objects.count(),  # the member's action given a due date this week, once
+        Invitation.objects.count(),
     )
     out = demo()
     assert "Sample minutes already there" in out
@@ -65,9 +70,17 @@ def test_the_demo_run_again_changes_nothing(member: Client) -> None:
         list(Person.objects.order_by("pk").values_list("pk", "user_id")),
         User.objects.count(),
         Action.objects.count(),
+        ActionUpdate.objects.count(),
+        Invitation.objects.count(),
     )
     assert after == before
-    assert not ActionUpdate.objects.exists()
+    assert before[3:] == (1, 1)  # a reminder due this week, and an invitation waiting
+
+
+def test_the_demo_has_reminders_due_today(member: Client) -> None:
+    demo()
+    due = reminders_due(today=timezone.localdate())
+    assert sorted(r.recipient for r in due) == ["manager@example.org", "member@example.org"]
 
 
 def test_pete_hill_linked_to_someone_else_is_left_to_them(member: Client) -> None:

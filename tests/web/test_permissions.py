@@ -23,7 +23,7 @@ from django.urls import URLPattern, URLResolver, get_resolver, reverse
 from boardkeeper.accounts.invitations import invitation_create
 from boardkeeper.accounts.models import Invitation
 from boardkeeper.actions.models import Action, ForwardPlanEntry
-from boardkeeper.directory.models import Person
+from boardkeeper.directory.models import Board, Membership, Person
 from boardkeeper.imports import services
 from boardkeeper.meetings.models import Meeting, PendingImport, SourceDocument
 from boardkeeper.plan.agenda import agenda_draft
@@ -171,6 +171,34 @@ PAGES: dict[str, Page] = {
     "preview_action": preview_page("preview_action", lambda r: {"text": "Share examples of incidents"}, 0),
     "preview_action_add": preview_page("preview_action_add", lambda r: {"text": "Share the custody figures"}),
     "preview_action_include": preview_page("preview_action_include", lambda r: {"include": "0"}, 0),
+    "board_new": Page(
+        lambda r: reverse("board_new", args=[r.cast.partnership.slug]),
+        post=lambda r: {"name": "Learning and Improvement"},
+        editors_only=True,
+    ),
+    "board_settings": Page(
+        lambda r: reverse("board_settings", args=board_args(r)),
+        post=lambda r: {"name": "Executive Board"},
+        editors_only=True,
+    ),
+    "board_member_add": Page(
+        lambda r: reverse("board_member_add", args=board_args(r)),
+        post=lambda r: {"person": str(r.person.pk), "role": "chair"},
+        editors_only=True,
+    ),
+    "board_member": Page(
+        lambda r: reverse(
+            "board_member",
+            args=board_args(r, Membership.objects.filter(board=r.cast.board).earliest("pk").pk),
+        ),
+        post=lambda r: {"action": "role", "role": "chair"},
+        editors_only=True,
+    ),
+    "reminder_preferences": Page(
+        lambda r: reverse("reminder_preferences"),
+        post=lambda r: {"frequency": "weekly"},
+        partnership_scoped=False,
+    ),
     "access_invite": Page(
         lambda r: reverse("access_invite", args=[r.cast.partnership.slug]),
         post=lambda r: {"email": "new@example.org", "role": "viewer"},
@@ -432,6 +460,33 @@ PAGES.update(
 )
 
 
+def other_person(r: Record) -> Person:
+    """Someone of the partnership other than Pete Hill: the record a merge would remove."""
+    return Person.objects.filter(partnership=r.cast.partnership).exclude(pk=r.person.pk).earliest("pk")
+
+
+PAGES.update(
+    {
+        "people": Page(lambda r: reverse("people", args=[r.cast.partnership.slug])),
+        "person_add": Page(
+            lambda r: reverse("person_add", args=[r.cast.partnership.slug]),
+            post=lambda r: {"full_name": "Nadia Okafor"},
+            editors_only=True,
+        ),
+        "person_correct": Page(
+            lambda r: reverse("person_correct", args=[r.person.pk]),
+            post=lambda r: {"full_name": "Peter Hill", "seen_full_name": "Pete Hill"},
+            editors_only=True,
+        ),
+        "person_merge": Page(
+            lambda r: reverse("person_merge", args=[r.person.pk]),
+            post=lambda r: {"other": str(other_person(r).pk), "keep": "this"},
+            editors_only=True,
+        ),
+    }
+)
+
+
 def xlsx_rows(data: bytes) -> list[list[Any]]:
     from openpyxl import load_workbook  # type: ignore[import-untyped]
 
@@ -447,6 +502,8 @@ def snapshot() -> tuple[int, ...]:
         PendingImport.objects.aggregate(corrected=Sum("version"))["corrected"],  # the previews' corrections
         Invitation.objects.filter(cancelled_at=None).exclude(email="waiting@example.org").count(),
         Invitation.objects.filter(cancelled_at__isnull=False).count(),
+        Board.objects.count(),
+        Membership.objects.exclude(role="chair").count(),
         Meeting.objects.count(),
         Person.objects.count(),
         Action.objects.count(),

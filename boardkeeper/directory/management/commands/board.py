@@ -7,10 +7,9 @@ import json
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
-from django.db import IntegrityError, transaction
-from django.db.models import Q
 
-from boardkeeper.directory.management.commands.partnership import clean_name, unique_slug
+from boardkeeper.directory.boards import BoardRefused, board_add
+from boardkeeper.directory.management.commands.partnership import clean_name
 from boardkeeper.directory.management.terminal import acting_at_the_terminal, partnership_named
 from boardkeeper.directory.models import Board, Partnership
 from boardkeeper.lib.commands import BoardkeeperCommand
@@ -41,32 +40,12 @@ class Command(BoardkeeperCommand):
 
     def _add(self, given: str, partnership: Partnership) -> None:
         name = clean_name(given, "board")
-        boards = Board.objects.filter(partnership=partnership)
-        existing = boards.filter(name__iexact=name).first()
-        if existing is not None:
-            raise CommandError(
-                f"{partnership.name} already has a board called {existing.name!r} (slug {existing.slug})",
-                returncode=2,
-            )
-        existing = boards.filter(slug=name).first()
-        if existing is not None:  # `--board NAME` would not know which was meant
-            raise CommandError(
-                f"{name!r} is the slug of {partnership.name}'s board {existing.name!r}", returncode=2
-            )
-
-        def taken(slug: str) -> bool:
-            # nor another board's name: `--board NAME` finds one by either
-            return boards.filter(Q(slug=slug) | Q(name__iexact=slug)).exists()
-
-        slug = unique_slug(name, "board", taken)
         try:
-            with transaction.atomic(), acting_at_the_terminal():
-                Board.objects.create(partnership=partnership, name=name, slug=slug)
-        except IntegrityError as exc:  # made at the same moment by someone else
-            raise CommandError(
-                f"{partnership.name} already has a board called {name!r}", returncode=2
-            ) from exc
-        self.stdout.write(slug)
+            with acting_at_the_terminal():
+                board = board_add(partnership=partnership, name=name)
+        except BoardRefused as exc:
+            raise CommandError(str(exc), returncode=2) from exc
+        self.stdout.write(board.slug)
 
     def _list(self, partnership: Partnership | None, *, as_json: bool) -> None:
         boards = Board.objects.select_related("partnership").order_by("partnership__name", "name")

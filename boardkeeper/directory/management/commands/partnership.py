@@ -7,20 +7,16 @@ Boardkeeper account (there may be none yet)."""
 from __future__ import annotations
 
 import json
-from collections.abc import Callable
 from typing import Any
 
 from django.core.management.base import CommandError, CommandParser
 from django.db import IntegrityError, transaction
 from django.db.models import Count, Q
-from django.utils.text import slugify
 
+from boardkeeper.directory.boards import NAME_LENGTH, unique_slug
 from boardkeeper.directory.management.terminal import acting_at_the_terminal
 from boardkeeper.directory.models import Partnership
 from boardkeeper.lib.commands import BoardkeeperCommand
-
-NAME_LENGTH = 200  # Partnership.name and Board.name
-SLUG_LENGTH = 80  # Partnership.slug and Board.slug
 
 
 def clean_name(name: str, what: str) -> str:
@@ -33,17 +29,6 @@ def clean_name(name: str, what: str) -> str:
             f"a {what}'s name is at most {NAME_LENGTH} characters (this one has {len(name)})", returncode=2
         )
     return name
-
-
-def unique_slug(name: str, fallback: str, taken: Callable[[str], bool]) -> str:
-    """The name's slug, or with -2, -3, ... when `taken` says the plain one is."""
-    base = slugify(name)[:SLUG_LENGTH].strip("-") or fallback
-    slug, n = base, 1
-    while taken(slug):
-        n += 1
-        suffix = f"-{n}"
-        slug = base[: SLUG_LENGTH - len(suffix)].rstrip("-") + suffix
-    return slug
 
 
 class Command(BoardkeeperCommand):

@@ -51,8 +51,15 @@ class Command(BaseCommand):
             f"Sample minutes {state}: {result.meeting} ({result.meeting.actions.count()} actions)."
         )
         person = self.link(member, partnership)
-        with acting_as(manager):  # the audit trail names who made the demo's reviews
+        with acting_as(manager):  # the audit trail names who made the demo's reviews and its invitation
             self.reviews(partnership, manager, person)
+            self.invitation(partnership, manager)
+        if person is not None:
+            self.due_soon(person, manager)
+        for user, address in ((manager, "manager@example.org"), (member, "member@example.org")):
+            if not user.email:  # reminders go by e-mail (printed on the console in the demo)
+                user.email = address
+                user.save(update_fields=["email"])
         self.stdout.write("")
         self.stdout.write("Sign in at http://127.0.0.1:8000/ as")
         self.stdout.write(f"  manager / {DEMO_PASSWORD}   (business team: can import)")
@@ -108,6 +115,39 @@ class Command(BaseCommand):
         )
         reviews.themes_set(review=mr_f, themes=[themes["Domestic abuse"], themes["Information sharing"]])
         self.stdout.write("Case reviews: Child Q (notification this week), Family M (LCSPR), Mr F (SAR).")
+
+    def due_soon(self, person: Person, manager: User) -> None:
+        """The member's first action given a due date this week, so that today's reminders have one."""
+        from boardkeeper.actions.models import Action
+        from boardkeeper.actions.services import action_update
+
+        action = Action.objects.filter(owner_people=person, due_date__isnull=True).order_by("pk").first()
+        if action is None:
+            return
+        action_update(
+            action=action,
+            user=manager,
+            version=action.version,
+            status=action.status,
+            note="Due this week (demo).",
+            change_due=True,
+            due_date=timezone.localdate() + dt.timedelta(days=5),
+        )
+
+    def invitation(self, partnership: Partnership, manager: User) -> None:
+        """An invitation waiting on 'Who has access' (its link is not shown: it went by e-mail)."""
+        from boardkeeper.accounts.invitations import invitation_create
+        from boardkeeper.accounts.models import Invitation
+
+        if Invitation.objects.filter(partnership=partnership).exists():
+            return
+        jo = Person.objects.filter(partnership=partnership, full_name="Jo Galloway").first()
+        invitation, _ = invitation_create(
+            partnership=partnership, email="jo.galloway@example.org", role="member", person=jo, by=manager
+        )
+        self.stdout.write(
+            f"An invitation waits on 'Who has access': {invitation.email} ({invitation.get_role_display()})."
+        )
 
     def link(self, member: User, partnership: Partnership) -> Person | None:
         """The member's account linked to MEMBER_AS in the directory, so that 'My actions' and 'My
