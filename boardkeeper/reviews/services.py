@@ -48,8 +48,9 @@ class ReviewRefused(ValueError):
 
 
 def rules_for(partnership: Partnership) -> ReviewRules:
-    rules, _ = ReviewRules.objects.get_or_create(partnership=partnership)
-    return rules
+    """The partnership's rules, or (never set) the defaults, unsaved: reading them writes nothing; the
+    settings page saves them when the business team first changes them."""
+    return ReviewRules.objects.filter(partnership=partnership).first() or ReviewRules(partnership=partnership)
 
 
 def open_clocks(*, partnership: Partnership, today: dt.date) -> list[tuple[Review, Clock]]:
