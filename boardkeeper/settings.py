@@ -109,6 +109,8 @@ INSTALLED_APPS = [
     "boardkeeper.reviews",
     "boardkeeper.audit",
     "boardkeeper.reminders",
+    "boardkeeper.escalations",
+    "boardkeeper.funding",
 ]
 
 MIDDLEWARE = [

@@ -11,6 +11,8 @@ from boardkeeper.actions import urls as actions
 from boardkeeper.audit import views as audit
 from boardkeeper.directory import board_urls as boards
 from boardkeeper.directory import people_urls
+from boardkeeper.escalations import urls as escalations
+from boardkeeper.funding import urls as funding
 from boardkeeper.imports import urls as imports
 from boardkeeper.meetings import urls as meetings
 from boardkeeper.plan import urls as plan
@@ -32,6 +34,8 @@ partnership_urls: list[URLPattern | URLResolver] = [
     path("actions/", include(actions.partnership_urls)),
     path("forward-plan/", include(plan.partnership_urls)),
     path("reviews/", include(reviews.partnership_urls)),
+    path("escalations/", include(escalations.partnership_urls)),
+    path("funding/", include(funding.partnership_urls)),
     path("boards/<slug:board_slug>/", include(board_urls)),
     *people_urls.partnership_urls,
     *meetings.moved_board_urls,  # last: the boards' addresses before they moved under boards/

@@ -30,7 +30,17 @@ from django.http import HttpRequest, HttpResponse
 
 from boardkeeper.audit.models import AuditEvent
 
-AUDITED_APPS = {"directory", "meetings", "actions", "reviews", "accounts", "auth", "reminders"}
+AUDITED_APPS = {
+    "directory",
+    "meetings",
+    "actions",
+    "reviews",
+    "accounts",
+    "auth",
+    "reminders",
+    "escalations",
+    "funding",
+}
 NOT_AUDITED = {
     "meetings.pendingimport",  # a work queue: what it becomes (the meeting and all in it) is audited
     "auth.permission",

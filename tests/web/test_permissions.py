@@ -11,6 +11,7 @@ import io
 import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
+from decimal import Decimal
 from typing import Any
 
 import pytest
@@ -24,6 +25,9 @@ from boardkeeper.accounts.invitations import invitation_create
 from boardkeeper.accounts.models import Invitation
 from boardkeeper.actions.models import Action, ForwardPlanEntry
 from boardkeeper.directory.models import Board, Membership, Person
+from boardkeeper.escalations import services as escalation_services
+from boardkeeper.escalations.models import Escalation
+from boardkeeper.funding.models import BudgetLine, Contribution, FinancialYear
 from boardkeeper.imports import services
 from boardkeeper.meetings.models import Meeting, PendingImport, SourceDocument
 from boardkeeper.plan.agenda import agenda_draft
@@ -481,6 +485,164 @@ PAGES.update(
         "person_merge": Page(
             lambda r: reverse("person_merge", args=[r.person.pk]),
             post=lambda r: {"other": str(other_person(r).pk), "keep": "this"},
+            editors_only=True,
+        ),
+    }
+)
+
+
+def escalation_of(r: Record) -> Escalation:
+    """The partnership's escalation, made here once (escalations are not in snapshot()); named on it
+    whoever is named on the review, so that the need-to-know tests hold for both."""
+    escalation = Escalation.objects.filter(partnership=r.cast.partnership).order_by("pk").first()
+    if escalation is None:
+        escalation = escalation_services.escalation_create(
+            partnership=r.cast.partnership,
+            user=r.cast.manager,
+            raised_by_org="Warwickshire Police",
+            about_agency="Mental health trust",
+            concern="Section 136 assessments taking up to 18 hours.",
+            pseudonym="Family M",
+            opened_on=dt.date(2022, 2, 23),
+        )
+    escalation.named_people.set(r.review.named_people.all())
+    return escalation
+
+
+def escalation_page(name: str, post: Callable[[Record], dict[str, Any]] | None = None, *more: int) -> Page:
+    """An escalation's page or a form of it: need to know, and the business team's to change."""
+    return Page(
+        lambda r: reverse(name, args=[r.cast.partnership.slug, escalation_of(r).pk, *more]),
+        post=post,
+        need_to_know=True,
+        editors_only=name != "escalation",
+    )
+
+
+PAGES.update(
+    {
+        "escalations": Page(lambda r: reverse("escalations", args=[r.cast.partnership.slug])),
+        "escalations_export": Page(lambda r: reverse("escalations_export", args=[r.cast.partnership.slug])),
+        "escalation_new": Page(
+            lambda r: reverse("escalation_new", args=[r.cast.partnership.slug]),
+            post=lambda r: {
+                "raised_by_org": "Police",
+                "about_agency": "ICB",
+                "concern": "Places of safety",
+                "opened_on": "01/03/2024",
+                "stage": "1",
+            },
+            editors_only=True,
+        ),
+        "escalation_settings": Page(
+            lambda r: reverse("escalation_settings", args=[r.cast.partnership.slug]),
+            post=lambda r: {
+                **{f"stage_{s}_name": f"Stage {s}" for s in (1, 2, 3, 4)},
+                **{f"stage_{s}_days": "5" for s in (1, 2, 3, 4)},
+            },
+            editors_only=True,
+        ),
+        "escalation": escalation_page("escalation"),
+        "escalation_edit": escalation_page(
+            "escalation_edit",
+            lambda r: {
+                "version": str(escalation_of(r).version),
+                "raised_by_org": "Police",
+                "about_agency": "ICB",
+                "concern": "Places of safety",
+            },
+        ),
+        "escalation_stage": escalation_page(
+            "escalation_stage",
+            lambda r: {
+                "stage-version": str(escalation_of(r).version),
+                "stage-to": "2",
+                "stage-on": "01/03/2024",
+            },
+        ),
+        "escalation_close": escalation_page(
+            "escalation_close",
+            lambda r: {
+                "close-version": str(escalation_of(r).version),
+                "close-status": "resolved",
+                "close-on": "01/03/2024",
+                "close-outcome": "Agreed",
+            },
+        ),
+        "escalation_action": escalation_page(
+            "escalation_action",
+            lambda r: {"action-action": str(Action.objects.filter(board=r.cast.board).earliest("pk").pk)},
+        ),
+        "escalation_unlink": escalation_page("escalation_unlink", lambda r: {}, 0),
+    }
+)
+
+
+def funding_year_of(r: Record, *more: Any) -> list[Any]:
+    """The partnership's funding for 2022, with a budget line and a contribution (made here, once: they are
+    not in snapshot())."""
+    year, _ = FinancialYear.objects.get_or_create(partnership=r.cast.partnership, starts=2022)
+    if not year.lines.exists():
+        BudgetLine.objects.create(year=year, kind="business_unit", amount=Decimal("98000"))
+        Contribution.objects.create(year=year, partner="The council", agreed=Decimal("60000"))
+    return [r.cast.partnership.slug, year.starts, *more]
+
+
+def funding_line_of(r: Record) -> list[Any]:
+    return funding_year_of(
+        r, BudgetLine.objects.filter(year__partnership=r.cast.partnership).earliest("pk").pk
+    )
+
+
+def funding_contribution_of(r: Record) -> list[Any]:
+    args = funding_year_of(r)
+    return [*args, Contribution.objects.filter(year__partnership=r.cast.partnership).earliest("pk").pk]
+
+
+def funding_form(**fields: str) -> Callable[[Record], dict[str, Any]]:
+    """A change to the 2022 funding, from a page showing its version as it now is."""
+    return lambda r: {
+        "version": str(FinancialYear.objects.get(partnership=r.cast.partnership, starts=2022).version),
+        **fields,
+    }
+
+
+PAGES.update(
+    {
+        "funding_years": Page(
+            lambda r: reverse("funding_years", args=[r.cast.partnership.slug]),
+            post=lambda r: {"starts": "2023"},
+        ),
+        "funding_year": Page(lambda r: reverse("funding_year", args=funding_year_of(r))),
+        "funding_year_export": Page(lambda r: reverse("funding_year_export", args=funding_year_of(r))),
+        "funding_line_add": Page(
+            lambda r: reverse("funding_line_add", args=funding_year_of(r)),
+            post=funding_form(kind="training", amount="5000"),
+            editors_only=True,
+        ),
+        "funding_line": Page(
+            lambda r: reverse("funding_line", args=funding_line_of(r)),
+            post=funding_form(kind="training", amount="5000"),
+            editors_only=True,
+        ),
+        "funding_line_remove": Page(
+            lambda r: reverse("funding_line_remove", args=funding_line_of(r)),
+            post=funding_form(),
+            editors_only=True,
+        ),
+        "funding_contribution_add": Page(
+            lambda r: reverse("funding_contribution_add", args=funding_year_of(r)),
+            post=funding_form(partner="Schools", agreed="20000"),
+            editors_only=True,
+        ),
+        "funding_contribution": Page(
+            lambda r: reverse("funding_contribution", args=funding_contribution_of(r)),
+            post=funding_form(partner="The council", agreed="65000", paid_on="01/06/2022"),
+            editors_only=True,
+        ),
+        "funding_contribution_remove": Page(
+            lambda r: reverse("funding_contribution_remove", args=funding_contribution_of(r)),
+            post=funding_form(),
             editors_only=True,
         ),
     }
