@@ -37,8 +37,7 @@ def _others_in_the_business_team(partnership: Partnership, target: User) -> int:
     )
 
 
-@audit.acts
-def role_change(*, partnership: Partnership, target: User, role: str, by: User) -> PartnershipRole:
+def role_change(*, partnership: Partnership, target: User, role: str) -> PartnershipRole:
     if role not in PartnershipRole.Role.values:
         raise AccessRefused("Choose business team, board member or viewer.")
     with transaction.atomic():
@@ -63,7 +62,6 @@ def role_change(*, partnership: Partnership, target: User, role: str, by: User) 
     return current
 
 
-@audit.acts
 def access_remove(*, partnership: Partnership, target: User, by: User) -> bool:
     """Remove the role; an account left with no partnership is deactivated (its sessions end on their next
     request). Returns whether it was deactivated."""
@@ -89,7 +87,6 @@ def access_remove(*, partnership: Partnership, target: User, by: User) -> bool:
     return not others
 
 
-@audit.acts
 def second_factor_reset(*, partnership: Partnership, target: User, by: User) -> None:
     """A lost phone: the authenticator and the recovery codes go; at their next sign-in they set up the app
     again (after their password)."""

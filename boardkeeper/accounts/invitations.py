@@ -52,7 +52,6 @@ def link_of(token: str, base: str | None = None) -> str:
     return (base or base_url()) + reverse("invitation_accept", args=[token])
 
 
-@audit.acts
 def invitation_create(
     *,
     partnership: Partnership,
@@ -121,7 +120,6 @@ def invitation_send(invitation: Invitation, token: str, *, base: str | None = No
     Invitation.objects.filter(pk=invitation.pk).update(sent_at=timezone.now())
 
 
-@audit.acts
 def invitation_resend(
     invitation: Invitation, *, by: User | None, base: str | None = None, now: dt.datetime | None = None
 ) -> Invitation:
@@ -139,7 +137,6 @@ def invitation_resend(
     return invitation
 
 
-@audit.acts
 def invitation_cancel(invitation: Invitation, *, now: dt.datetime | None = None) -> None:
     if invitation.accepted_at is None and invitation.cancelled_at is None:
         invitation.cancelled_at = now or timezone.now()
@@ -168,7 +165,6 @@ def invitation_by_token(token: str, *, now: dt.datetime | None = None) -> Found:
     return Found(invitation)
 
 
-@audit.acts
 def invitation_accept(
     *, token: str, password: str, first_name: str = "", last_name: str = "", now: dt.datetime | None = None
 ) -> User:

@@ -163,7 +163,7 @@ def access(request: HttpRequest, slug: str) -> HttpResponse:
         try:
             if action == "role":
                 changed = access_changes.role_change(
-                    partnership=acc.partnership, target=target, role=request.POST.get("role", ""), by=me
+                    partnership=acc.partnership, target=target, role=request.POST.get("role", "")
                 )
                 messages.success(request, f"{name} is now {changed.get_role_display().lower()}.")
                 if target.pk == me.pk and changed.role != PartnershipRole.Role.BUSINESS_TEAM:

@@ -3,7 +3,8 @@ year's spreadsheet. Everyone with a role reads them; the business team alone cha
 
 from __future__ import annotations
 
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 from django import forms
 from django.contrib import messages
@@ -23,6 +24,8 @@ from boardkeeper.funding.spreadsheet import year_xlsx
 from boardkeeper.funding.templatetags.funding_money import gbp
 from boardkeeper.lib.http import attachment
 from boardkeeper.lib.versioning import StaleEdit, rebound
+
+RowT = TypeVar("RowT", BudgetLine, Contribution)
 
 STALE = (
     "Someone else changed this year’s funding since you opened the page, so your change has not been saved."
@@ -128,99 +131,110 @@ def _edit_page(
     )
 
 
-@require_http_methods(["GET", "POST"])
-def funding_line_add(request: HttpRequest, slug: str, starts: int) -> HttpResponse:
-    year, access = _year(request, slug, starts, edit=True)
-    form = LineForm(request.POST or None, initial={"version": year.version})
+def _save(
+    request: HttpRequest,
+    year: FinancialYear,
+    access: Access,
+    form: forms.Form,
+    *,
+    save: Callable[[dict[str, Any]], str],
+    anchor: str,
+    title: str,
+    remove: str = "",
+) -> HttpResponse:
+    """A line's or contribution's form: saved on the year's version (`save` returns the message), or
+    shown again; from a stale page, as typed on the year's new version, with the reason."""
     stale = False
     if request.method == "POST" and form.is_valid():
-        data = form.cleaned_data
         try:
-            line = services.line_add(year=year, **data)
+            done = save(form.cleaned_data)
         except StaleEdit as exc:
             stale, form = True, rebound(form, exc.current.version)
         else:
-            messages.success(request, f"‘{line}’ of {gbp(line.amount)} is added to the budget.")
-            return redirect(_year_url(year, "budget"))
-    return _edit_page(request, year, access, form, title="Add a budget line", stale=stale)
+            messages.success(request, done)
+            return redirect(_year_url(year, anchor))
+    return _edit_page(request, year, access, form, title=title, stale=stale, remove=remove)
+
+
+def _row(
+    request: HttpRequest, slug: str, starts: int, model: type[RowT], pk: int
+) -> tuple[FinancialYear, Access, RowT]:
+    """A line or contribution of the year, for the business team (not found before refused)."""
+    year, access = _year(request, slug, starts)
+    row = get_object_or_404(model, year=year, pk=pk)
+    access.require_edit()
+    row.year = year
+    return year, access, row
+
+
+@require_http_methods(["GET", "POST"])
+def funding_line_add(request: HttpRequest, slug: str, starts: int) -> HttpResponse:
+    year, access = _year(request, slug, starts, edit=True)
+
+    def save(data: dict[str, Any]) -> str:
+        line = services.line_add(year=year, **data)
+        return f"‘{line}’ of {gbp(line.amount)} is added to the budget."
+
+    form = LineForm(request.POST or None, initial={"version": year.version})
+    return _save(request, year, access, form, save=save, anchor="budget", title="Add a budget line")
 
 
 @require_http_methods(["GET", "POST"])
 def funding_line(request: HttpRequest, slug: str, starts: int, line_id: int) -> HttpResponse:
-    year, access = _year(request, slug, starts)
-    line = get_object_or_404(BudgetLine, year=year, pk=line_id)
-    access.require_edit()
-    line.year = year
+    year, access, line = _row(request, slug, starts, BudgetLine, line_id)
+
+    def save(data: dict[str, Any]) -> str:
+        services.line_update(line=line, **data)
+        return f"‘{line}’ is changed."
+
     initial: dict[str, Any] = {f: getattr(line, f) for f in services.LINE_FIELDS}
     form = LineForm(request.POST or None, initial={**initial, "version": year.version})
-    stale = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.line_update(line=line, **form.cleaned_data)
-        except StaleEdit as exc:
-            stale, form = True, rebound(form, exc.current.version)
-        else:
-            messages.success(request, f"‘{line}’ is changed.")
-            return redirect(_year_url(year, "budget"))
     remove = reverse("funding_line_remove", args=[slug, starts, line.pk])
-    return _edit_page(request, year, access, form, title="Change a budget line", stale=stale, remove=remove)
+    return _save(
+        request, year, access, form, save=save, anchor="budget", title="Change a budget line", remove=remove
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def funding_line_remove(request: HttpRequest, slug: str, starts: int, line_id: int) -> HttpResponse:
-    year, access = _year(request, slug, starts)
-    line = get_object_or_404(BudgetLine, year=year, pk=line_id)
-    access.require_edit()
-    line.year = year
+    year, _access, line = _row(request, slug, starts, BudgetLine, line_id)
     return _remove(request, year, str(line), lambda version: services.line_remove(line=line, version=version))
 
 
 @require_http_methods(["GET", "POST"])
 def funding_contribution_add(request: HttpRequest, slug: str, starts: int) -> HttpResponse:
     year, access = _year(request, slug, starts, edit=True)
+
+    def save(data: dict[str, Any]) -> str:
+        contribution = services.contribution_add(year=year, **data)
+        return f"{contribution.partner}’s contribution is added."
+
     form = ContributionForm(request.POST or None, initial={"version": year.version})
-    stale = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            contribution = services.contribution_add(year=year, **form.cleaned_data)
-        except StaleEdit as exc:
-            stale, form = True, rebound(form, exc.current.version)
-        else:
-            messages.success(request, f"{contribution.partner}’s contribution is added.")
-            return redirect(_year_url(year, "contributions"))
-    return _edit_page(request, year, access, form, title="Add a partner’s contribution", stale=stale)
+    return _save(
+        request, year, access, form, save=save, anchor="contributions", title="Add a partner’s contribution"
+    )
 
 
 @require_http_methods(["GET", "POST"])
 def funding_contribution(request: HttpRequest, slug: str, starts: int, contribution_id: int) -> HttpResponse:
-    year, access = _year(request, slug, starts)
-    contribution = get_object_or_404(Contribution, year=year, pk=contribution_id)
-    access.require_edit()
-    contribution.year = year
+    year, access, contribution = _row(request, slug, starts, Contribution, contribution_id)
+
+    def save(data: dict[str, Any]) -> str:
+        services.contribution_update(contribution=contribution, **data)
+        return f"{contribution.partner}’s contribution is changed."
+
     initial: dict[str, Any] = {f: getattr(contribution, f) for f in services.CONTRIBUTION_FIELDS}
     form = ContributionForm(request.POST or None, initial={**initial, "version": year.version})
-    stale = False
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.contribution_update(contribution=contribution, **form.cleaned_data)
-        except StaleEdit as exc:
-            stale, form = True, rebound(form, exc.current.version)
-        else:
-            messages.success(request, f"{contribution.partner}’s contribution is changed.")
-            return redirect(_year_url(year, "contributions"))
     remove = reverse("funding_contribution_remove", args=[slug, starts, contribution.pk])
     title = f"Change {contribution.partner}’s contribution"
-    return _edit_page(request, year, access, form, title=title, stale=stale, remove=remove)
+    return _save(request, year, access, form, save=save, anchor="contributions", title=title, remove=remove)
 
 
 @require_http_methods(["GET", "POST"])
 def funding_contribution_remove(
     request: HttpRequest, slug: str, starts: int, contribution_id: int
 ) -> HttpResponse:
-    year, access = _year(request, slug, starts)
-    contribution = get_object_or_404(Contribution, year=year, pk=contribution_id)
-    access.require_edit()
-    contribution.year = year
+    year, _access, contribution = _row(request, slug, starts, Contribution, contribution_id)
     return _remove(
         request,
         year,

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_http_methods
 
 from boardkeeper.accounts.permissions import Access, get_pending_import_for_user, signed_in_user
 from boardkeeper.directory.models import Person
+from boardkeeper.directory.services import directory_of, person_match
 from boardkeeper.imports import corrections, services
 from boardkeeper.imports.forms import (
     ActionCorrectionForm,
@@ -111,11 +112,8 @@ def _confirm(request: HttpRequest, pending: PendingImport, access: Access) -> Ht
 
 
 def _directory(pending: PendingImport) -> list[Person]:
-    return list(
-        Person.objects.filter(partnership_id=pending.board.partnership_id)
-        .select_related("organisation")
-        .order_by("full_name", "pk")
-    )
+    """The partnership's people, by name, as the forms offer them (and matching reads them)."""
+    return sorted(directory_of(pending.board.partnership), key=lambda p: (p.full_name, p.pk))
 
 
 def _meeting_form(pending: PendingImport, data: Any = None) -> MeetingCorrectionForm:
@@ -125,12 +123,22 @@ def _meeting_form(pending: PendingImport, data: Any = None) -> MeetingCorrection
 def _person_form(pending: PendingImport, index: int, data: Any = None) -> PersonCorrectionForm:
     minutes = pending.extracted or {}
     person = _found(corrections.person_at, minutes, index)
-    preview = services.import_preview(pending=pending)
+    directory = _directory(pending)
+    matched = (
+        None
+        if "match" in person
+        else person_match(
+            directory,
+            name=person["name"],
+            initials=person.get("initials"),
+            organisation=person.get("organisation"),
+        ).person
+    )
     return PersonCorrectionForm.of(
         person,
         pending.version,
-        directory=_directory(pending),
-        matched=preview.people[index].match.person if "match" not in person else None,
+        directory=directory,
+        matched=matched,
         names=[p["name"] for i, p in enumerate(minutes.get("people", [])) if i != index],
         data=data,
     )
@@ -239,16 +247,21 @@ def _open(request: HttpRequest, pending_id: str, form_at: str) -> tuple[PendingI
 
 def _correct(
     request: HttpRequest,
-    pending: PendingImport,
-    access: Access,
+    pending_id: str,
     *,
+    form_at: str,
     build: Callable[[PendingImport, Any], forms.Form],
     change: Callable[[Any], Callable[[dict[str, Any]], None]],
-    editing: Callable[[forms.Form], Editing],
+    editing: Callable[[PendingImport, forms.Form], Editing],
     anchor: Callable[[PendingImport], str],
 ) -> HttpResponse:
-    """Save a correction from `build`'s form, or show the preview with the form in place: its errors, or
-    (made from a stale page) the form as typed on the preview as it now is, with the reason."""
+    """A correction's address. A GET is sent to the preview with the form open (`form_at`). A POST saves
+    the correction from `build`'s form, or shows the preview with the form in place: its errors, or (made
+    from a stale page) the form as typed on the preview as it now is, with the reason."""
+    found = _open(request, pending_id, form_at)
+    if isinstance(found, HttpResponse):
+        return found
+    pending, access = found
     form = build(pending, request.POST)
     if form.is_valid():
         try:
@@ -267,78 +280,64 @@ def _correct(
             raise Http404("No such part of these minutes") from None
         else:
             return redirect(_preview_url(pending, anchor(pending)))
-    return _page(request, pending, access, editing=editing(form))
+    return _page(request, pending, access, editing=editing(pending, form))
 
 
 @require_http_methods(["GET", "POST"])
 def preview_meeting(request: HttpRequest, pending_id: str) -> HttpResponse:
-    found = _open(request, pending_id, "?edit=meeting#meeting")
-    if isinstance(found, HttpResponse):
-        return found
-    pending, access = found
     return _correct(
         request,
-        pending,
-        access,
+        pending_id,
+        form_at="?edit=meeting#meeting",
         build=_meeting_form,
         change=lambda f: corrections.meeting_change(
             title=f.cleaned_data["title"].strip(), date=f.cleaned_data["date"]
         ),
-        editing=lambda f: Editing("meeting", None, f),
+        editing=lambda p, f: Editing("meeting", None, f),
         anchor=lambda p: "meeting",
     )
 
 
 @require_http_methods(["GET", "POST"])
 def preview_person(request: HttpRequest, pending_id: str, index: int) -> HttpResponse:
-    found = _open(request, pending_id, f"?edit=person-{index}#person-{index}")
-    if isinstance(found, HttpResponse):
-        return found
-    pending, access = found
     return _correct(
         request,
-        pending,
-        access,
+        pending_id,
+        form_at=f"?edit=person-{index}#person-{index}",
         build=lambda p, data: _person_form(p, index, data),
         change=lambda f: corrections.person_change(index, f.correction()),
-        editing=lambda f: Editing("person", index, f),
+        editing=lambda p, f: Editing("person", index, f),
         anchor=lambda p: f"person-{index}",
     )
 
 
 @require_http_methods(["GET", "POST"])
 def preview_action(request: HttpRequest, pending_id: str, index: int) -> HttpResponse:
-    found = _open(request, pending_id, f"?edit=action-{index}#action-{index}")
-    if isinstance(found, HttpResponse):
-        return found
-    pending, access = found
     return _correct(
         request,
-        pending,
-        access,
+        pending_id,
+        form_at=f"?edit=action-{index}#action-{index}",
         build=lambda p, data: _action_form(p, index, data),
         change=lambda f: corrections.action_change(index, f.correction()),
-        editing=lambda f: Editing("action", index, f),
+        editing=lambda p, f: Editing("action", index, f),
         anchor=lambda p: f"action-{index}",
     )
 
 
 @require_http_methods(["GET", "POST"])
 def preview_action_add(request: HttpRequest, pending_id: str) -> HttpResponse:
-    found = _open(request, pending_id, "?add=new#add-action")
-    if isinstance(found, HttpResponse):
-        return found
-    pending, access = found
-    source = request.POST.get("source", "")
-    if source and not corrections.unit_text(pending.document, source):
-        source = ""
+    def source(pending: PendingImport) -> str:
+        """The paragraph or cell the form started from, if it is one of the document's."""
+        address = request.POST.get("source", "")
+        return address if address and corrections.unit_text(pending.document, address) else ""
+
     return _correct(
         request,
-        pending,
-        access,
-        build=lambda p, data: _add_form(p, source, data=data),
+        pending_id,
+        form_at="?add=new#add-action",
+        build=lambda p, data: _add_form(p, source(p), data=data),
         change=lambda f: corrections.action_add(f.correction(), f.cleaned_data.get("quote") or ""),
-        editing=lambda f: Editing("add", None, f, source=source),
+        editing=lambda p, f: Editing("add", None, f, source=source(p)),
         anchor=lambda p: f"action-{len((p.extracted or {}).get('actions', [])) - 1}",
     )
 

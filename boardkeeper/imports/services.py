@@ -84,7 +84,6 @@ class ActionPreview:
     due: dt.date | None = None
     due_text: str | None = None
     due_meeting: Meeting | None = None
-    corrected: bool = False  # changed or added in the preview
 
     @property
     def anchor(self) -> str:
@@ -105,7 +104,6 @@ class Preview:
     minutes: dict[str, Any]
     people: list[PersonPreview] = field(default_factory=list)
     actions: list[ActionPreview] = field(default_factory=list)
-    owner_choices: list[tuple[str, str]] = field(default_factory=list)  # (value, label)
     duplicate_of: Meeting | None = None  # these very bytes are on record already
     same_day: Meeting | None = None  # the board has minutes of a meeting on the date these give
     other_body: str | None = None  # the minutes' title names a body that is not this board
@@ -207,17 +205,8 @@ def import_preview(*, pending: PendingImport) -> Preview:
                 due=dt.date.fromisoformat(a["due"]) if a.get("due") else None,
                 due_text=a.get("due_text"),
                 due_meeting=due_meetings.get(a.get("due_meeting") or 0),
-                corrected="owner_refs" in a,
             )
         )
-    names = {p.name for p in preview.people}
-    teams = sorted({o for a in preview.actions for o in a.owners if o not in names})
-    preview.owner_choices = (
-        [("", "As the minutes say")]
-        + [(f"person:{p.name}", p.name) for p in preview.people]
-        + [(f"team:{t}", f"{t} (team)") for t in teams]
-        + [("none", "No owner")]
-    )
     return preview
 
 
@@ -235,9 +224,6 @@ def import_confirm(
     *,
     pending: PendingImport,
     user: User,
-    owner_overrides: dict[int, str] | None = None,
-    meeting_date: dt.date | None = None,
-    commitments: set[int] | None = None,
 ) -> ImportResult:
     """Write the previewed minutes as the board's record, all or nothing.
 
@@ -255,18 +241,17 @@ def import_confirm(
     if existing is not None:
         return ImportResult(existing, 0, 0, 0, already_imported=True)
     date_text = minutes["meeting"].get("date")
-    date = meeting_date or (dt.date.fromisoformat(date_text) if date_text else None)
+    date = dt.date.fromisoformat(date_text) if date_text else None
     if date is None:
         raise ImportRefused(
             "The minutes do not say when the meeting was held: enter the date to import them."
         )
     if minutes_on_record(board=pending.board, date=date) is not None:
         raise ImportRefused(_same_day_refusal(pending.board, date))
-    overrides = owner_overrides or {}
     stored: list[str] = []  # the file written by _write, removed again if the transaction does not commit
     try:
         with transaction.atomic():
-            result = _write(pending, minutes, date, overrides, commitments or set(), user, stored)
+            result = _write(pending, minutes, date, user, stored)
             PendingImport.objects.filter(pk=pending.pk).update(
                 # the record now holds the minutes: neither their bytes nor their reading stay here
                 status=PendingImport.Status.IMPORTED,
@@ -329,8 +314,6 @@ def _write(
     pending: PendingImport,
     minutes: dict[str, Any],
     date: dt.date,
-    overrides: dict[int, str],
-    commitments: set[int],
     user: User,
     stored: list[str],
 ) -> ImportResult:
@@ -352,7 +335,7 @@ def _write(
         meeting = _meeting(board, date, minutes["meeting"])
         by_name, created, matched = _people(minutes.get("people", []), partnership, board, meeting)
         items = _items(meeting, minutes.get("items", []))
-        actions = _actions(minutes.get("actions", []), meeting, items, by_name, overrides, commitments, user)
+        actions = _actions(minutes.get("actions", []), meeting, items, by_name, user)
         forward_plan_from_meeting(meeting=meeting)
         due_meetings_attach(board=board)
         data = bytes(pending.data)
@@ -545,8 +528,6 @@ def _actions(
     meeting: Meeting,
     items: dict[str | None, AgendaItem],
     by_name: dict[str, Person],
-    overrides: dict[int, str],
-    commitments: set[int],
     user: User,
 ) -> int:
     """The actions of the minutes in one INSERT, then their owners' links in one INSERT a kind (each
@@ -566,7 +547,7 @@ def _actions(
         ).values_list("pk", flat=True)
     )
     for position, a in enumerate(actions_json):
-        if not (included(a) or position in commitments):
+        if not included(a):
             # left out in the preview; a commitment found in the discussion joins the log only when the
             # person importing says so
             continue
@@ -590,9 +571,7 @@ def _actions(
                 due_meeting_id=a.get("due_meeting") if a.get("due_meeting") in due_meetings else None,
             )
         )
-        if position in overrides:
-            owners.append([overrides[position]])
-        elif "owner_refs" in a:  # chosen in the preview
+        if "owner_refs" in a:  # chosen in the preview
             owners.append(a["owner_refs"])
         else:
             owners.append([f"name:{o}" for o in a["owners"]])
@@ -729,7 +708,7 @@ def import_file(*, board: Board, user: User, name: str, data: bytes) -> ImportRe
     stored: list[str] = []
     try:
         with transaction.atomic():
-            return _write(source, minutes, date, {}, set(), user, stored)
+            return _write(source, minutes, date, user, stored)
     except BaseException as exc:
         for stored_name in stored:  # no record points at it: the minutes' bytes are not left behind
             SourceDocument.file.field.storage.delete(stored_name)
