@@ -111,6 +111,8 @@ INSTALLED_APPS = [
     "boardkeeper.reminders",
     "boardkeeper.escalations",
     "boardkeeper.funding",
+    "boardkeeper.inspections",
+    "boardkeeper.recommendations",
 ]
 
 MIDDLEWARE = [

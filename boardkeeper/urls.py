@@ -14,8 +14,10 @@ from boardkeeper.directory import people_urls
 from boardkeeper.escalations import urls as escalations
 from boardkeeper.funding import urls as funding
 from boardkeeper.imports import urls as imports
+from boardkeeper.inspections import urls as inspections
 from boardkeeper.meetings import urls as meetings
 from boardkeeper.plan import urls as plan
+from boardkeeper.recommendations import urls as recommendations
 from boardkeeper.reviews import urls as reviews
 
 board_urls: list[URLPattern | URLResolver] = [
@@ -36,6 +38,8 @@ partnership_urls: list[URLPattern | URLResolver] = [
     path("reviews/", include(reviews.partnership_urls)),
     path("escalations/", include(escalations.partnership_urls)),
     path("funding/", include(funding.partnership_urls)),
+    path("inspections/", include(inspections.partnership_urls)),
+    path("recommendations/", include(recommendations.partnership_urls)),
     path("boards/<slug:board_slug>/", include(board_urls)),
     *people_urls.partnership_urls,
     *meetings.moved_board_urls,  # last: the boards' addresses before they moved under boards/

@@ -69,6 +69,38 @@ def action_update(
 
 @audit.acts
 @transaction.atomic
+def action_create(
+    *,
+    meeting: Meeting,
+    user: User,
+    text: str,
+    people: Iterable[Person] = (),
+    teams: Iterable[Team] = (),
+    due_date: dt.date | None = None,
+) -> Action:
+    """An action entered by hand (an improvement plan's, a recommendation's), on the log of the meeting's
+    board as agreed at that meeting: the same row the minutes' actions are, so it is updated in one place."""
+    text = " ".join(text.split())
+    if not text:
+        raise ValueError("an action needs its text")
+    people, teams = list(people), list(teams)
+    last = Action.objects.filter(meeting=meeting).order_by("-position").values_list("position", flat=True)
+    action = Action.objects.create(
+        board=meeting.board,
+        meeting=meeting,
+        position=(last.first() or 0) + 1,
+        text=text,
+        owner_text=", ".join([p.full_name for p in people] + [t.name for t in teams]),
+        due_date=due_date,
+        origin=Action.Origin.MANUAL,
+    )
+    action.owner_people.set(people)
+    action.owner_teams.set(teams)
+    return action
+
+
+@audit.acts
+@transaction.atomic
 def action_reassign(
     *,
     action: Action,

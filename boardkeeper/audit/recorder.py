@@ -40,6 +40,8 @@ AUDITED_APPS = {
     "reminders",
     "escalations",
     "funding",
+    "inspections",
+    "recommendations",
 }
 NOT_AUDITED = {
     "meetings.pendingimport",  # a work queue: what it becomes (the meeting and all in it) is audited

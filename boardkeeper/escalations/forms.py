@@ -9,7 +9,7 @@ from django import forms
 
 from boardkeeper.directory.models import Partnership, Person
 from boardkeeper.escalations.models import STAGES, Escalation, EscalationRules
-from boardkeeper.escalations.services import actions_of_partnership
+from boardkeeper.escalations.services import actions_of_partnership, items_to_link
 from boardkeeper.lib.versioning import version_field
 from boardkeeper.reviews.forms import choice_field, date_field, text_field
 
@@ -149,11 +149,29 @@ class ActionLinkForm(forms.Form):
         self.fields["action"].choices = choices  # type: ignore[attr-defined]
 
 
+class ItemLinkForm(forms.Form):
+    prefix = "item"
+    item = choice_field("Item of the minutes", [], widget=forms.Select)
+
+    def __init__(self, data: Any = None, *, escalation: Escalation, **kw: Any):
+        super().__init__(data, **kw)
+        self.items = {str(i.pk): i for i in items_to_link(escalation)}
+        choices = [("", "Choose an item")] + [
+            (
+                k,
+                f"{i.meeting.board.name}, {i.meeting.date:%-d %b %Y}: item {i.number or i.position}. {i.title[:90]}",
+            )
+            for k, i in self.items.items()
+        ]
+        self.fields["item"].choices = choices  # type: ignore[attr-defined]
+
+
 class RulesForm(forms.ModelForm[EscalationRules]):
     class Meta:
         model = EscalationRules
-        fields = [f"stage_{s}_{what}" for s in STAGES for what in ("name", "days")]
+        fields = [*(f"stage_{s}_{what}" for s in STAGES for what in ("name", "days")), "region"]
         labels = {
+            "region": "Whose bank holidays the targets skip",
             **{f"stage_{s}_name": f"Name of stage {s}" for s in STAGES},
             **{f"stage_{s}_days": f"Target for stage {s}, in working days" for s in STAGES},
         }

@@ -13,6 +13,7 @@ from django.db import models
 
 from boardkeeper.actions.models import Action
 from boardkeeper.directory.models import Partnership, Person
+from boardkeeper.meetings.models import AgendaItem
 
 STAGES = (1, 2, 3, 4)
 DEFAULT_NAMES = ("Practitioner", "Manager", "Senior leader", "Partnership / independent scrutineer")
@@ -111,3 +112,15 @@ class EscalationAction(models.Model):
         constraints = [
             models.UniqueConstraint(fields=["escalation", "action"], name="escalation_action_unique")
         ]
+
+
+class EscalationItem(models.Model):
+    """An item of minutes where the escalation was discussed, linked by hand: the minutes may not name its
+    pseudonym (items that do are found without a link)."""
+
+    escalation = models.ForeignKey(Escalation, on_delete=models.CASCADE, related_name="item_links")
+    item = models.ForeignKey(AgendaItem, on_delete=models.CASCADE, related_name="escalation_links")
+
+    class Meta:
+        ordering = ["pk"]
+        constraints = [models.UniqueConstraint(fields=["escalation", "item"], name="escalation_item_unique")]

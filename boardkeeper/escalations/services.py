@@ -25,12 +25,13 @@ from boardkeeper.escalations.models import (
     STAGES,
     Escalation,
     EscalationAction,
+    EscalationItem,
     EscalationRules,
     EscalationStage,
 )
 from boardkeeper.lib.versioning import update_versioned
 from boardkeeper.lib.workdays import WorkingDays
-from boardkeeper.meetings.models import CaseMention
+from boardkeeper.meetings.models import AgendaItem, CaseMention
 
 EDITABLE = {"raised_by_org", "raised_by", "about_agency", "concern", "pseudonym"}
 
@@ -288,6 +289,44 @@ def items_discussed(escalation: Escalation) -> QuerySet[CaseMention]:
             pseudonym__iexact=escalation.pseudonym,
         )
         .select_related("item__meeting__board")
+        .defer("item__discussion")
+        .order_by("item__meeting__date", "item__position")
+    )
+
+
+def items_to_link(escalation: Escalation) -> QuerySet[AgendaItem]:
+    """The items a business team member may link by hand: the partnership's minutes from a year before the
+    escalation was raised, newest first, less those already linked."""
+    return (
+        AgendaItem.objects.filter(
+            meeting__board__partnership_id=escalation.partnership_id,
+            meeting__date__gte=escalation.opened_on - dt.timedelta(days=365),
+        )
+        .exclude(escalation_links__escalation=escalation)
+        .select_related("meeting__board")
+        .only("number", "title", "position", "meeting__date", "meeting__board__name")
+        .order_by("-meeting__date", "meeting__pk", "position")
+    )
+
+
+@audit.acts
+@transaction.atomic
+def item_link(*, escalation: Escalation, user: User, item: AgendaItem) -> EscalationItem:
+    if item.meeting.board.partnership_id != escalation.partnership_id:
+        raise EscalationRefused("Choose an item of this partnership's minutes.")
+    link, _ = EscalationItem.objects.get_or_create(escalation=escalation, item=item)
+    return link
+
+
+@audit.acts
+@transaction.atomic
+def item_unlink(*, escalation: Escalation, user: User, link_id: int) -> None:
+    EscalationItem.objects.filter(escalation=escalation, pk=link_id).delete()
+
+
+def linked_items(escalation: Escalation) -> QuerySet[EscalationItem]:
+    return (
+        escalation.item_links.select_related("item__meeting__board")
         .defer("item__discussion")
         .order_by("item__meeting__date", "item__position")
     )

@@ -14,6 +14,12 @@ partnership_urls: list[URLPattern | URLResolver] = [  # under p/<slug>/escalatio
     path("<int:escalation_id>/stage/", views.escalation_stage, name="escalation_stage"),
     path("<int:escalation_id>/close/", views.escalation_close, name="escalation_close"),
     path("<int:escalation_id>/actions/", views.escalation_action, name="escalation_action"),
+    path("<int:escalation_id>/items/", views.escalation_item, name="escalation_item"),
+    path(
+        "<int:escalation_id>/items/<int:link_id>/unlink/",
+        views.escalation_item_unlink,
+        name="escalation_item_unlink",
+    ),
     path(
         "<int:escalation_id>/actions/<int:link_id>/unlink/",
         views.escalation_unlink,

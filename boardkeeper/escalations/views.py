@@ -215,6 +215,7 @@ def render_page(
         "history": services.stage_rows(escalation, timezone.localdate()),
         "mentions": services.items_discussed(escalation),
         "links": services.linked_actions(escalation),
+        "item_links": services.linked_items(escalation),
         "named": escalation.named_people.select_related("organisation"),
         "audit_events": audit.trail_of(escalation) if access.can_edit else None,
         "failed_form": form,
@@ -228,6 +229,9 @@ def render_page(
     if access.can_edit:
         context["action_form"] = (
             form if isinstance(form, f.ActionLinkForm) else f.ActionLinkForm(escalation=escalation)
+        )
+        context["item_form"] = (
+            form if isinstance(form, f.ItemLinkForm) else f.ItemLinkForm(escalation=escalation)
         )
     return render(request, "escalations/escalation.html", context, status=409 if stale else 200)
 
@@ -367,3 +371,30 @@ def escalation_unlink(request: HttpRequest, slug: str, escalation_id: int, link_
     services.action_unlink(escalation=escalation, user=signed_in_user(request), link_id=link_id)
     messages.success(request, "The action is no longer linked.")
     return redirect(_page_url(escalation, "actions"))
+
+
+@require_http_methods(["GET", "POST"])
+def escalation_item(request: HttpRequest, slug: str, escalation_id: int) -> HttpResponse:
+    got = _changed(request, slug, escalation_id, "minutes")
+    if isinstance(got, HttpResponse):
+        return got
+    escalation, access = got
+    form = f.ItemLinkForm(request.POST, escalation=escalation)
+    if not form.is_valid():
+        return render_page(request, escalation, access, form=form)
+    services.item_link(
+        escalation=escalation, user=signed_in_user(request), item=form.items[form.cleaned_data["item"]]
+    )
+    messages.success(request, "The item is linked.")
+    return redirect(_page_url(escalation, "minutes"))
+
+
+@require_http_methods(["GET", "POST"])
+def escalation_item_unlink(request: HttpRequest, slug: str, escalation_id: int, link_id: int) -> HttpResponse:
+    got = _changed(request, slug, escalation_id, "minutes")
+    if isinstance(got, HttpResponse):
+        return got
+    escalation, _access = got
+    services.item_unlink(escalation=escalation, user=signed_in_user(request), link_id=link_id)
+    messages.success(request, "The item is no longer linked.")
+    return redirect(_page_url(escalation, "minutes"))

@@ -256,3 +256,45 @@ def test_the_register_page_filters_and_the_xlsx(cast: Cast, manager: Client) -> 
     assert by_ref["ESC-2022-002"]["Stage target"].date() == dt.date(2022, 5, 16)
     assert by_ref["ESC-2022-002"]["Pseudonym"] == "Child Q"
     assert EscalationStage.objects.filter(escalation=second).count() == 2
+
+
+def test_an_item_that_does_not_name_the_pseudonym_is_linked_by_hand(
+    cast: Cast, held: Meeting, manager: Client
+) -> None:
+    e = raise_one(cast)
+    item = held.items.get(title__icontains="Funding")  # item 7 never names 'Family M'
+    assert item.pk not in {m.item_id for m in services.items_discussed(e)}
+    form = text_of(manager.get(url("escalation", e)))
+    assert "Link an item of the minutes" in form and "Funding" in form
+    elsewhere = services.escalation_create(
+        partnership=cast.other_partnership,
+        user=cast.manager,
+        raised_by_org="A",
+        about_agency="B",
+        concern="C",
+        opened_on=TODAY,
+    )
+    assert manager.post(url("escalation_item", e), {"item-item": "999999"}).status_code == 200  # not a choice
+    assert not e.item_links.exists()
+    response = manager.post(url("escalation_item", e), {"item-item": str(item.pk)})
+    assert response.status_code == 302 and response["Location"].endswith("#minutes")
+    page = text_of(manager.get(url("escalation", e)))
+    assert f"item {item.number}. {item.title}" in page and "(linked by hand)" in page
+    assert AuditEvent.objects.filter(model="escalations.escalationitem", action="create").exists()
+    link = e.item_links.get()
+    assert manager.post(url("escalation_item_unlink", e, link.pk)).status_code == 302
+    assert not e.item_links.exists()
+    assert elsewhere.item_links.count() == 0
+
+
+def test_the_region_whose_bank_holidays_count_is_set_with_the_stage_targets(
+    cast: Cast, manager: Client
+) -> None:
+    data = {
+        f"stage_{s}_{what}": v for s in (1, 2, 3, 4) for what, v in (("name", f"Stage {s}"), ("days", "5"))
+    }
+    response = manager.post(
+        reverse("escalation_settings", args=[cast.partnership.slug]), {**data, "region": "WLS"}
+    )
+    assert response.status_code == 302
+    assert EscalationRules.objects.get(partnership=cast.partnership).region == "WLS"

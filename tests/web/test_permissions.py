@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
 
+import pages_inspections
+import pages_recommendations
 import pytest
 from cast import FIXTURES, SEED_DOCX, Cast, signed_in
 from django.core.files.uploadedfile import SimpleUploadedFile
@@ -574,6 +576,10 @@ PAGES.update(
             lambda r: {"action-action": str(Action.objects.filter(board=r.cast.board).earliest("pk").pk)},
         ),
         "escalation_unlink": escalation_page("escalation_unlink", lambda r: {}, 0),
+        "escalation_item": escalation_page(
+            "escalation_item", lambda r: {"item-item": str(r.meeting.items.order_by("pk").first().pk)}
+        ),
+        "escalation_item_unlink": escalation_page("escalation_item_unlink", lambda r: {}, 0),
     }
 )
 
@@ -649,6 +655,10 @@ PAGES.update(
 )
 
 
+PAGES.update(pages_inspections.pages(Page))
+PAGES.update(pages_recommendations.pages(Page))
+
+
 def xlsx_rows(data: bytes) -> list[list[Any]]:
     from openpyxl import load_workbook  # type: ignore[import-untyped]
 
@@ -673,6 +683,8 @@ def snapshot() -> tuple[int, ...]:
         Review.objects.count(),
         FamilyContact.objects.count(),
         Theme.objects.count(),
+        *pages_inspections.snapshot(),
+        *pages_recommendations.snapshot(),
     )
 
 
