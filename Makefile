@@ -12,20 +12,22 @@ $(VENV)/.installed: pyproject.toml
 
 # GOV.UK Frontend and htmx from the npm registry, copied where Django serves static files (not committed)
 VENDOR := boardkeeper/static/vendor
-$(VENDOR)/.installed: package.json
+# (with the source maps the minified files name: `serve` collects them with hashed names, and checks them)
+GOVUK := node_modules/govuk-frontend/dist/govuk
+$(VENDOR)/.copied: package.json Makefile
 	npm install --no-audit --no-fund --silent
 	mkdir -p $(VENDOR)
-	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.css node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
+	cp $(GOVUK)/govuk-frontend.min.css $(GOVUK)/govuk-frontend.min.css.map $(GOVUK)/govuk-frontend.min.js $(GOVUK)/govuk-frontend.min.js.map node_modules/htmx.org/dist/htmx.min.js $(VENDOR)/
 	touch $@
 
-setup: $(VENV)/.installed $(VENDOR)/.installed
+setup: $(VENV)/.installed $(VENDOR)/.copied
 
 # The demo: SQLite in ./data, the sample minutes imported, sign-ins printed, served on 127.0.0.1:8000
 demo: setup
 	$(VENV)/bin/boardkeeper migrate --verbosity 0
 	$(VENV)/bin/boardkeeper demo
 	$(VENV)/bin/boardkeeper remind  # today's reminders, printed on the console (no EMAIL_URL in the demo)
-	$(VENV)/bin/boardkeeper runserver --insecure 127.0.0.1:8000
+	$(VENV)/bin/boardkeeper serve --host 127.0.0.1 --port 8000 --workers 2
 
 lint: setup
 	$(VENV)/bin/ruff check .

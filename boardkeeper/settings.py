@@ -194,6 +194,24 @@ USE_TZ = True
 STATIC_URL = "static/"
 STATIC_ROOT = DATA_DIR / "static"
 STATICFILES_DIRS = [BASE_DIR / "static"]
+# `boardkeeper serve` (production, and the demo) collects the static files with hashed, compressed copies
+# and serves them through WhiteNoise, cached for a year; elsewhere (tests, runserver) they are found as
+# they are.
+STATIC_MANIFEST = env_bool("BOARDKEEPER_STATIC_MANIFEST", False)
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {
+        "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
+        if STATIC_MANIFEST
+        else "django.contrib.staticfiles.storage.StaticFilesStorage"
+    },
+}
+WHITENOISE_ALLOW_ALL_ORIGINS = False  # our pages alone use our static files
+if STATIC_MANIFEST:  # inside the security headers' middleware: static responses carry them too
+    MIDDLEWARE.insert(
+        MIDDLEWARE.index("boardkeeper.accounts.middleware.SecurityHeadersMiddleware") + 1,
+        "whitenoise.middleware.WhiteNoiseMiddleware",
+    )
 # Uploaded minutes live outside the web root and are served only through a permission-checked view.
 MEDIA_ROOT = DATA_DIR / "uploads"
 FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024

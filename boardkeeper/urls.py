@@ -14,6 +14,7 @@ from boardkeeper.directory import people_urls
 from boardkeeper.escalations import urls as escalations
 from boardkeeper.funding import urls as funding
 from boardkeeper.imports import urls as imports
+from boardkeeper.lib.health import healthz
 from boardkeeper.inspections import urls as inspections
 from boardkeeper.meetings import urls as meetings
 from boardkeeper.plan import urls as plan
@@ -46,6 +47,7 @@ partnership_urls: list[URLPattern | URLResolver] = [
 ]
 
 urlpatterns = [
+    path("healthz", healthz, name="healthz"),
     *meetings.urlpatterns,
     *imports.urlpatterns,
     path("accounts/", include(accounts.urlpatterns)),

@@ -49,6 +49,7 @@ NOT_PAGES = {
     "password_reset_done",
     "password_reset_confirm",
     "password_reset_complete",
+    "healthz",  # for load balancers, no sign-in, no data: tests/web/test_serve.py
 }  # calendar_feed: the token is the key, no sign-in  # the sign-in and sign-out of django.contrib.auth, tested on their own
 
 
