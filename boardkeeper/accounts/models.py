@@ -92,3 +92,13 @@ class Invitation(models.Model):
 
     def is_pending(self, now: Any) -> bool:
         return self.accepted_at is None and self.cancelled_at is None and self.expires_at > now
+
+
+class Throttle(models.Model):
+    """Attempts counted against one key ('account:amrita', 'address:203.0.113.9', 'second-factor:12') in
+    the window that began at `window_start`. An attempt is counted before it is tried, by one conditional
+    UPDATE (`boardkeeper.accounts.security.attempt_allowed`), so concurrent attempts cannot all pass."""
+
+    key = models.CharField(max_length=200, unique=True)
+    window_start = models.DateTimeField()
+    count = models.PositiveIntegerField(default=0)

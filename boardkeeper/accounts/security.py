@@ -2,7 +2,8 @@
 
 A code is accepted in the 30-second step it belongs to or the one either side (clocks drift), and only
 once: the step of the last accepted code is stored, and a code of that step or an earlier one is
-refused. Failed sign-ins are counted from the audit trail, per account and per address.
+refused. Sign-ins are counted per account and per address, and second factors per account, before the
+password or code is tried (`Throttle`); a right one is given back, so only failures hold anyone up.
 """
 
 from __future__ import annotations
@@ -16,10 +17,10 @@ import time
 import pyotp
 from django.contrib.auth.models import User
 from django.db import transaction
+from django.db.models import Case, F, Q, Value, When
 from django.utils import timezone
 
-from boardkeeper.accounts.models import RecoveryCode, TwoFactor
-from boardkeeper.audit.models import AuditEvent
+from boardkeeper.accounts.models import RecoveryCode, Throttle, TwoFactor
 
 ISSUER = "Boardkeeper"
 STEP = 30
@@ -91,20 +92,44 @@ def confirm(device: TwoFactor) -> None:
     device.save(update_fields=["confirmed_at"])
 
 
-def sign_in_refused(username: str, ip: str | None) -> bool:
-    """Too many failed sign-ins lately, for this account or from this address."""
-    since = timezone.now() - THROTTLE_PERIOD
-    failures = AuditEvent.objects.filter(action=AuditEvent.Action.SIGN_IN_FAILED, at__gte=since)
-    if failures.filter(username__iexact=username).count() >= MAX_FAILURES_PER_ACCOUNT:
-        return True
-    return ip is not None and failures.filter(ip=ip).count() >= MAX_FAILURES_PER_ADDRESS
-
-
-def second_factor_refused(user: User) -> bool:
-    since = timezone.now() - THROTTLE_PERIOD
-    return (
-        AuditEvent.objects.filter(
-            action=AuditEvent.Action.TWO_FACTOR_FAILED, user=user, at__gte=since
-        ).count()
-        >= MAX_SECOND_FACTOR_FAILURES
+def attempt_allowed(key: str, limit: int, *, now: dt.datetime | None = None) -> bool:
+    """Count one attempt against `key`, before it is tried: False (count it not, try it not) when `limit`
+    attempts were already counted in the current period. One conditional UPDATE decides, so of thirty
+    attempts at once, `limit` pass: the database serialises the writes to the row (PostgreSQL re-reads the
+    row a waiting UPDATE would change; SQLite writes one at a time)."""
+    now = now or timezone.now()
+    Throttle.objects.bulk_create([Throttle(key=key, window_start=now)], ignore_conflicts=True)
+    stale = Q(window_start__lte=now - THROTTLE_PERIOD)
+    return bool(
+        Throttle.objects.filter(key=key)
+        .filter(stale | Q(count__lt=limit))
+        .update(
+            count=Case(When(stale, then=Value(1)), default=F("count") + 1),
+            window_start=Case(When(stale, then=Value(now)), default=F("window_start")),
+        )
     )
+
+
+def attempt_succeeded(*keys: str) -> None:
+    """A right password or code gives back the attempt it was counted as: only failures hold an account up."""
+    Throttle.objects.filter(key__in=keys, count__gt=0).update(count=F("count") - 1)
+
+
+def sign_in_keys(username: str, ip: str | None) -> list[tuple[str, int]]:
+    keys = [(f"account:{username.strip().lower()[:150]}", MAX_FAILURES_PER_ACCOUNT)]
+    if ip is not None:
+        keys.append((f"address:{ip}", MAX_FAILURES_PER_ADDRESS))
+    return keys
+
+
+def sign_in_allowed(username: str, ip: str | None) -> bool:
+    """Count this sign-in against the account and the address; False if either has had too many lately."""
+    return all([attempt_allowed(key, limit) for key, limit in sign_in_keys(username, ip)])
+
+
+def second_factor_key(user: User) -> str:
+    return f"second-factor:{user.pk}"
+
+
+def second_factor_allowed(user: User) -> bool:
+    return attempt_allowed(second_factor_key(user), MAX_SECOND_FACTOR_FAILURES)

@@ -34,15 +34,20 @@ TOO_MANY = (
 
 
 class ThrottledAuthenticationForm(AuthenticationForm):
-    """Django's sign-in form, refusing to try the password after too many recent failures."""
+    """Django's sign-in form, counting the attempt before it tries the password, and refusing to try it
+    after too many recent failures."""
 
     def clean(self) -> dict[str, Any]:
-        username = self.data.get("username", "")
+        username = str(self.data.get("username", ""))
         ip = recorder.client_ip(self.request) if self.request else None
-        if username and security.sign_in_refused(str(username), ip):
-            recorder.event(AuditEvent.Action.SIGN_IN_FAILED, username=str(username)[:150], detail="throttled")
+        if not username:
+            return super().clean()
+        if not security.sign_in_allowed(username, ip):
+            recorder.event(AuditEvent.Action.SIGN_IN_FAILED, username=username[:150], detail="throttled")
             raise forms.ValidationError(TOO_MANY, code="throttled")
-        return super().clean()
+        cleaned = super().clean()  # a wrong password raises: its attempt stays counted
+        security.attempt_succeeded(*(key for key, _ in security.sign_in_keys(username, ip)))
+        return cleaned
 
 
 class SignInView(auth_views.LoginView):
@@ -84,15 +89,17 @@ def two_factor(request: HttpRequest) -> HttpResponse:
     if device is None:
         return redirect(reverse("two_factor_setup") + "?" + urlencode({"next": _next(request)}))
     form = CodeForm(request.POST or None)
-    if request.method == "POST":
-        if security.second_factor_refused(user):
+    if request.method == "POST" and form.is_valid():
+        if not security.second_factor_allowed(user):
             form.add_error(None, TOO_MANY)
-        elif form.is_valid():
+        else:
             code = form.cleaned_data["code"]
             if security.verify_code(device, code):
+                security.attempt_succeeded(security.second_factor_key(user))
                 recorder.event(AuditEvent.Action.TWO_FACTOR, detail="authenticator code")
                 return _verified(request)
             if security.use_recovery_code(user, code):
+                security.attempt_succeeded(security.second_factor_key(user))
                 recorder.event(AuditEvent.Action.TWO_FACTOR, detail="recovery code")
                 messages.success(request, "You signed in with a recovery code. It cannot be used again.")
                 return _verified(request)
@@ -113,9 +120,10 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
     device = security.device_for(user)
     form = CodeForm(request.POST or None)
     if request.method == "POST" and form.is_valid():
-        if security.second_factor_refused(user):
+        if not security.second_factor_allowed(user):
             form.add_error(None, TOO_MANY)
         elif security.verify_code(device, form.cleaned_data["code"]):
+            security.attempt_succeeded(security.second_factor_key(user))
             security.confirm(device)
             codes = security.new_recovery_codes(user)
             recorder.event(AuditEvent.Action.TWO_FACTOR, detail="authenticator app set up")

@@ -201,3 +201,57 @@ def test_the_business_team_removes_access_and_the_account_is_signed_out_at_once(
         reverse("access", args=[cast.partnership.slug]), {"user": str(cast.manager.pk)}, follow=True
     )
     assert "You cannot remove your own access" in text_of(mine)
+
+
+def _sign_in_at_once(base: str, username: str, passwords: list[str]) -> list[str]:
+    """Each password from a client of its own, all posted at the same moment; each response's page."""
+    import http.cookiejar
+    import re
+    import threading
+    import urllib.parse
+    import urllib.request
+
+    openers, tokens = [], []
+    for _ in passwords:
+        jar = http.cookiejar.CookieJar()
+        opener = urllib.request.build_opener(urllib.request.HTTPCookieProcessor(jar))
+        page = opener.open(f"{base}/accounts/login/", timeout=30).read().decode()
+        tokens.append(re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page).group(1))  # type: ignore[union-attr]
+        openers.append(opener)
+    start = threading.Barrier(len(passwords))
+    pages: list[str] = [""] * len(passwords)
+
+    def post(n: int) -> None:
+        data = urllib.parse.urlencode(
+            {"username": username, "password": passwords[n], "csrfmiddlewaretoken": tokens[n]}
+        ).encode()
+        start.wait()
+        for _ in range(10):  # the test server's listen queue is short: a refused connection is sent again
+            try:
+                pages[n] = openers[n].open(f"{base}/accounts/login/", data=data, timeout=60).read().decode()
+                return
+            except OSError as e:
+                pages[n] = f"error: {e}"
+                time.sleep(0.05)
+
+    threads = [threading.Thread(target=post, args=(n,)) for n in range(len(passwords))]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    return pages
+
+
+def test_thirty_sign_ins_at_once_try_at_most_five_passwords(
+    transactional_db: None, live_server: Any, cast: Cast
+) -> None:
+    """The throttle counts an attempt before the password is tried, so attempts at the same moment cannot
+    all slip under it (a red team had 29 of 30 tried). Against the live server, on whichever database the
+    suite runs (PostgreSQL in CI)."""
+    pages = _sign_in_at_once(live_server.url, "amrita", [f"wrong-{n}" for n in range(30)])
+    tried = [p for p in pages if "Enter a correct username and password" in p]
+    refused = [p for p in pages if "Too many failed sign-ins" in p]
+    assert len(tried) + len(refused) == 30, [p[:200] for p in pages if p not in tried + refused]
+    assert 1 <= len(tried) <= security.MAX_FAILURES_PER_ACCOUNT
+    right = _sign_in_at_once(live_server.url, "amrita", [PASSWORD])[0]  # the right one, too late
+    assert "Too many failed sign-ins" in right
