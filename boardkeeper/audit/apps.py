@@ -6,6 +6,9 @@ class AuditConfig(AppConfig):
     verbose_name = "Audit trail"
 
     def ready(self) -> None:
-        from boardkeeper.audit import recorder
+        from django.db.backends.signals import connection_created
+
+        from boardkeeper.audit import immutable, recorder
 
         recorder.connect()
+        connection_created.connect(immutable.register_function, dispatch_uid="boardkeeper_audit_erasable")

@@ -14,9 +14,12 @@ from django.contrib.auth.models import User
 from django.test import Client
 
 from boardkeeper.accounts.models import PartnershipRole
+from boardkeeper.audit import immutable
 from boardkeeper.directory.models import Board, Partnership
 from boardkeeper.imports.services import import_file
 from boardkeeper.meetings.models import Meeting
+
+immutable.erasable = True  # Django's test runner empties SQLite tables with DELETE between tests
 from boardkeeper.plan.next_meeting import schedule_next_meeting
 
 
