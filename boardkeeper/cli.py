@@ -23,6 +23,14 @@ boardkeeper clean_imports                                retry stopped readings;
 boardkeeper actions --partnership NAME [--board NAME] [--status STATUS] [--json]
                                                          print the action log
 boardkeeper reviews clocks [--partnership NAME] [--json] every open statutory clock of the case reviews
+boardkeeper escalations --partnership NAME [--status STATUS] [--json]
+                                                         the escalations register: stage, history, targets
+boardkeeper inspections --partnership NAME [--json]      every inspection with its recommendations and actions
+boardkeeper recommendations --partnership NAME [--status STATUS] [--json]
+                                                         every recommendation: source, status, actions, evidence
+boardkeeper funding --partnership NAME [--year 2022/23] [--json]
+                                                         a year's lines, contributions, totals, shortfall
+boardkeeper serve [--host H] [--port P] [--workers N]     the production server (gunicorn; static files by WhiteNoise)
 boardkeeper backup PATH | restore PATH                   back up the database and uploads; restore onto an empty installation
 boardkeeper export_partnership SLUG [--output FILE]      one partnership's records as JSON
 boardkeeper COMMAND ...                                  any Django management command (migrate, runserver,

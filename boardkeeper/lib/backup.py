@@ -112,7 +112,7 @@ def sqlite_path(connection: BaseDatabaseWrapper) -> Path:
     return Path(name)
 
 
-def _sqlite_state(db: sqlite3.Connection) -> tuple[dict[str, int], dict[str, list[str]]]:
+def sqlite_state(db: sqlite3.Connection) -> tuple[dict[str, int], dict[str, list[str]]]:
     def execute(sql: str) -> list[tuple[Any, ...]]:
         return db.execute(sql).fetchall()
 
@@ -132,7 +132,7 @@ def _backup_sqlite(connection: BaseDatabaseWrapper, out: Path) -> tuple[dict[str
         check = dst.execute("PRAGMA quick_check").fetchone()[0]
         if check != "ok":
             raise BackupError(f"The copy of the database failed its check ({check}).", refused=False)
-        return _sqlite_state(dst)
+        return sqlite_state(dst)
 
 
 def pg_command(

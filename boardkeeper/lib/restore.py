@@ -5,6 +5,9 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import sqlite3
+import uuid
+from contextlib import closing
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -31,6 +34,7 @@ from boardkeeper.lib.backup import (
     run_command,
     sha256_of,
     sqlite_path,
+    sqlite_state,
 )
 
 
@@ -146,6 +150,64 @@ def _database_rows(connection: BaseDatabaseWrapper) -> dict[str, int]:
         return count_rows(execute, present, connection.ops.quote_name)
 
 
+PG_RESTORE_OPTIONS = ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction"]
+
+
+def _differences(manifest: dict[str, Any], rows: dict[str, int]) -> list[str]:
+    return [
+        f"{label} {rows.get(label, 0)} not {n}"
+        for label, n in sorted(manifest["rows"].items())
+        if rows.get(label, 0) != n
+    ]
+
+
+def _check_rows(manifest: dict[str, Any], rows: dict[str, int]) -> None:
+    """Refuse (nothing replaced yet) a database whose tables do not hold the rows the manifest counted."""
+    differ = _differences(manifest, rows)
+    if differ:
+        raise BackupError(
+            f"The backup's database does not hold the rows its manifest counted ({'; '.join(differ[:5])}): "
+            "nothing was restored."
+        )
+
+
+def _postgresql_rows_of(connection: BaseDatabaseWrapper, dump: Path) -> dict[str, int]:
+    """The rows of a dump, counted in a scratch database made for it (a name of our own, dropped after)."""
+    import psycopg
+
+    scratch = f"boardkeeper_restore_check_{uuid.uuid4().hex[:16]}"
+    params = connection.get_connection_params()
+    try:
+        with psycopg.connect(**params, autocommit=True) as admin:
+            admin.execute(f'CREATE DATABASE "{scratch}"'.encode())
+    except psycopg.Error as e:
+        raise BackupError(
+            "Could not make a scratch database to count the backup's rows before restoring "
+            f"({(str(e).strip().splitlines() or [type(e).__name__])[0]}): the database user needs CREATEDB."
+        ) from e
+    try:
+        settings = {**connection.settings_dict, "NAME": scratch}
+        args, env = connection.client.settings_to_cmd_args_env(settings, [])
+        command = ["pg_restore", *PG_RESTORE_OPTIONS, "--no-password", *args[1:-1], f"--dbname={scratch}"]
+        run_command([*command, str(dump)], {**os.environ, **(env or {})})
+        with psycopg.connect(**{**params, "dbname": scratch}) as pg:
+
+            def execute(sql: str) -> list[tuple[Any, ...]]:
+                return pg.execute(sql.encode()).fetchall()
+
+            present = {
+                str(r[0])
+                for r in execute(
+                    "SELECT c.relname FROM pg_catalog.pg_class c "
+                    "WHERE c.relkind IN ('r', 'p') AND pg_catalog.pg_table_is_visible(c.oid)"
+                )
+            }
+            return count_rows(execute, present, connection.ops.quote_name)
+    finally:
+        with psycopg.connect(**params, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{scratch}" WITH (FORCE)'.encode())  # ours alone
+
+
 def restore(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> RestoreResult:
     """Bring a backup back onto this installation, which must be empty."""
     path = Path(path).absolute()
@@ -176,15 +238,18 @@ def restore(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> RestoreResult:
         target.parent.mkdir(parents=True, exist_ok=True)
         incoming = target.with_name(target.name + ".restoring")
         shutil.copyfile(database, incoming)
+        try:
+            with closing(sqlite3.connect(incoming)) as copy:
+                _check_rows(manifest, sqlite_state(copy)[0])  # before anything is replaced
+        except BaseException:
+            incoming.unlink(missing_ok=True)
+            raise
         for suffix in ("-wal", "-shm", "-journal"):  # the old file's: never to be replayed onto the new one
             target.with_name(target.name + suffix).unlink(missing_ok=True)
         os.replace(incoming, target)
     else:
-        command, env = pg_command(
-            connection,
-            "pg_restore",
-            ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction"],
-        )
+        _check_rows(manifest, _postgresql_rows_of(connection, database))  # before anything is replaced
+        command, env = pg_command(connection, "pg_restore", PG_RESTORE_OPTIONS)
         run_command([*command, str(database)], env)
     media = media_root()
     media.mkdir(parents=True, exist_ok=True)
@@ -194,12 +259,8 @@ def restore(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> RestoreResult:
         dest.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(path / name, dest)
     rows = _database_rows(connection)
-    differ = [
-        f"{label} {rows.get(label, 0)} not {n}"
-        for label, n in sorted(manifest["rows"].items())
-        if label in rows and rows[label] != n
-    ]
-    if differ:
+    differ = _differences(manifest, rows)
+    if differ:  # checked before, so only a change made meanwhile by something else could bring this
         raise BackupError(
             f"Restored, but the rows differ from the manifest: {'; '.join(differ)}.", refused=False
         )

@@ -417,3 +417,63 @@ def test_a_partnership_export_holds_its_records_and_nothing_of_another_or_secret
 
     with pytest.raises(CommandError, match="No partnership has the slug 'nowhere' "):
         call_command("export_partnership", "nowhere")
+
+
+def _claim_one_more_action(backup: Path) -> None:
+    """The manifest counts a row the database does not hold (the files' checksums still match)."""
+    manifest = manifest_of(backup)
+    manifest["rows"]["actions.Action"] += 1
+    (backup / "manifest.json").write_text(json.dumps(manifest))
+
+
+@on_sqlite
+def test_restore_counts_the_rows_before_it_replaces_anything(cast: Cast, tmp_path: Path) -> None:
+    fill(cast)
+    call_command("backup", str(tmp_path / "b"), stdout=io.StringIO())
+    _claim_one_more_action(tmp_path / "b")
+    data = tmp_path / "new"
+    assert boardkeeper(data, "migrate", "--verbosity", "0").code == 0
+    before = sqlite_tables(data / "boardkeeper.sqlite3")
+    refused = boardkeeper(data, "restore", tmp_path / "b")
+    assert refused.code == 2, refused.err
+    assert "does not hold the rows its manifest counted (actions.Action" in refused.err
+    assert "nothing was restored" in refused.err and "Traceback" not in refused.err
+    assert sqlite_tables(data / "boardkeeper.sqlite3") == before  # the installation as it was
+    assert not list(data.glob("*.restoring")) and not (data / "uploads").exists()
+
+
+@on_postgresql
+def test_a_postgresql_restore_counts_the_rows_in_a_scratch_database_first(
+    transactional_db: None, cast: Cast, tmp_path: Path
+) -> None:
+    import psycopg
+
+    fill(cast)
+    call_command("backup", str(tmp_path / "b"), stdout=io.StringIO())
+    _claim_one_more_action(tmp_path / "b")
+    db = connection.settings_dict
+    name = f"boardkeeper_restore_{uuid.uuid4().hex[:12]}"
+    url = "postgres://{}:{}@{}:{}/{}".format(
+        quote(db["USER"] or "", safe=""),
+        quote(str(db["PASSWORD"] or ""), safe=""),
+        db["HOST"] or "127.0.0.1",
+        db["PORT"] or "5432",
+        name,
+    )
+    params = connection.get_connection_params()
+    with psycopg.connect(**params, autocommit=True) as admin:
+        admin.execute(f'CREATE DATABASE "{name}"'.encode())
+        scratch_before = {r[0] for r in admin.execute("SELECT datname FROM pg_database").fetchall()}
+    try:
+        refused = boardkeeper(tmp_path / "new", "restore", tmp_path / "b", database_url=url)
+        assert refused.code == 2, refused.err
+        assert "does not hold the rows its manifest counted (actions.Action" in refused.err
+        with psycopg.connect(**{**params, "dbname": name}) as target:
+            tables = target.execute("SELECT count(*) FROM pg_tables WHERE schemaname = 'public'").fetchone()
+        assert tables == (0,)  # nothing restored into it
+        with psycopg.connect(**params, autocommit=True) as admin:
+            after = {r[0] for r in admin.execute("SELECT datname FROM pg_database").fetchall()}
+        assert after == scratch_before  # the scratch database it made is gone, and only it
+    finally:
+        with psycopg.connect(**params, autocommit=True) as admin:
+            admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'.encode())
