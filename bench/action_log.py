@@ -9,8 +9,8 @@ one CPU, on a fresh database:
 
 * SQLite: a temporary file (BOARDKEEPER_DATA set to a temporary directory), deleted afterwards.
   Measured unless --no-sqlite.
-* PostgreSQL, when --database-url is given: a throwaway database (boardkeeper_bench) created on
-  that server for each size and dropped after it. The database of the URL is only connected to,
+* PostgreSQL, when --database-url is given: a database of its own making (boardkeeper_bench_action_log_<random>)
+  created on that server for each size and dropped after it (that one, never another). The database of the URL is only connected to,
   to issue CREATE DATABASE and DROP DATABASE: its own tables are never touched. The new database
   is ANALYZEd after it is filled, as autovacuum would do on a live server; SQLite is not (nothing
   runs ANALYZE on a deployed Boardkeeper).
@@ -49,12 +49,11 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse, urlunparse
 
 from common import GcClock, _nearest_rank, _pin_to_one_cpu, machine
+from own_database import own_database
 
 ROOT = Path(__file__).resolve().parent.parent
-BENCH_DB = "boardkeeper_bench"
 SLOW_MS = 500.0  # a page slower than this at the largest size is worth a profile
 WARMUP = 2
 
@@ -508,25 +507,6 @@ def worker(
 # ---------------------------------------------------------------- driver
 
 
-def _bench_url(url: str) -> str:
-    """The throwaway database's URL: the same server, user and password, the database BENCH_DB."""
-    parts = urlparse(url)
-    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
-        raise SystemExit(f"bench: --database-url must be postgres://..., not {parts.scheme}://")
-    own = parts.path.lstrip("/")
-    if own == BENCH_DB:
-        raise SystemExit(f"bench: give the URL of another database on the server, not {BENCH_DB} itself")
-    return urlunparse(parts._replace(path="/" + BENCH_DB))
-
-
-def _pg_admin(url: str, statement: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-        conn.execute(sql.SQL(statement).format(db=sql.Identifier(BENCH_DB)))
-
-
 def run_worker(size: int, args: argparse.Namespace, env: dict[str, str], export: bool) -> dict[str, Any]:
     cmd = [
         sys.executable,
@@ -561,17 +541,13 @@ def run_database(kind: str, args: argparse.Namespace) -> list[dict[str, Any]]:
         else:
             import psycopg
 
-            bench_url = _bench_url(args.database_url)
             try:
-                _pg_admin(args.database_url, "DROP DATABASE IF EXISTS {db} WITH (FORCE)")
-                _pg_admin(args.database_url, "CREATE DATABASE {db}")
+                with own_database(args.database_url, "action_log") as bench_url:
+                    results.append(run_worker(size, args, {**base, "DATABASE_URL": bench_url}, export))
             except psycopg.Error as exc:
-                results.append({"size": size, "error": [f"could not create {BENCH_DB}: {exc}".strip()]})
-                continue
-            try:
-                results.append(run_worker(size, args, {**base, "DATABASE_URL": bench_url}, export))
-            finally:
-                _pg_admin(args.database_url, "DROP DATABASE IF EXISTS {db} WITH (FORCE)")
+                results.append(
+                    {"size": size, "error": [f"could not make a database of its own: {exc}".strip()]}
+                )
     return results
 
 
@@ -592,7 +568,10 @@ def print_table(header: list[str], rows: list[list[str]]) -> None:
 def report(kind: str, results: list[dict[str, Any]]) -> list[str]:
     """Print one database's figures; return the problems found (query counts that differ, slow pages)."""
     problems: list[str] = []
-    title = {"sqlite": "SQLite (a temporary file)", "postgresql": f"PostgreSQL (database {BENCH_DB})"}[kind]
+    title = {
+        "sqlite": "SQLite (a temporary file)",
+        "postgresql": "PostgreSQL (a database of its own, dropped after)",
+    }[kind]
     print(f"\n== {title}")
     ok = [r for r in results if "error" not in r]
     for r in results:

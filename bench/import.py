@@ -42,9 +42,9 @@ import tempfile
 import time
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlparse, urlunparse
 
 from common import machine
+from own_database import own_database
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "tests" / "fixtures" / "warwickshire-executive-board-2022-02-23.txt"
@@ -228,22 +228,6 @@ def startup(repeat: int) -> dict[str, Any]:
 # ---------------------------------------------------------------- driver
 
 
-def _own_database(url: str) -> tuple[str, str]:
-    parts = urlparse(url)
-    if parts.scheme not in ("postgres", "postgresql", "pgsql"):
-        raise SystemExit(f"bench: --database-url must be postgres://..., not {parts.scheme}://")
-    name = f"boardkeeper_bench_import_{os.getpid()}"
-    return name, urlunparse(parts._replace(path="/" + name))
-
-
-def _pg_admin(url: str, statement: str, name: str) -> None:
-    import psycopg
-    from psycopg import sql
-
-    with psycopg.connect(url.replace("postgres://", "postgresql://", 1), autocommit=True) as conn:
-        conn.execute(sql.SQL(statement).format(db=sql.Identifier(name)))
-
-
 def run_worker(args: argparse.Namespace, env: dict[str, str]) -> dict[str, Any]:
     cmd = [sys.executable, str(Path(__file__).resolve()), "--worker", str(args.meetings)]
     cmd += ["--profile"] if args.profile else []
@@ -263,12 +247,8 @@ def one_process(kind: str, args: argparse.Namespace) -> dict[str, Any]:
         base["BOARDKEEPER_DATA"] = tmp  # the stored files, on either database
         if kind == "sqlite":
             return run_worker(args, base)
-        name, url = _own_database(args.database_url)
-        _pg_admin(args.database_url, "CREATE DATABASE {db}", name)  # fails, and stops, if it exists
-        try:
+        with own_database(args.database_url, "import") as url:
             return run_worker(args, {**base, "DATABASE_URL": url})
-        finally:
-            _pg_admin(args.database_url, "DROP DATABASE {db} WITH (FORCE)", name)  # the one made above
 
 
 def report(kind: str, r: dict[str, Any]) -> None:
