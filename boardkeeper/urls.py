@@ -14,8 +14,8 @@ from boardkeeper.directory import people_urls
 from boardkeeper.escalations import urls as escalations
 from boardkeeper.funding import urls as funding
 from boardkeeper.imports import urls as imports
-from boardkeeper.lib.health import healthz
 from boardkeeper.inspections import urls as inspections
+from boardkeeper.lib.health import healthz
 from boardkeeper.meetings import urls as meetings
 from boardkeeper.plan import urls as plan
 from boardkeeper.recommendations import urls as recommendations

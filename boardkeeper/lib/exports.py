@@ -12,6 +12,7 @@ import io
 import re
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 Cell = str | int | dt.date | None
 
@@ -165,27 +166,41 @@ def action_log_four_columns(rows: Iterable[ActionRow], *, with_board: bool = Fal
 # Word ------------------------------------------------------------------------------------------------
 
 
-def four_column_docx(*, title: str, lines: Sequence[str], rows: Iterable[FourColumnRow]) -> bytes:
-    """A Word document: a title, a few lines under it, and the table Item | Discussion | Action Required |
-    Owner whose header row repeats on every page, as the boards' own minutes are laid out."""
+def landscape_docx(*, title: str, lines: Iterable[str], font_size: int = 11) -> Any:
+    """A new Word document as the boards' own papers are laid out: landscape A4, 2 cm margins, Arial, a
+    title and a few lines under it (python-docx's `Document`, for the caller to add its tables to)."""
     from docx import Document
     from docx.enum.section import WD_ORIENT
-    from docx.oxml import OxmlElement
-    from docx.oxml.ns import qn
     from docx.shared import Cm, Pt
 
     doc = Document()
     section = doc.sections[0]
-    # landscape A4: the discussion column needs the room
     section.orientation = WD_ORIENT.LANDSCAPE
     section.page_width, section.page_height = Cm(29.7), Cm(21.0)
     for side in ("left_margin", "right_margin", "top_margin", "bottom_margin"):
         setattr(section, side, Cm(2))
     doc.styles["Normal"].font.name = "Arial"
-    doc.styles["Normal"].font.size = Pt(11)
+    doc.styles["Normal"].font.size = Pt(font_size)
     doc.add_heading(xml_text(title), level=1)
     for line in lines:
         doc.add_paragraph(xml_text(line))
+    return doc
+
+
+def docx_bytes(doc: Any) -> bytes:
+    out = io.BytesIO()
+    doc.save(out)
+    return out.getvalue()
+
+
+def four_column_docx(*, title: str, lines: Sequence[str], rows: Iterable[FourColumnRow]) -> bytes:
+    """A Word document: a title, a few lines under it, and the table Item | Discussion | Action Required |
+    Owner whose header row repeats on every page, as the boards' own minutes are laid out."""
+    from docx.oxml import OxmlElement
+    from docx.oxml.ns import qn
+    from docx.shared import Cm
+
+    doc = landscape_docx(title=title, lines=lines)  # landscape: the discussion column needs the room
 
     widths = (Cm(2), Cm(12.7), Cm(7.5), Cm(3.5))
     table = doc.add_table(rows=1, cols=4)
@@ -209,9 +224,7 @@ def four_column_docx(*, title: str, lines: Sequence[str], rows: Iterable[FourCol
         cant_split = OxmlElement("w:cantSplit")
         cant_split.set(qn("w:val"), "true")
         table.rows[-1]._tr.get_or_add_trPr().append(cant_split)
-    out = io.BytesIO()
-    doc.save(out)
-    return out.getvalue()
+    return docx_bytes(doc)
 
 
 # iCalendar (RFC 5545) --------------------------------------------------------------------------------

@@ -26,6 +26,7 @@ from boardkeeper.audit import recorder as audit
 from boardkeeper.audit.models import AuditEvent
 from boardkeeper.directory.models import Membership
 from boardkeeper.imports import services, undo
+from boardkeeper.inspections.services import link_items_to_inspections
 from boardkeeper.lib.http import attachment
 from boardkeeper.meetings.forms import MinutesApprovalForm, UndoImportForm, UploadForm
 from boardkeeper.meetings.models import AgendaItem, Attendance, Meeting
@@ -116,6 +117,7 @@ def _meeting_page(
     )
     for mention in mentions:
         mention.review = visible.get(mention.pseudonym)  # type: ignore[attr-defined]
+    link_items_to_inspections(meeting, items)  # issue 14: an item that mentions an inspection links to it
     return render(
         request,
         "meetings/meeting.html",

@@ -18,9 +18,9 @@ from boardkeeper.audit import immutable
 from boardkeeper.directory.models import Board, Partnership
 from boardkeeper.imports.services import import_file
 from boardkeeper.meetings.models import Meeting
+from boardkeeper.plan.next_meeting import schedule_next_meeting
 
 immutable.erasable = True  # Django's test runner empties SQLite tables with DELETE between tests
-from boardkeeper.plan.next_meeting import schedule_next_meeting
 
 
 @pytest.fixture(autouse=True)
