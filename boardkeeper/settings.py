@@ -113,6 +113,8 @@ INSTALLED_APPS = [
     "boardkeeper.funding",
     "boardkeeper.inspections",
     "boardkeeper.recommendations",
+    "boardkeeper.api",
+    "boardkeeper.files",
 ]
 
 MIDDLEWARE = [
@@ -198,8 +200,17 @@ STATICFILES_DIRS = [BASE_DIR / "static"]
 # and serves them through WhiteNoise, cached for a year; elsewhere (tests, runserver) they are found as
 # they are.
 STATIC_MANIFEST = env_bool("BOARDKEEPER_STATIC_MANIFEST", False)
+# Uploaded files: on this machine's disk under MEDIA_ROOT (the default: one machine), or in the database
+# (BOARDKEEPER_FILES=database), where every server and worker sharing it sees them and its backup holds them.
+FILES = os.environ.get("BOARDKEEPER_FILES", "disk")
+if FILES not in ("disk", "database"):
+    raise ImproperlyConfigured("BOARDKEEPER_FILES must be 'disk' or 'database'")
 STORAGES = {
-    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "default": {
+        "BACKEND": "boardkeeper.files.storage.DatabaseStorage"
+        if FILES == "database"
+        else "django.core.files.storage.FileSystemStorage"
+    },
     "staticfiles": {
         "BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"
         if STATIC_MANIFEST

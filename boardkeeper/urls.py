@@ -48,6 +48,7 @@ partnership_urls: list[URLPattern | URLResolver] = [
 
 urlpatterns = [
     path("healthz", healthz, name="healthz"),
+    path("api/v1/", include("boardkeeper.api.urls")),  # the public API: a personal access token, no session
     *meetings.urlpatterns,
     *imports.urlpatterns,
     path("accounts/", include(accounts.urlpatterns)),

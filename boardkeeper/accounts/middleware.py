@@ -59,6 +59,7 @@ class TwoFactorMiddleware:
                 reverse("two_factor_qr"),
                 reverse("logout"),
             )
-            if request.path not in allowed and not request.path.startswith("/static/"):
+            # the API answers a token, never a session: its own 401, not a page to give a code on
+            if request.path not in allowed and not request.path.startswith(("/static/", "/api/")):
                 return redirect(reverse("two_factor") + "?" + urlencode({"next": request.get_full_path()}))
         return self.get_response(request)

@@ -102,3 +102,30 @@ class Throttle(models.Model):
     key = models.CharField(max_length=200, unique=True)
     window_start = models.DateTimeField()
     count = models.PositiveIntegerField(default=0)
+
+
+class ApiToken(models.Model):
+    """A personal access token for the public API (`Authorization: Bearer <token>`): it acts with its
+    user's roles until it expires or is revoked. The token is shown once, when it is made; only its
+    SHA-256 is kept, and its first characters (`prefix`) so that its owner can tell it from another."""
+
+    DEFAULT_DAYS = 90
+    MAX_DAYS = 365
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="api_tokens")
+    name = models.CharField(max_length=100)  # what it is for ('Power BI')
+    prefix = models.CharField(max_length=12)
+    token_hash = models.CharField(max_length=64, unique=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField()
+    last_used_at = models.DateTimeField(null=True, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        indexes = [models.Index(fields=["user", "created_at"])]
+
+    def __str__(self) -> str:
+        return f"API token {self.prefix}… ({self.name}) of {self.user}"
+
+    def is_usable(self, now: Any) -> bool:
+        return self.revoked_at is None and self.expires_at > now

@@ -3,7 +3,7 @@
 from django.contrib.auth import views as auth_views
 from django.urls import path
 
-from boardkeeper.accounts import invitation_views, views
+from boardkeeper.accounts import invitation_views, token_views, views
 
 urlpatterns = [  # under accounts/
     path("login/", views.SignInView.as_view(), name="login"),
@@ -11,6 +11,7 @@ urlpatterns = [  # under accounts/
     path("two-factor/setup/", views.two_factor_setup, name="two_factor_setup"),
     path("two-factor/qr.svg", views.two_factor_qr, name="two_factor_qr"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("tokens/", token_views.api_tokens, name="api_tokens"),  # personal access tokens of the API
     path("invitation/<str:token>/", invitation_views.invitation_accept, name="invitation_accept"),
     # a forgotten password, by e-mail (the second factor stays: a new password alone does not sign anyone in)
     path(

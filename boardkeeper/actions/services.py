@@ -154,7 +154,9 @@ def action_log(
     """Actions of a partnership (or one board), filtered, oldest first, with what a list page shows."""
     actions = Action.objects.filter(board__partnership=partnership)
     if board is not None:
-        actions = actions.filter(board=board)
+        # the meeting's board too (always the action's): PostgreSQL then reads the board's meetings by the
+        # board_id index, rather than hashing every meeting of every partnership to sort one board's log
+        actions = actions.filter(board=board, meeting__board=board)
     if owner is not None:
         actions = actions.filter(owner_people=owner)
     statuses = list(statuses)

@@ -15,7 +15,7 @@ from boardkeeper.accounts.models import PartnershipRole
 from boardkeeper.accounts.permissions import get_partnership_for_user
 from boardkeeper.audit.models import AuditEvent
 
-PAGE_SIZE = 100
+PAGE_SIZE = 50  # events a page (issue 15: every list page 50 rows)
 RECORDS = [
     ("", "Any record"),
     ("meetings.meeting", "Meetings"),

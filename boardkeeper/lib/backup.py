@@ -3,7 +3,8 @@
 A backup is a directory: the database (``database.sqlite3``, a copy made with SQLite's online backup
 API, or ``database.pgdump``, ``pg_dump --format=custom``), ``uploads/`` (a copy of MEDIA_ROOT) and
 ``manifest.json`` (when, which engine, the migration state, every file's size and sha256 and the rows
-of every model). The database is copied before the uploads: files are written before the rows that
+of every model). Files kept in the database (``BOARDKEEPER_FILES=database``, the ``files`` app) are
+rows like any other: the database copy holds them, and the counts below include them. The database is copied before the uploads: files are written before the rows that
 name them are committed, so every file the copied database refers to is in the copy.
 
 Nothing here is specific to a list of models: row counts and the emptiness check walk every installed
@@ -28,7 +29,7 @@ from typing import Any
 
 from django.apps import apps
 from django.conf import settings
-from django.db import DEFAULT_DB_ALIAS, connections
+from django.db import DEFAULT_DB_ALIAS, connections, models
 from django.db.backends.base.base import BaseDatabaseWrapper
 from django.db.migrations.loader import MigrationLoader
 from django.utils import timezone
@@ -266,14 +267,27 @@ def backup(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> BackupResult:
         shutil.rmtree(work, ignore_errors=True)
         raise
     upload_files = [(k, v) for k, v in files.items() if k.startswith(UPLOADS + "/")]
+    stored, stored_bytes = files_in_database(rows, using)
     return BackupResult(
         path=path,
         engine=engine,
         rows=sum(rows.values()),
         tables=len(rows),
-        files=len(upload_files),
-        bytes=sum(int(v["size"]) for _, v in upload_files),
+        files=len(upload_files) + stored,
+        bytes=sum(int(v["size"]) for _, v in upload_files) + stored_bytes,
     )
+
+
+STORED_FILES = "files.StoredFile"
+
+
+def files_in_database(rows: dict[str, int], using: str = DEFAULT_DB_ALIAS) -> tuple[int, int]:
+    """The uploaded files kept in the database (counted in `rows`) and their bytes, for the summary."""
+    count = rows.get(STORED_FILES, 0)
+    if not count:
+        return 0, 0
+    total = apps.get_model(STORED_FILES).objects.using(using).aggregate(total=models.Sum("size"))["total"]
+    return count, int(total or 0)
 
 
 def _version(distribution: str) -> str:

@@ -28,6 +28,7 @@ from boardkeeper.lib.backup import (
     BackupError,
     count_rows,
     engine_of,
+    files_in_database,
     files_under,
     media_root,
     pg_command,
@@ -266,12 +267,13 @@ def restore(path: Path, *, using: str = DEFAULT_DB_ALIAS) -> RestoreResult:
         )
     executor = MigrationExecutor(connection)
     plan = executor.migration_plan(executor.loader.graph.leaf_nodes())
+    stored, stored_bytes = files_in_database(rows, using)
     return RestoreResult(
         engine=engine,
         rows=sum(rows.values()),
         tables=len(rows),
-        files=len(uploads),
-        bytes=sum(int(v["size"]) for _, v in uploads),
+        files=len(uploads) + stored,
+        bytes=sum(int(v["size"]) for _, v in uploads) + stored_bytes,
         created_at=str(manifest.get("created_at", "")),
         unapplied_migrations=[f"{m.app_label}.{m.name}" for m, _ in plan],
     )

@@ -50,6 +50,24 @@ NOT_PAGES = {
     "password_reset_confirm",
     "password_reset_complete",
     "healthz",  # for load balancers, no sign-in, no data: tests/web/test_serve.py
+    # the public API: a bearer token, never a session; its own walk is in tests/web/test_api.py
+    *{
+        f"api:{name}"
+        for name in (
+            "openapi-json",
+            "api-root",
+            "partnerships",
+            "partnership",
+            "meetings",
+            "meeting",
+            "actions",
+            "action",
+            "action_update",
+            "review_clocks",
+            "review_clocks_of",
+            "forward_plan",
+        )
+    },
 }  # calendar_feed: the token is the key, no sign-in  # the sign-in and sign-out of django.contrib.auth, tested on their own
 
 
@@ -656,6 +674,11 @@ PAGES.update(
 )
 
 
+PAGES["api_tokens"] = Page(
+    lambda r: reverse("api_tokens"),
+    post=lambda r: {"name": "Power BI", "days": "30"},
+    partnership_scoped=False,
+)
 PAGES.update(pages_inspections.pages(Page))
 PAGES.update(pages_recommendations.pages(Page))
 
