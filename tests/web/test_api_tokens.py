@@ -28,7 +28,7 @@ def works(raw: str) -> bool:
 
 
 def made_on(response: Any) -> str:
-    found = re.search(r'<code id="new-token">(bk_[A-Za-z0-9_-]+)</code>', response.content.decode())
+    found = re.search(r'<code id="new-token"[^>]*>(bk_[A-Za-z0-9_-]+)</code>', response.content.decode())
     assert found, "the new token is not on the page"
     return found.group(1)
 
