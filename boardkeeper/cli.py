@@ -33,6 +33,7 @@ boardkeeper funding --partnership NAME [--year 2022/23] [--json]
 boardkeeper serve [--host H] [--port P] [--workers N]     the production server (gunicorn; static files by WhiteNoise)
 boardkeeper token create --user USERNAME [--days N] [--name NAME] | token revoke --id N
                                                          a personal access token for the API (printed once)
+boardkeeper files to-database [--dry-run]                copy uploads saved on disk into the database (BOARDKEEPER_FILES=database)
 boardkeeper backup PATH | restore PATH                   back up the database and uploads; restore onto an empty installation
 boardkeeper export_partnership SLUG [--output FILE]      one partnership's records as JSON
 boardkeeper COMMAND ...                                  any Django management command (migrate, runserver,
