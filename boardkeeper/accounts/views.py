@@ -129,7 +129,20 @@ def two_factor_setup(request: HttpRequest) -> HttpResponse:
             recorder.event(AuditEvent.Action.TWO_FACTOR, detail="authenticator app set up")
             request.session.cycle_key()
             request.session[security.SESSION_KEY] = True
-            return render(request, "accounts/recovery_codes.html", {"codes": codes, "next": _next(request)})
+            text = "\n".join(
+                [
+                    f"Boardkeeper recovery codes for {user.get_username()}",
+                    "Each works once, instead of a code from the app.",
+                    "",
+                    *codes,
+                    "",
+                ]
+            )  # a download made in the page itself (a data: link): the codes are never kept to be fetched again
+            return render(
+                request,
+                "accounts/recovery_codes.html",
+                {"codes": codes, "codes_text": text, "next": _next(request)},
+            )
         else:
             recorder.event(AuditEvent.Action.TWO_FACTOR_FAILED, detail="set-up")
             form.add_error("code", "The code is not right. Enter the code your app shows now.")

@@ -30,3 +30,10 @@ if (selectionButton && source) {
     window.location.assign(url.toString());
   });
 }
+
+// Recovery codes: 'print them' (without a script, the download link alone is offered).
+const printButton = document.querySelector("[data-bk-print]");
+if (printButton) {
+  printButton.closest(".bk-with-script").hidden = false;
+  printButton.addEventListener("click", () => window.print());
+}

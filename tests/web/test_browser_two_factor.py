@@ -225,6 +225,15 @@ def test_first_sign_in_sets_up_the_authenticator_and_later_sign_ins_ask_for_a_co
     assert len(codes) == 10, codes
     assert len(set(codes)) == 10, codes
     assert all(RECOVERY_CODE.match(c) for c in codes), codes
+    # kept as a file (made in the page: the codes are never fetched again) or printed
+    with page.expect_download() as downloading:
+        page.get_by_role("link", name="Download the codes (a text file)").click()
+    saved = Path(downloading.value.path()).read_text(encoding="utf-8").splitlines()
+    assert downloading.value.suggested_filename == "boardkeeper-recovery-codes.txt"
+    assert (
+        saved[0].startswith("Boardkeeper recovery codes for ") and [c for c in saved if c in codes] == codes
+    )
+    expect(page.get_by_role("button", name="print them")).to_be_visible()
     strict.check(response, "recovery codes")
     visits.check(page, "recovery codes")
     page.get_by_role("link", name="I have saved my codes, continue").click()
