@@ -297,11 +297,15 @@ def agenda_entry_move(request: HttpRequest, meeting_id: int, entry_id: int) -> H
 
 @require_http_methods(["GET", "POST"])
 def agenda_entry_remove(request: HttpRequest, meeting_id: int, entry_id: int) -> HttpResponse:
-    entry, _access = get_agenda_entry_for_user(request, meeting_id, entry_id)
+    """A saved agenda's item is removed once the question 'Remove it?' is answered (a GET asks it)."""
+    entry, access = get_agenda_entry_for_user(request, meeting_id, entry_id)
     if request.method == "POST":
         agendas.agenda_entry_remove(entry=entry)
         messages.success(request, f"‘{entry.title}’ is off the agenda.")
-    return redirect("agenda", meeting_id=meeting_id)
+        return redirect("agenda", meeting_id=meeting_id)
+    return render(
+        request, "plan/agenda_remove.html", {"entry": entry, "meeting": entry.meeting, "access": access}
+    )
 
 
 @require_GET

@@ -116,7 +116,13 @@ def test_items_are_changed_moved_added_and_removed(cast: Cast, march: Meeting, m
         "Any other business",
     ]
 
-    manager.post(reverse("agenda_entry_remove", args=[march.pk, entries[DRAFT[0]].pk]))
+    remove = reverse("agenda_entry_remove", args=[march.pk, entries[DRAFT[0]].pk])
+    link = html_of(manager.get(agenda_url(march))).xpath(f"//a[@href='{remove}']")
+    assert link and "Remove" in link[0].text_content()  # the agenda's Remove asks first: it is a link
+    question = manager.get(remove)
+    assert question.status_code == 200 and f"Remove item 1, ‘{DRAFT[0]}’?" in text_of(question)
+    assert AgendaEntry.objects.filter(pk=entries[DRAFT[0]].pk).exists()  # asking removes nothing
+    assert manager.post(remove)["Location"] == agenda_url(march)
     assert titles() == ["Ofsted and IICSA findings", ACTION_LOG, "Annual report", "Any other business"]
     assert list(
         AgendaEntry.objects.filter(meeting=march).order_by("position").values_list("position", flat=True)
@@ -330,6 +336,14 @@ def test_in_a_browser_the_manager_plans_march_drafts_its_agenda_and_downloads_it
             expect(cards.nth(3)).to_have_text("4. Annual report 2021/22")
             expect(cards.nth(4)).to_have_text("5. Any other business")
             visits.check(page, "agenda edited")
+
+            page.get_by_role("link", name="Remove item 4, Annual report 2021/22").click()  # asks first
+            expect(page.get_by_role("heading", level=1)).to_have_text(
+                "Remove item 4, ‘Annual report 2021/22’?"
+            )
+            visits.check(page, "removing an item asks first")
+            page.get_by_role("link", name="No, keep it").click()
+            expect(cards.nth(3)).to_have_text("4. Annual report 2021/22")
 
             with page.expect_download() as download:
                 page.get_by_role("link", name="Download the agenda (Word, .docx)").click()
