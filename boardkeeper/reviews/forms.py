@@ -103,7 +103,54 @@ class PseudonymField(forms.CharField):
         return cleaned
 
 
-class NotificationForm(forms.Form):
+# The words a pseudonym is made of besides its letters: 'Child Q', 'Family M', 'Mr F', 'Baby T and Sibling U'
+ROLE_WORDS = {
+    "adult", "adults", "and", "baby", "babies", "boy", "brother", "case", "child", "children", "family",
+    "father", "girl", "household", "infant", "man", "miss", "mother", "mr", "mrs", "ms", "mx", "of",
+    "person", "sibling", "siblings", "sister", "the", "twins", "woman", "young",
+}  # fmt: skip
+_WORD = re.compile(r"[^\W\d_][\w'’\-]*")
+
+
+def looks_like_a_name(pseudonym: str) -> bool:
+    """A word of three letters or more, capitalised, that is not one of the words pseudonyms are made of
+    ('Jayden Smith-Clarke', 'Family Smith'): perhaps a real name, which a pseudonym must never be."""
+    return any(
+        len(word) >= 3 and word[0].isupper() and word.lower() not in ROLE_WORDS
+        for word in _WORD.findall(pseudonym)
+    )
+
+
+class PseudonymCheck(forms.Form):
+    """A pseudonym that looks like a person's name is refused until the person says it is not one: the box
+    to say so is offered only then."""
+
+    def __init__(self, *args: Any, **kw: Any):
+        super().__init__(*args, **kw)
+        value = " ".join(str(self.data.get(self.add_prefix("pseudonym"), "")).split())
+        if self.is_bound and looks_like_a_name(value):
+            fields = list(self.fields.items())
+            at = [name for name, _ in fields].index("pseudonym") + 1
+            box = forms.BooleanField(
+                label=f"‘{value[:100]}’ is not anyone’s real name",
+                required=False,
+                help_text="Tick this only if the pseudonym is a made-up label the partnership has chosen.",
+            )
+            self.fields = dict([*fields[:at], ("not_a_name", box), *fields[at:]])
+
+    def clean(self) -> dict[str, Any]:
+        cleaned = super().clean() or {}
+        pseudonym = cleaned.get("pseudonym") or ""
+        if looks_like_a_name(pseudonym) and not cleaned.pop("not_a_name", False):
+            self.add_error(
+                "pseudonym",
+                f"‘{pseudonym}’ looks like a person’s name. A pseudonym must never be a real name: use a label "
+                "such as ‘Child Q’, or tick the box to say it is not anyone’s name.",
+            )
+        return cleaned
+
+
+class NotificationForm(PseudonymCheck):
     pseudonym = PseudonymField()
     aware_on = date_field("Date the local authority became aware")
     notified_on = date_field(
@@ -124,7 +171,7 @@ class NotificationForm(forms.Form):
         return cleaned
 
 
-class ReviewCreateForm(forms.Form):
+class ReviewCreateForm(PseudonymCheck):
     pseudonym = PseudonymField()
     kind = choice_field(
         "Kind of review", [c for c in Review.Kind.choices if c[0] != Review.Kind.RAPID_REVIEW]

@@ -15,7 +15,7 @@ from review_steps import AWARE, section
 
 from boardkeeper.directory.models import Person
 from boardkeeper.imports import services as meeting_services
-from boardkeeper.reviews import services
+from boardkeeper.reviews import forms, services
 from boardkeeper.reviews.models import Review, Theme
 
 
@@ -43,6 +43,27 @@ def test_a_pseudonym_that_is_not_one_is_refused(cast: Cast, manager: Client) -> 
     response = manager.post(url, {"pseudonym": "Child Q", "aware_on": "31/02/2022"})
     assert "Enter a real date the local authority became aware, for example 27/03/2024." in text_of(response)
     assert not Review.objects.exists()
+
+
+def test_a_pseudonym_that_looks_like_a_real_name_is_held_until_it_is_said_not_to_be(
+    cast: Cast, manager: Client
+) -> None:
+    url = reverse("notification_new", args=[cast.partnership.slug])
+    asked = manager.post(url, {"pseudonym": "Jayden Smith-Clarke", "aware_on": "08/04/2022"})
+    page = text_of(asked)
+    assert "‘Jayden Smith-Clarke’ looks like a person’s name" in page
+    assert "‘Jayden Smith-Clarke’ is not anyone’s real name" in page  # the box, offered only now
+    assert not Review.objects.exists()
+    said = manager.post(
+        url, {"pseudonym": "Jayden Smith-Clarke", "not_a_name": "on", "aware_on": "08/04/2022"}
+    )
+    assert said.status_code == 302 and Review.objects.get().pseudonym == "Jayden Smith-Clarke"
+    plain = text_of(manager.get(url))
+    assert "is not anyone’s real name" not in plain  # no box for a form not yet sent
+    for label in ("Child Q", "Family M", "Mr F", "Baby T and Sibling U", "Adult B", "Child LW"):
+        assert not forms.looks_like_a_name(label), label
+    for name in ("Jayden Smith-Clarke", "Family Smith", "Child Jayden", "Mr Patel", "Olivia"):
+        assert forms.looks_like_a_name(name), name
 
 
 def test_items_that_mention_a_review_are_on_its_timeline_and_link_to_it(cast: Cast, manager: Client) -> None:
