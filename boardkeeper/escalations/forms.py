@@ -11,7 +11,7 @@ from boardkeeper.directory.models import Partnership, Person
 from boardkeeper.escalations.models import STAGES, Escalation, EscalationRules
 from boardkeeper.escalations.services import actions_of_partnership, items_to_link
 from boardkeeper.lib.versioning import version_field
-from boardkeeper.reviews.forms import choice_field, date_field, text_field
+from boardkeeper.reviews.forms import PseudonymCheck, choice_field, date_field, text_field
 
 _PSEUDONYM = re.compile(r"[\w&'’.\- ]{1,100}")  # a label ('Child Q', 'Family M'), as for case reviews
 CONCERN_HELP = (
@@ -32,7 +32,7 @@ def _label(p: Person) -> str:
     return f"{p.full_name} ({p.organisation.name})" if p.organisation else p.full_name
 
 
-class EscalationForm(forms.Form):
+class EscalationForm(PseudonymCheck):
     """A new escalation, or (with `escalation`) the details of one, version-checked."""
 
     raised_by_org = text_field("Raised by (agency or service)")

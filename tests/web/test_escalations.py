@@ -298,3 +298,22 @@ def test_the_region_whose_bank_holidays_count_is_set_with_the_stage_targets(
     )
     assert response.status_code == 302
     assert EscalationRules.objects.get(partnership=cast.partnership).region == "WLS"
+
+
+def test_a_pseudonym_that_looks_like_a_real_name_is_held_until_it_is_said_not_to_be(
+    cast: Cast, manager: Client
+) -> None:
+    url = reverse("escalation_new", args=[cast.partnership.slug])
+    form = {
+        "raised_by_org": "Police",
+        "about_agency": "ICB",
+        "concern": "Places of safety",
+        "opened_on": "01/03/2024",
+        "stage": "1",
+        "pseudonym": "Jayden Smith-Clarke",
+    }
+    asked = text_of(manager.post(url, form))
+    assert "‘Jayden Smith-Clarke’ looks like a person’s name" in asked and not Escalation.objects.exists()
+    assert manager.post(url, {**form, "not_a_name": "on"}).status_code == 302
+    assert Escalation.objects.get().pseudonym == "Jayden Smith-Clarke"
+    assert manager.post(url, {**form, "pseudonym": "Child Q"}).status_code == 302  # a label: no question
