@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any, cast
 
 from django import forms
+from django.db.models import Q
 from django.utils.html import format_html_join
 from django.utils.safestring import SafeString
 
@@ -234,3 +235,33 @@ class ActionOwnersForm(forms.Form):
 
     def chosen_meeting(self) -> Meeting | None:
         return self.meeting_objects.get(self.cleaned_data.get("due_meeting") or "")
+
+
+class ActionChoiceForm(forms.Form):
+    """An action of the partnership's log, to link to what it answers (an escalation, a recommendation):
+    newest meeting first, less those already linked (`linked`, a filter on actions)."""
+
+    prefix = "action"
+    action = forms.ChoiceField(
+        label="Action",
+        widget=forms.Select,
+        error_messages={
+            "required": "Choose the action.",
+            "invalid_choice": "Choose the action from the list.",
+        },
+    )
+
+    def __init__(self, data: Any = None, *, partnership: Partnership, linked: Q, **kw: Any):
+        super().__init__(data, **kw)
+        actions = (
+            Action.objects.filter(board__partnership=partnership)
+            .exclude(linked)
+            .select_related("meeting__board")
+            .order_by("-meeting__date", "position", "pk")
+        )
+        self.actions: dict[str, Action] = {str(a.pk): a for a in actions}
+        choices = [("", "Choose an action")] + [
+            (k, f"{a.meeting.board.name}, {a.meeting.date:%-d %b %Y}: {a.text[:90]}")
+            for k, a in self.actions.items()
+        ]
+        self.fields["action"].choices = choices  # type: ignore[attr-defined]

@@ -6,6 +6,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from bisect import bisect_right
+from collections import defaultdict
 from collections.abc import Iterable
 from typing import Any
 
@@ -219,3 +221,19 @@ def action_owner_names(action: Action) -> list[str]:
     """People then teams, from prefetched owners; the words of the minutes when nobody was resolved."""
     names = [p.full_name for p in action.owner_people.all()] + [t.name for t in action.owner_teams.all()]
     return names or ([action.owner_text] if action.owner_text else [])
+
+
+class MeetingsHeld:
+    """The meetings each board has held up to today, read in one query, so a flag costs no query."""
+
+    def __init__(self, meetings: QuerySet[Meeting], today: dt.date):
+        self.dates: dict[int, list[dt.date]] = defaultdict(list)
+        self.latest: dict[int, Meeting] = {}  # board id: its latest meeting held
+        for meeting in meetings.filter(date__lte=today).order_by("date", "pk").only("pk", "board_id", "date"):
+            self.dates[meeting.board_id].append(meeting.date)
+            self.latest[meeting.board_id] = meeting
+
+    def since(self, board_id: int, date: dt.date) -> int:
+        """How many meetings the board has held after `date`."""
+        dates = self.dates.get(board_id, [])
+        return len(dates) - bisect_right(dates, date)

@@ -4,8 +4,6 @@ with its history."""
 from __future__ import annotations
 
 import datetime as dt
-from bisect import bisect_right
-from collections import defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from typing import Any
@@ -35,6 +33,7 @@ from boardkeeper.actions import services
 from boardkeeper.actions.csv_export import action_log_csv_response
 from boardkeeper.actions.forms import ActionOwnersForm, ActionUpdateForm, LogFilterForm
 from boardkeeper.actions.models import OPEN_STATUSES, Action, Flag
+from boardkeeper.actions.services import MeetingsHeld
 from boardkeeper.audit import recorder as audit
 from boardkeeper.directory.models import Board, Partnership
 from boardkeeper.lib import exports
@@ -75,22 +74,6 @@ SHOWN = (
 class Row:
     action: Action
     flag: Flag
-
-
-class MeetingsHeld:
-    """The meetings each board has held up to today, read in one query, so a flag costs no query."""
-
-    def __init__(self, meetings: QuerySet[Meeting], today: dt.date):
-        self.dates: dict[int, list[dt.date]] = defaultdict(list)
-        self.latest: dict[int, Meeting] = {}  # board id: its latest meeting held
-        for meeting in meetings.filter(date__lte=today).order_by("date", "pk").only("pk", "board_id", "date"):
-            self.dates[meeting.board_id].append(meeting.date)
-            self.latest[meeting.board_id] = meeting
-
-    def since(self, board_id: int, date: dt.date) -> int:
-        """How many meetings the board has held after `date`."""
-        dates = self.dates.get(board_id, [])
-        return len(dates) - bisect_right(dates, date)
 
 
 def rows_of(actions: Iterable[Action], held: MeetingsHeld, today: dt.date) -> list[Row]:

@@ -6,10 +6,12 @@ import re
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 
+from boardkeeper.actions.forms import ActionChoiceForm
 from boardkeeper.directory.models import Partnership, Person
 from boardkeeper.escalations.models import STAGES, Escalation, EscalationRules
-from boardkeeper.escalations.services import actions_of_partnership, items_to_link
+from boardkeeper.escalations.services import items_to_link
 from boardkeeper.lib.versioning import version_field
 from boardkeeper.reviews.forms import PseudonymCheck, choice_field, date_field, text_field
 
@@ -129,24 +131,11 @@ class CloseForm(forms.Form):
         super().__init__(data, **kw)
 
 
-class ActionLinkForm(forms.Form):
-    prefix = "action"
-    action = choice_field("Action", [], widget=forms.Select)
-
+class ActionLinkForm(ActionChoiceForm):
     def __init__(self, data: Any = None, *, escalation: Escalation, **kw: Any):
-        super().__init__(data, **kw)
-        actions = (
-            actions_of_partnership(escalation.partnership)
-            .exclude(escalation_links__escalation=escalation)
-            .select_related("meeting__board")
-            .order_by("-meeting__date", "position", "pk")
+        super().__init__(
+            data, partnership=escalation.partnership, linked=Q(escalation_links__escalation=escalation), **kw
         )
-        self.actions = {str(a.pk): a for a in actions}
-        choices = [("", "Choose an action")] + [
-            (k, f"{a.meeting.board.name}, {a.meeting.date:%-d %b %Y}: {a.text[:90]}")
-            for k, a in self.actions.items()
-        ]
-        self.fields["action"].choices = choices  # type: ignore[attr-defined]
 
 
 class ItemLinkForm(forms.Form):

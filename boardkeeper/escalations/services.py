@@ -256,10 +256,6 @@ def escalation_close(
 # What it is linked to ----------------------------------------------------------------------------------
 
 
-def actions_of_partnership(partnership: Partnership) -> QuerySet[Action]:
-    return Action.objects.filter(board__partnership=partnership)
-
-
 @audit.acts
 @transaction.atomic
 def action_link(*, escalation: Escalation, user: User, action: Action) -> EscalationAction:

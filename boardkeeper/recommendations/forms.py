@@ -6,7 +6,9 @@ from pathlib import PurePath
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 
+from boardkeeper.actions.forms import ActionChoiceForm
 from boardkeeper.actions.models import Action
 from boardkeeper.directory.models import Organisation, Partnership, Person
 from boardkeeper.inspections.models import Inspection
@@ -213,24 +215,11 @@ class ActionNewForm(forms.Form):
         }
 
 
-class ActionLinkForm(forms.Form):
-    prefix = "action"
-    action = choice_field("Action", [], widget=forms.Select)
-
+class ActionLinkForm(ActionChoiceForm):
     def __init__(self, data: Any = None, *, rec: Recommendation, **kw: Any):
-        super().__init__(data, **kw)
-        actions = (
-            services.actions_of_partnership(rec.partnership)
-            .exclude(recommendation_links__recommendation=rec)
-            .select_related("meeting__board")
-            .order_by("-meeting__date", "position", "pk")
+        super().__init__(
+            data, partnership=rec.partnership, linked=Q(recommendation_links__recommendation=rec), **kw
         )
-        self.actions: dict[str, Action] = {str(a.pk): a for a in actions}
-        choices = [("", "Choose an action")] + [
-            (k, f"{a.meeting.board.name}, {a.meeting.date:%-d %b %Y}: {a.text[:90]}")
-            for k, a in self.actions.items()
-        ]
-        self.fields["action"].choices = choices  # type: ignore[attr-defined]
 
 
 class EvidenceForm(forms.Form):

@@ -10,12 +10,12 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from boardkeeper.actions.models import OPEN_STATUSES, Action, Flag
-from boardkeeper.actions.services import action_owner_names
+from boardkeeper.actions.services import MeetingsHeld, action_owner_names
 from boardkeeper.inspections.models import Inspection
 from boardkeeper.meetings.models import Meeting
 from boardkeeper.recommendations.models import Evidence, Recommendation, RecommendationAction
@@ -110,22 +110,6 @@ def _number_key(rec: Recommendation) -> tuple[Any, ...]:
     )
 
 
-class MeetingsSince:
-    """How many meetings each board has held after a date, up to today (one query for all the boards)."""
-
-    def __init__(self, board_ids: Iterable[int], today: dt.date):
-        self.dates: dict[int, list[dt.date]] = defaultdict(list)
-        for board_id, date in (
-            Meeting.objects.filter(board_id__in=set(board_ids), date__lte=today)
-            .order_by("date")
-            .values_list("board_id", "date")
-        ):
-            self.dates[board_id].append(date)
-
-    def since(self, board_id: int, date: dt.date) -> int:
-        return sum(d > date for d in self.dates.get(board_id, []))
-
-
 def plan_of(inspection: Inspection, today: dt.date) -> Plan:
     """The improvement plan as it stands today: each recommendation in the report's order, with its actions
     from the action log (RAG flag as the log shows it) and its evidence."""
@@ -137,7 +121,7 @@ def plan_of(inspection: Inspection, today: dt.date) -> Plan:
         .order_by("pk")
     )
     evidence = list(Evidence.objects.filter(recommendation__in=recs).order_by("added_at", "pk"))
-    held = MeetingsSince({link.action.board_id for link in links}, today)
+    held = MeetingsHeld(Meeting.objects.filter(board_id__in={link.action.board_id for link in links}), today)
     by_rec: dict[int, PlanRecommendation] = {
         r.pk: PlanRecommendation(r, [a.name for a in r.agencies.all()]) for r in sorted(recs, key=_number_key)
     }

@@ -335,10 +335,6 @@ def impact_record(
 # Its actions and evidence ------------------------------------------------------------------------------
 
 
-def actions_of_partnership(partnership: Partnership) -> QuerySet[Action]:
-    return Action.objects.filter(board__partnership=partnership)
-
-
 def meetings_of_partnership(partnership: Partnership) -> QuerySet[Meeting]:
     """The meetings an action may have been agreed at, newest first."""
     return (

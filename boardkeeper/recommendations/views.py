@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from boardkeeper.accounts.permissions import Access, get_partnership_for_user, signed_in_user
-from boardkeeper.actions.views import MeetingsHeld
+from boardkeeper.actions.services import MeetingsHeld
 from boardkeeper.audit import recorder as audit
 from boardkeeper.audit.models import AuditEvent
 from boardkeeper.directory.models import Organisation

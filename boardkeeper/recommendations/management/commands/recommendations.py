@@ -19,8 +19,7 @@ from django.db.models import QuerySet
 from django.utils import timezone
 
 from boardkeeper.actions.models import Action
-from boardkeeper.actions.services import action_owner_names
-from boardkeeper.actions.views import MeetingsHeld
+from boardkeeper.actions.services import MeetingsHeld, action_owner_names
 from boardkeeper.directory.models import Partnership
 from boardkeeper.lib.commands import BoardkeeperCommand
 from boardkeeper.meetings.models import Meeting
