@@ -45,6 +45,8 @@ from boardkeeper.meetings.services import existing_import
 from boardkeeper.meetings.tasks import read_pending_import
 from boardkeeper.minutes import MinutesError, extract
 from boardkeeper.plan.forward_plan import forward_plan_from_meeting
+from boardkeeper.search.indexer import index_meeting
+from boardkeeper.search.indexer import paused as search_paused
 
 
 class ImportRefused(Exception):
@@ -329,7 +331,7 @@ def _write(
     4. the forward plan's entries, actions due at a named meeting, and the source file;
     every row's audit event as its own (the same events as row-by-row saves), written together at the end.
     """
-    with audit.together():
+    with audit.together(), search_paused():
         board = pending.board
         partnership = board.partnership
         meeting = _meeting(board, date, minutes["meeting"])
@@ -351,6 +353,7 @@ def _write(
         doc.file.save(pending.sha256, ContentFile(data), save=False)
         stored.append(doc.file.name)
         doc.save()
+    index_meeting(meeting)  # written in bulk (no signals) and with the index paused: indexed here, at once
     return ImportResult(meeting, created, matched, actions)
 
 

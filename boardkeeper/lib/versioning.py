@@ -10,10 +10,12 @@ from typing import Any, TypeVar
 
 from django import forms
 from django.db.models import F, Model, QuerySet
+from django.dispatch import Signal
 from django.http import QueryDict
 
 M = TypeVar("M", bound=Model)
 FormT = TypeVar("FormT", bound=forms.BaseForm)
+row_updated = Signal()  # sent with the model and the pk after a versioned UPDATE (no post_save is sent)
 
 
 class StaleEdit(Exception):
@@ -34,6 +36,7 @@ def update_versioned(
     queryset with `select_related`/`prefetch_related` gives the page what it shows)."""
     if not queryset.filter(pk=pk, **{field: version}).update(**{field: F(field) + 1}, **fields):
         raise StaleEdit(queryset.filter(pk=pk).first())
+    row_updated.send(sender=queryset.model, pk=pk)  # an UPDATE sends no post_save: the search index listens
 
 
 def version_field(what: str) -> forms.IntegerField:
