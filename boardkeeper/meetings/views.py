@@ -25,6 +25,7 @@ from boardkeeper.actions.models import Action
 from boardkeeper.audit import recorder as audit
 from boardkeeper.audit.models import AuditEvent
 from boardkeeper.directory.models import Membership
+from boardkeeper.home.needs import gather
 from boardkeeper.imports import services, undo
 from boardkeeper.inspections.services import link_items_to_inspections
 from boardkeeper.lib.http import attachment
@@ -48,10 +49,11 @@ _ATTENDANCE_ORDER = Case(
 
 
 def home(request: HttpRequest) -> HttpResponse:
+    """What needs the person, in each of their partnerships: each line links to where it is done. It is
+    their first page after signing in, so it is read in a constant number of queries (`home.needs`)."""
     roles = partnerships_for_user(request)
-    if len(roles) == 1:
-        return redirect("partnership", slug=roles[0].partnership.slug)
-    return render(request, "meetings/home.html", {"roles": roles})
+    needs = gather(signed_in_user(request), roles)
+    return render(request, "meetings/home.html", {"roles": roles, "needs": needs})
 
 
 def partnership(request: HttpRequest, slug: str) -> HttpResponse:
