@@ -451,9 +451,13 @@ def exported(filename: str, *, partnership_id: int | None) -> AuditEvent:
 
 
 def trail_of(instance: models.Model, *, limit: int = 50) -> list[AuditEvent]:
-    """A record's own audit trail, newest first: what each change changed, by whom."""
-    return list(
+    """A record's own audit trail, newest first: what each change changed, by whom, in words
+    (`readable.annotate`: one query per model its changes point at)."""
+    from boardkeeper.audit import readable
+
+    return readable.annotate(
         AuditEvent.objects.filter(model=instance._meta.label_lower, object_id=str(instance.pk)).order_by(
             "-at", "-pk"
-        )[:limit]
+        )[:limit],
+        records=False,
     )

@@ -1,0 +1,286 @@
+"""The audit trail in words a person reads: field labels, record names, dates and choices as the pages show them.
+
+The trail keeps what was written, as it was written ('due_meeting_id': [null, 3]); this module reads it for
+people ('Due at meeting: none → 11 March 2022'). The records the entries name (and the records their foreign
+keys point at) are read in one query per model for a whole page of entries, never one per entry, so a page of
+the log runs the same queries however many entries it shows.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass
+from typing import Any
+
+from django.apps import apps
+from django.conf import settings
+from django.db import models
+from django.utils import timezone
+
+from boardkeeper.audit.models import AuditEvent
+
+NONE = "none"
+# labels better than the field's own name, wherever the field occurs
+LABELS = {
+    "due_meeting": "Due at meeting",
+    "owner_people": "Owners (people)",
+    "owner_teams": "Owners (teams)",
+    "by": "By",
+    "on": "On",
+}
+# the fields that name a record of a model without a name of its own (a decision's text, a stage change's note)
+NAME_FIELDS = ("title", "topic", "name", "pseudonym", "text", "summary", "description", "note", "reason")
+_NO_NAME = re.compile(r"^\w+ object \(\d+\)$")  # Django's name for a record with no __str__
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """One field's change: from what to what, or who was added to or removed from a list."""
+
+    label: str
+    before: str = ""
+    after: str = ""
+    added: tuple[str, ...] = ()
+    removed: tuple[str, ...] = ()
+
+    @property
+    def is_list(self) -> bool:
+        return bool(self.added or self.removed)
+
+    @property
+    def text(self) -> str:
+        """The change as one line: 'Status: Open → Done', 'Owners (people): added Pete Hill'."""
+        if self.is_list:
+            parts = [f"added {', '.join(self.added)}"] if self.added else []
+            parts += [f"removed {', '.join(self.removed)}"] if self.removed else []
+            return f"{self.label}: {'; '.join(parts)}"
+        return f"{self.label}: {self.before} → {self.after}"
+
+
+def capitalised(text: Any) -> str:
+    """Sentence case: the first letter up, the rest as written ('due meeting' → 'Due meeting')."""
+    words = str(text)
+    return words[:1].upper() + words[1:]
+
+
+def model_of(label: str) -> type[models.Model] | None:
+    try:
+        return apps.get_model(label) if label else None
+    except (LookupError, ValueError):  # a model since removed: the trail outlives it
+        return None
+
+
+def _fields_by_key(model: type[models.Model]) -> dict[str, Any]:
+    """Every field by the keys the trail uses: attname ('due_meeting_id'), name, and many-to-many name."""
+    found: dict[str, Any] = {}
+    for f in model._meta.concrete_fields:
+        found[f.name] = f
+        found[f.attname] = f
+    for m in model._meta.many_to_many:
+        found[m.name] = m
+    return found
+
+
+def _has_own_name(model: type[models.Model]) -> bool:
+    return model.__str__ is not models.Model.__str__
+
+
+def _parent_field(model: type[models.Model]) -> models.ForeignKey[Any, Any] | None:
+    """The first foreign key to a record that is not a user: what a nameless record belongs to."""
+    for f in model._meta.concrete_fields:
+        target: Any = f.related_model
+        if (
+            isinstance(f, models.ForeignKey)
+            and target is not None
+            and target._meta.label != settings.AUTH_USER_MODEL
+        ):
+            return f
+    return None
+
+
+def record_name(obj: models.Model) -> str:
+    """A record's name: its own str(), or for a model without one, the text that names it and what it
+    belongs to ('Child Q (Rapid review)' for a review's stage change). Reads only what is loaded."""
+    model = type(obj)
+    if _has_own_name(model):
+        return str(obj)
+    text = next((str(getattr(obj, n)) for n in NAME_FIELDS if getattr(obj, n, "")), "")
+    text = text if len(text) <= 80 else text[:79] + "…"
+    parent = _parent_field(model)
+    if parent is not None and parent.is_cached(obj):  # loaded with it: naming it costs no query
+        owner = getattr(obj, parent.name)
+        if owner is not None:
+            return f"{text} – {record_name(owner)}" if text else record_name(owner)
+    return text or f"{capitalised(model._meta.verbose_name)} {obj.pk}"
+
+
+def value_name(obj: models.Model) -> str:
+    """A record a foreign key points at, as a change shows it: a meeting by its date, others by name."""
+    if obj._meta.label_lower == "meetings.meeting":
+        return f"{obj.date:%-d %B %Y}"  # type: ignore[attr-defined]
+    return record_name(obj)
+
+
+def _date(value: Any) -> str:
+    try:
+        return f"{dt.date.fromisoformat(str(value)):%-d %B %Y}"
+    except ValueError:
+        return str(value)
+
+
+def _datetime(value: Any) -> str:
+    try:
+        when = dt.datetime.fromisoformat(str(value))
+    except ValueError:
+        return str(value)
+    if timezone.is_aware(when):
+        when = timezone.localtime(when)
+    return f"{when:%-d %B %Y, %H:%M}"
+
+
+def _plain(field: Any, value: Any, names: dict[Any, str]) -> str:
+    """One value of a field in words."""
+    if value is None or value == "":
+        return NONE
+    if isinstance(field, models.ForeignKey):
+        return names.get(value) or f"{capitalised(field.related_model._meta.verbose_name)} {value}"  # type: ignore[union-attr]
+    if getattr(field, "choices", None):
+        return str(dict(field.flatchoices).get(value, value))
+    if isinstance(value, bool) or isinstance(field, models.BooleanField):
+        return "Yes" if value else "No"
+    if isinstance(field, models.DateTimeField):
+        return _datetime(value)
+    if isinstance(field, models.DateField):
+        return _date(value)
+    if isinstance(field, models.TimeField):
+        return str(value)[:5]
+    return str(value)
+
+
+def _label(key: str, field: Any) -> str:
+    if field is None:  # a field since removed
+        name = key[:-3] if key.endswith("_id") else key
+        return LABELS.get(name) or capitalised(name.replace("_", " "))
+    return LABELS.get(field.name) or capitalised(field.verbose_name)
+
+
+@dataclass
+class _Lookups:
+    """The ids to read, per model, and what was read."""
+
+    wanted: dict[type[models.Model], set[Any]]
+    found: dict[type[models.Model], dict[Any, models.Model]]
+
+    def read(self) -> None:
+        """One query per model: the records with their non-null parents joined (so naming them reads
+        nothing more)."""
+        for model, ids in self.wanted.items():
+            keys = {_pk(model, i) for i in ids} - {None}
+            if keys:
+                # long text (an item's discussion, up to megabytes) never names a record: left unread
+                long_text = [
+                    f.name
+                    for f in model._meta.concrete_fields
+                    if isinstance(f, models.TextField) and f.name not in NAME_FIELDS
+                ]
+                rows = model._base_manager.select_related().defer(*long_text).filter(pk__in=keys)
+                self.found[model] = {str(o.pk): o for o in rows}
+            else:
+                self.found[model] = {}
+
+    def get(self, model: type[models.Model], pk: Any) -> models.Model | None:
+        return self.found.get(model, {}).get(str(pk))
+
+
+def _pk(model: type[models.Model], value: Any) -> Any:
+    try:
+        return model._meta.pk.to_python(value)
+    except Exception:  # an id the model could not have ('abc' for a number): nothing to find
+        return None
+
+
+def annotate(events: Iterable[AuditEvent], *, records: bool = True) -> list[AuditEvent]:
+    """Give each event `readable_changes` (a list of Change), and with `records` `record_kind`,
+    `record_name` and `link` ((model label, pk) of the record, or of what it belongs to, for a link).
+    Queries: one per model named, however many events."""
+    events = list(events)
+    lookups = _Lookups(defaultdict(set), {})
+    for event in events:
+        model = model_of(event.model)
+        if model is None:
+            continue
+        if records and event.object_id:
+            lookups.wanted[model].add(event.object_id)
+        fields = _fields_by_key(model)
+        for key, change in (event.changes or {}).items():
+            field = fields.get(key)
+            if isinstance(field, models.ForeignKey) and isinstance(change, list):
+                target = field.related_model
+                lookups.wanted[target].update(v for v in change if v not in (None, ""))  # type: ignore[index]
+    lookups.read()
+    for event in events:
+        _describe(event, lookups, records=records)
+    return events
+
+
+def _describe(event: AuditEvent, lookups: _Lookups, *, records: bool) -> None:
+    model = model_of(event.model)
+    changes: list[Change] = []
+    fields = _fields_by_key(model) if model is not None else {}
+    for key, change in (event.changes or {}).items():
+        field = fields.get(key)
+        if getattr(field, "primary_key", False):
+            continue  # its number: the record is named already
+        label = _label(key, field)
+        if isinstance(change, dict):
+            changes.append(
+                Change(label, added=tuple(change.get("added", ())), removed=tuple(change.get("removed", ())))
+            )
+            continue
+        before, after = [*change, None, None][:2] if isinstance(change, list) else (None, change)
+        names: dict[Any, str] = {}
+        if isinstance(field, models.ForeignKey):
+            for value in (before, after):
+                obj = lookups.get(field.related_model, value) if value not in (None, "") else None  # type: ignore[arg-type]
+                if obj is not None:
+                    names[value] = value_name(obj)
+        changes.append(Change(label, _plain(field, before, names), _plain(field, after, names)))
+    event.readable_changes = changes  # type: ignore[attr-defined]
+    if not records:
+        return
+    event.record_kind = capitalised(model._meta.verbose_name) if model is not None else ""  # type: ignore[attr-defined]
+    obj = lookups.get(model, event.object_id) if model is not None and event.object_id else None
+    if obj is not None:
+        name = record_name(obj)
+    elif event.object_repr and not _NO_NAME.match(event.object_repr):
+        name = event.object_repr
+    else:
+        name = f"number {event.object_id}" if event.object_id else ""
+    event.record_name = name  # type: ignore[attr-defined]
+    event.record = f"{event.record_kind}: {name}" if event.model else ""  # type: ignore[attr-defined]
+    event.link = _link_of(event, model, obj)  # type: ignore[attr-defined]
+
+
+def _link_of(
+    event: AuditEvent, model: type[models.Model] | None, obj: models.Model | None
+) -> tuple[tuple[str, Any], ...]:
+    """(label, pk) of the record, and of each record it belongs to, nearest first: the view links to the
+    first that has a page. A removed record is linked through what it belonged to (read from its entry)."""
+    if model is None:
+        return ()
+    chain: list[tuple[str, Any]] = []
+    if obj is not None:
+        chain.append((event.model, obj.pk))
+    for f in model._meta.concrete_fields:
+        if isinstance(f, models.ForeignKey) and f.related_model is not None:
+            if obj is not None:
+                value = getattr(obj, f.attname)
+            else:
+                change = (event.changes or {}).get(f.attname)
+                value = next((v for v in change if v is not None), None) if isinstance(change, list) else None
+            if value is not None:
+                chain.append((f.related_model._meta.label_lower, value))  # type: ignore[union-attr]
+    return tuple(chain)
