@@ -11,7 +11,8 @@ PostgreSQL the database is one of the script's own making (bench/own_database.py
 a temporary directory. The server: `boardkeeper serve` (gunicorn) on 127.0.0.1 on a free port, with
 --workers and --threads. The clients: --clients threads (50), each with its own session of the business
 team's account (made in the database, as a sign-in with both factors would leave it) and its own
-keep-alive connection, for --duration seconds (60), each request chosen at random by weight:
+keep-alive connection, for --duration seconds (60), each request chosen at random by weight, the next sent
+at once (closed loop, no think time) or, with --think S, after a pause of S seconds on average (exponential):
 
     My actions 25%, the partnership's action log 25%, a meeting 20%, the review register 20%,
     an action update (the action's page, then its form posted with the version it showed) 10%
@@ -154,7 +155,10 @@ def drive(
     until: float,
     budget: threading.Semaphore,
     out: list[Any],
+    think: float = 0.0,
 ) -> None:
+    """One client: a request, its answer, then (with --think) a pause drawn from an exponential of that
+    mean, as a person reads a page before the next; without it, the next request at once (closed loop)."""
     client = Client(port, session, timeout=30)
     kinds = [k for k, _ in MIX]
     weights = [w for _, w in MIX]
@@ -179,6 +183,8 @@ def drive(
             out.append((kind, time.perf_counter() - start, status))
         except (OSError, http.client.HTTPException) as e:
             out.append((kind, time.perf_counter() - start, f"error: {type(e).__name__}"))
+        if think:
+            time.sleep(min(rng.expovariate(1 / think), max(0.0, until - time.perf_counter())))
 
 
 def measure(args: argparse.Namespace, env: dict[str, str], label: str) -> dict[str, Any]:
@@ -231,7 +237,9 @@ def measure(args: argparse.Namespace, env: dict[str, str], label: str) -> dict[s
         start = time.perf_counter()
         until = start + args.duration
         threads = [
-            threading.Thread(target=drive, args=(port, s, prepared["urls"], until, budget, results))
+            threading.Thread(
+                target=drive, args=(port, s, prepared["urls"], until, budget, results, args.think)
+            )
             for s in prepared["sessions"]
         ]
         for t in threads:
@@ -297,14 +305,22 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--max-requests", type=int, default=200_000)
     parser.add_argument("--workers", type=int, default=max(2, min(8, 2 * (os.cpu_count() or 1) + 1)))
     parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument(
+        "--think",
+        type=float,
+        default=0.0,
+        help="mean seconds a client pauses between requests (exponential); 0, the default: none (closed loop)",
+    )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
     if not 1 <= args.clients <= 500 or not 0 < args.duration <= 600:
         parser.error("--clients 1..500 and --duration up to 600 s")
     base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "BOARDKEEPER_DATA")}
     base.update(DEBUG="false", BOARDKEEPER_TASKS="immediate", DJANGO_SETTINGS_MODULE="boardkeeper.settings")
-    label = (f"national ({args.national} partnerships)" if args.national else "ordinary (the demo)") + (
-        ", PostgreSQL" if args.database_url else ", SQLite"
+    label = (
+        (f"national ({args.national} partnerships)" if args.national else "ordinary (the demo)")
+        + (", PostgreSQL" if args.database_url else ", SQLite")
+        + (f", think time {args.think:g} s" if args.think else ", closed loop")
     )
     with ExitStack() as stack:
         tmp = stack.enter_context(tempfile.TemporaryDirectory(prefix="boardkeeper-load-"))

@@ -277,6 +277,7 @@ def build(n_partnerships: int, years: int, seed: int) -> dict[str, Any]:
                         "action_column",
                         "",
                         1,
+                        d,  # raised_on: the meeting's date
                     )
 
         counts["actions"] = copy_rows(
@@ -296,6 +297,7 @@ def build(n_partnerships: int, years: int, seed: int) -> dict[str, Any]:
                 "origin",
                 "quote",
                 "version",
+                "raised_on",
             ],
             action_rows(),
         )

@@ -115,6 +115,7 @@ INSTALLED_APPS = [
     "boardkeeper.recommendations",
     "boardkeeper.api",
     "boardkeeper.files",
+    "boardkeeper.search",
 ]
 
 MIDDLEWARE = [

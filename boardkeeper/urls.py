@@ -34,6 +34,7 @@ partnership_urls: list[URLPattern | URLResolver] = [
     *accounts.partnership_urls,
     *boards.partnership_urls,
     path("audit/", audit.audit_log, name="audit_log"),
+    path("audit/log.csv", audit.audit_log_csv, name="audit_log_csv"),
     path("actions/", include(actions.partnership_urls)),
     path("forward-plan/", include(plan.partnership_urls)),
     path("reviews/", include(reviews.partnership_urls)),
@@ -58,6 +59,7 @@ urlpatterns = [
     path("actions/<int:action_id>/", include(actions.action_urls)),
     path("reviews/<int:review_id>/", include(reviews.review_urls)),
     path("people/<int:person_id>/", include(people_urls.person_urls)),
+    path("search/", include("boardkeeper.search.urls")),
     *actions.urlpatterns,
     *plan.urlpatterns,
 ]

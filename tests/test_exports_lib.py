@@ -94,7 +94,7 @@ def test_the_csv_has_the_log_columns_and_quotes_what_a_spreadsheet_would_run() -
     data = exports.action_log_csv(ROWS)
     assert data.startswith(b"\xef\xbb\xbf")  # the BOM: Excel then reads it as UTF-8
     rows = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
-    assert rows[0] == ["Number", "Item", "Action", "Owners", "Raised at", "Due", "Status", "Minutes"]
+    assert rows[0] == list(exports.ACTION_LOG_COLUMNS)
     assert rows[1] == [
         "1",
         "5 Mental Health Provision",
@@ -104,6 +104,8 @@ def test_the_csv_has_the_log_columns_and_quotes_what_a_spreadsheet_would_run() -
         "2022-03-04",
         "Open",
         "Draft minutes",
+        "",
+        "",
     ]
     assert rows[2][2] == '\'=HYPERLINK("http://example.invalid") – not a formula'
     assert rows[2][5] == "Meeting of 11 March 2022"
@@ -115,7 +117,7 @@ def test_the_csv_has_the_log_columns_and_quotes_what_a_spreadsheet_would_run() -
 
 def test_an_empty_log_is_a_header_row_alone_in_every_format() -> None:
     assert exports.action_log_csv([]).decode("utf-8-sig").splitlines() == [
-        "Number,Item,Action,Owners,Raised at,Due,Status,Minutes"
+        "Number,Item,Action,Owners,Raised at,Due,Status,Minutes,Flag,Latest progress note"
     ]
     sheet = openpyxl.load_workbook(io.BytesIO(exports.action_log_xlsx([]))).active
     assert sheet is not None
@@ -140,6 +142,8 @@ def test_the_spreadsheet_keeps_dates_as_dates_and_text_as_text() -> None:
         dt.datetime(2022, 3, 4),
         "Open",
         "Draft minutes",
+        None,  # no flag or note given: an empty cell
+        None,
     ]
     formula_like = sheet.cell(row=3, column=3)
     assert formula_like.data_type == "s" and formula_like.value == ROWS[1].action

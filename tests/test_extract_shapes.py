@@ -393,3 +393,10 @@ def test_when_the_file_was_saved_breaks_a_tie_between_day_first_and_month_first(
     # a date the document settles itself is never overruled ('17/04/2024' is day first)
     m = extract(_word([*lines, "Next meeting: 17/04/2024"], dt.datetime(2024, 3, 10)), "minutes.docx")
     assert m.meeting.date == dt.date(2024, 4, 3)
+
+
+def test_a_line_of_separators_under_an_attendance_label_is_no_one() -> None:
+    """A paragraph of a comma alone under 'Present:' (found by the HTML fuzz test) is read as no one,
+    not an IndexError."""
+    minutes = extract(b"Present:\n\n,\n\nItem 1", "x.txt")  # an IndexError before
+    assert minutes.people == []

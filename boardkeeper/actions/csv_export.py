@@ -13,11 +13,13 @@ from collections import defaultdict
 from collections.abc import Iterator
 from typing import Any
 
-from django.db.models import QuerySet
+from django.db.models import Max, QuerySet
 from django.http import StreamingHttpResponse
+from django.utils import timezone
 from django.utils.http import content_disposition_header
 
-from boardkeeper.actions.models import Action
+from boardkeeper.actions.models import Action, ActionUpdate
+from boardkeeper.actions.services import MeetingsHeld
 from boardkeeper.lib.exports import _csv_safe, action_log_header
 from boardkeeper.lib.http import CONTENT_TYPES
 from boardkeeper.meetings.models import Meeting
@@ -37,6 +39,7 @@ COLUMNS = (
     "meeting__board__name",
     "meeting__status",
     "meeting__approved_on",
+    "board_id",
 )
 STATUS = dict(Action.Status.choices)
 MEETING_STATUS = dict(Meeting.Status.choices)
@@ -71,6 +74,39 @@ def _owners(actions: QuerySet[Action]) -> dict[int, list[str]]:
     return names
 
 
+def latest_notes(actions: QuerySet[Action] | list[int]) -> dict[int, str]:
+    """Each action's newest progress note with its date ('3 March 2022: Examples shared'), for all the
+    actions in one query. Updates are never edited and are numbered as they are written, so the highest
+    number with a note is the newest note."""
+    ids = actions if isinstance(actions, list) else actions.order_by().values("pk")
+    newest = (
+        ActionUpdate.objects.filter(action_id__in=ids)
+        .exclude(note="")
+        .order_by()
+        .values("action_id")
+        .annotate(last=Max("pk"))
+        .values("last")
+    )
+    rows = ActionUpdate.objects.filter(pk__in=newest).values_list("action_id", "created_at", "note")
+    return {pk: f"{timezone.localtime(at):%-d %B %Y}: {note}" for pk, at, note in rows}
+
+
+def meetings_held(actions: QuerySet[Action] | list[Action], today: dt.date) -> MeetingsHeld:
+    """The meetings held by the boards of these actions, read once for the flags (as the log page reads
+    them)."""
+    if isinstance(actions, list):
+        boards: Any = {a.board_id for a in actions}
+    else:
+        boards = actions.order_by().values("board_id")
+    return MeetingsHeld(Meeting.objects.filter(board_id__in=boards), today)
+
+
+def flag_text(action: Action, held: MeetingsHeld, today: dt.date) -> str:
+    """The flag the log page shows for the action, in words: 'Red – Overdue'."""
+    flag = held.flag(action, today)
+    return f"{flag.colour.capitalize()} – {flag.reason}"
+
+
 def _minutes(status: str, approved_on: dt.date | None) -> str:
     """`Meeting.minutes_status` from the two columns it reads."""
     if status == Meeting.Status.MINUTES_APPROVED:
@@ -88,6 +124,9 @@ def _lines(actions: QuerySet[Action], *, with_board: bool) -> Iterator[bytes]:
     out.seek(0)
     out.truncate()
     owners = _owners(actions)
+    today = timezone.localdate()
+    held = meetings_held(actions, today)
+    notes = latest_notes(actions)
     rows: Any = actions.prefetch_related(None).values_list(*COLUMNS)
     for number, row in enumerate(rows.iterator(chunk_size=2000), start=1):
         (
@@ -104,6 +143,7 @@ def _lines(actions: QuerySet[Action], *, with_board: bool) -> Iterator[bytes]:
             board,
             meeting_status,
             approved_on,
+            board_id,
         ) = row
         item = f"{item_number} {item_title}".strip() if item_title is not None else ""
         names = owners.get(pk) or ([owner_text] if owner_text else [])
@@ -114,7 +154,13 @@ def _lines(actions: QuerySet[Action], *, with_board: bool) -> Iterator[bytes]:
         else:
             due = due_text
         cells: list[Any] = [number, item, text, ", ".join(names), raised, due, STATUS.get(status, status)]
+        # the flag from the columns it reads (no query, no model instance a row)
+        due_on = min(
+            (d for d in (due_date, due_meeting_date) if d), default=None
+        )  # as Action.due_on reads it
+        flag = held.flag_of(board_id, status, due_on, raised, today)
         cells.append(_minutes(meeting_status, approved_on))
+        cells += [f"{flag.colour.capitalize()} – {flag.reason}", notes.get(pk, "")]
         if with_board:
             cells.insert(1, board)
         writer.writerow([_csv_safe(v) for v in cells])

@@ -4,15 +4,21 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass
+from typing import Any
 
 from django.conf import settings
 from django.db import models
+from django.db.models.signals import post_save
+from django.dispatch import receiver
 
 from boardkeeper.directory.models import Board, Person, Team
+from boardkeeper.lib.dates import add_months
 from boardkeeper.meetings.models import AgendaItem, Meeting
 
 AMBER_WITHIN = dt.timedelta(days=14)  # due this soon: amber
 AMBER_AFTER_MEETINGS = 2  # no due date, and the board has met this many times since: amber
+# no due date: amber, then red, after this many months open (a partnership sets its own: Partnership fields)
+UNDATED_MONTHS = (3, 6)
 
 
 @dataclass(frozen=True, slots=True)
@@ -27,6 +33,15 @@ class Flag:
         return {"red": "govuk-tag--red", "amber": "govuk-tag--yellow", "green": "govuk-tag--green"}[
             self.colour
         ]
+
+
+class ActionQuerySet(models.QuerySet["Action"]):
+    def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Action]:
+        """bulk_create does not call save(): each action's `raised_on` is filled here from its meeting."""
+        objs = list(objs)
+        for action in objs:
+            action.fill_raised_on()
+        return super().bulk_create(objs, *args, **kwargs)
 
 
 class Action(models.Model):
@@ -63,13 +78,34 @@ class Action(models.Model):
     origin = models.CharField(max_length=20, choices=Origin.choices)
     quote = models.TextField(blank=True)
     version = models.PositiveIntegerField(default=1)  # for refusing stale edits
+    # its meeting's date, kept here (save(), bulk_create, and when a meeting's date changes) so that a log
+    # page's ORDER BY raised_on, position is read from an index rather than sorting every action of a
+    # partnership joined to its meeting (docs/benchmarks.md, national scale)
+    raised_on = models.DateField(editable=False)
+
+    objects = ActionQuerySet.as_manager()
 
     class Meta:
-        ordering = ["meeting__date", "position"]
-        indexes = [models.Index(fields=["board", "status"])]
+        ordering = ["raised_on", "position"]
+        indexes = [
+            models.Index(fields=["board", "status"]),
+            models.Index(fields=["board", "raised_on", "position", "id"], name="action_board_raised"),
+        ]
 
     def __str__(self) -> str:
         return self.text[:80]
+
+    def fill_raised_on(self) -> None:
+        """`raised_on` from its meeting (read only when the meeting is not at hand)."""
+        if self.raised_on is None or Action.meeting.field.is_cached(self):
+            self.raised_on = self.meeting.date
+
+    def save(self, *args: Any, **kwargs: Any) -> None:
+        self.fill_raised_on()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and "meeting" in update_fields:
+            kwargs["update_fields"] = {*update_fields, "raised_on"}
+        super().save(*args, **kwargs)
 
     @property
     def is_open(self) -> bool:
@@ -91,32 +127,74 @@ class Action(models.Model):
             return self.due_date
         return f"Meeting of {self.due_meeting.date:%-d %B %Y}" if self.due_meeting else self.due_text
 
-    def flag(self, today: dt.date, *, meetings_since: int) -> Flag:
-        """The RAG flag; `meetings_since` is how many meetings the board has held since it was raised.
+    def flag(self, today: dt.date, *, meetings_since: int, undated_months: tuple[int, int]) -> Flag:
+        """The RAG flag; `meetings_since` is how many meetings the board has held since it was raised, and
+        `undated_months` the partnership's (amber, red) months for an action with no due date
+        (`MeetingsHeld.undated_months` reads them with the meetings, so a flag costs no query).
 
         1. Done or dropped: green (nothing left to chase).
         2. Open (open, in progress, carried forward) and due before today: red.
         3. Open and due within 14 days: amber.
-        4. Open with no due date or meeting, and the board has met twice or more since it was raised
-           (carried through more than one meeting): amber.
-        5. Otherwise: green, on track.
+        4. Open with no due date or meeting, raised the red number of months ago or more (6 unless the
+           partnership says otherwise): red; so an action undated since 2022 is not 'on track' in 2026.
+        5. Open with no due date or meeting, raised the amber number of months ago or more (3), or the
+           board has met twice or more since it was raised (carried through more than one meeting): amber.
+        6. Otherwise: green, on track.
         """
-        if self.status == Action.Status.DONE:
-            return Flag("green", "Done")
-        if self.status == Action.Status.DROPPED:
-            return Flag("green", "Dropped")
-        due = self.due_on
-        if due is not None and due < today:
-            return Flag("red", "Overdue")
-        if due is not None and due <= today + AMBER_WITHIN:
-            return Flag("amber", "Due today" if due == today else "Due within 14 days")
-        if due is None and meetings_since >= AMBER_AFTER_MEETINGS:
-            return Flag("amber", f"No due date; open through {meetings_since} meetings")
-        return Flag("green", "On track")
+        return rag_flag(
+            self.status,
+            self.due_on,
+            self.meeting.date,
+            today,
+            meetings_since=meetings_since,
+            undated_months=undated_months,
+        )
 
     def history(self) -> list[ActionUpdate]:
         """Its updates, oldest first, each with its author's person read (for `ActionUpdate.who`)."""
         return list(self.updates.select_related("author__person").order_by("created_at", "pk"))
+
+
+def rag_flag(
+    status: str,
+    due: dt.date | None,
+    raised: dt.date,
+    today: dt.date,
+    *,
+    meetings_since: int,
+    undated_months: tuple[int, int],
+) -> Flag:
+    """`Action.flag` from the values it reads, for a file of thousands of rows read as tuples (no model
+    instance a row)."""
+    if status == Action.Status.DONE:
+        return Flag("green", "Done")
+    if status == Action.Status.DROPPED:
+        return Flag("green", "Dropped")
+    if due is not None and due < today:
+        return Flag("red", "Overdue")
+    if due is not None and due <= today + AMBER_WITHIN:
+        return Flag("amber", "Due today" if due == today else "Due within 14 days")
+    if due is None:
+        amber, red = undated_months
+        if add_months(raised, red) <= today:
+            return Flag("red", f"No due date; open more than {red} months")
+        if add_months(raised, amber) <= today:
+            return Flag("amber", f"No due date; open more than {amber} months")
+        if meetings_since >= AMBER_AFTER_MEETINGS:
+            return Flag("amber", f"No due date; open through {meetings_since} meetings")
+    return Flag("green", "On track")
+
+
+@receiver(post_save, sender=Meeting, dispatch_uid="actions_raised_on")
+def _meeting_date_moved(
+    sender: Any, instance: Meeting, created: bool, update_fields: Any, **kwargs: Any
+) -> None:
+    """A meeting's date moved: its actions' `raised_on` moves with it (one UPDATE, nothing when unchanged)."""
+    if created or (update_fields is not None and "date" not in update_fields):
+        return
+    Action.objects.filter(meeting_id=instance.pk).exclude(raised_on=instance.date).update(
+        raised_on=instance.date
+    )
 
 
 OPEN_STATUSES = (Action.Status.OPEN, Action.Status.IN_PROGRESS, Action.Status.CARRIED_FORWARD)

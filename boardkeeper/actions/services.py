@@ -16,7 +16,7 @@ from django.db import transaction
 from django.db.models import Q, QuerySet
 from django.db.models.functions import Coalesce
 
-from boardkeeper.actions.models import OPEN_STATUSES, Action, ActionUpdate
+from boardkeeper.actions.models import OPEN_STATUSES, UNDATED_MONTHS, Action, ActionUpdate, Flag, rag_flag
 from boardkeeper.audit import recorder as audit
 from boardkeeper.directory.models import Board, Partnership, Person, Team
 from boardkeeper.lib.versioning import StaleEdit, update_versioned
@@ -156,9 +156,9 @@ def action_log(
     """Actions of a partnership (or one board), filtered, oldest first, with what a list page shows."""
     actions = Action.objects.filter(board__partnership=partnership)
     if board is not None:
-        # the meeting's board too (always the action's): PostgreSQL then reads the board's meetings by the
-        # board_id index, rather than hashing every meeting of every partnership to sort one board's log
-        actions = actions.filter(board=board, meeting__board=board)
+        # sorted on the action's own raised_on (its meeting's date): the (board, raised_on, position, id)
+        # index reads a board's page in order, with no meeting joined to sort
+        actions = actions.filter(board=board)
     if owner is not None:
         actions = actions.filter(owner_people=owner)
     statuses = list(statuses)
@@ -174,7 +174,7 @@ def action_log(
         actions.select_related("meeting__board", "item", "due_meeting")
         .defer("item__discussion")  # a list names an item; its discussion may be a megabyte
         .prefetch_related("owner_people", "owner_teams")
-        .order_by("meeting__date", "position", "pk")
+        .order_by("raised_on", "position", "pk")
     )
 
 
@@ -210,10 +210,10 @@ def action_log_sorted(
         overdue_on=overdue_on,
     )
     if sort == "newest":
-        return actions.order_by("-meeting__date", "-position", "-pk")
+        return actions.order_by("-raised_on", "-position", "-pk")
     if sort == "due":
         due = Coalesce("due_date", "due_meeting__date")
-        return actions.order_by(due.asc(nulls_last=True), "meeting__date", "position", "pk")
+        return actions.order_by(due.asc(nulls_last=True), "raised_on", "position", "pk")
     return actions
 
 
@@ -224,16 +224,61 @@ def action_owner_names(action: Action) -> list[str]:
 
 
 class MeetingsHeld:
-    """The meetings each board has held up to today, read in one query, so a flag costs no query."""
+    """The meetings each board has held up to today, and its partnership's months for flagging an undated
+    action, read in one query (tuples, not model instances: a partnership's log reads hundreds of
+    meetings), so a flag costs no query."""
 
     def __init__(self, meetings: QuerySet[Meeting], today: dt.date):
         self.dates: dict[int, list[dt.date]] = defaultdict(list)
         self.latest: dict[int, Meeting] = {}  # board id: its latest meeting held
-        for meeting in meetings.filter(date__lte=today).order_by("date", "pk").only("pk", "board_id", "date"):
-            self.dates[meeting.board_id].append(meeting.date)
-            self.latest[meeting.board_id] = meeting
+        self.rules: dict[int, tuple[int, int]] = {}  # board id: its partnership's (amber, red) months
+        last: dict[int, int] = {}
+        rows = (
+            meetings.filter(date__lte=today)
+            .order_by("date", "pk")
+            .values_list(
+                "pk",
+                "board_id",
+                "date",
+                "board__partnership__undated_amber_months",
+                "board__partnership__undated_red_months",
+            )
+        )
+        for pk, board_id, date, amber, red in rows:
+            self.dates[board_id].append(date)
+            last[board_id] = pk
+            self.rules[board_id] = (amber, red)
+        for board_id, pk in last.items():
+            self.latest[board_id] = Meeting(pk=pk, board_id=board_id, date=self.dates[board_id][-1])
 
     def since(self, board_id: int, date: dt.date) -> int:
         """How many meetings the board has held after `date`."""
         dates = self.dates.get(board_id, [])
         return len(dates) - bisect_right(dates, date)
+
+    def undated_months(self, board_id: int) -> tuple[int, int]:
+        """The (amber, red) months for an undated action of the board: its partnership's, or the defaults
+        when the board has held no meeting yet (then none of its actions is a month old)."""
+        return self.rules.get(board_id, UNDATED_MONTHS)
+
+    def flag(self, action: Action, today: dt.date) -> Flag:
+        """`Action.flag` with what this read knows: the meetings since it was raised and the partnership's
+        rule for undated actions. Every page and file that shows a flag asks here."""
+        return action.flag(
+            today,
+            meetings_since=self.since(action.board_id, action.meeting.date),
+            undated_months=self.undated_months(action.board_id),
+        )
+
+    def flag_of(
+        self, board_id: int, status: str, due: dt.date | None, raised: dt.date, today: dt.date
+    ) -> Flag:
+        """`flag` from the values it reads (a file's rows read as tuples)."""
+        return rag_flag(
+            status,
+            due,
+            raised,
+            today,
+            meetings_since=self.since(board_id, raised),
+            undated_months=self.undated_months(board_id),
+        )

@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
+from html import escape  # as django.utils.html.escape (which calls it), without its lazy-string wrapper
 from typing import Any
 
 from django.contrib import messages
@@ -14,8 +15,10 @@ from django.core.paginator import Page, Paginator
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from boardkeeper.accounts.models import PartnershipRole
@@ -30,7 +33,7 @@ from boardkeeper.accounts.permissions import (
     signed_in_user,
 )
 from boardkeeper.actions import services
-from boardkeeper.actions.csv_export import action_log_csv_response
+from boardkeeper.actions.csv_export import action_log_csv_response, flag_text, latest_notes, meetings_held
 from boardkeeper.actions.forms import ActionOwnersForm, ActionUpdateForm, LogFilterForm
 from boardkeeper.actions.models import OPEN_STATUSES, Action, Flag
 from boardkeeper.actions.services import MeetingsHeld
@@ -70,28 +73,149 @@ SHOWN = (
 )
 
 
+STATUS_LABELS = dict(Action.Status.choices)
+
+
 @dataclass(frozen=True, slots=True)
 class Row:
     action: Action
     flag: Flag
+    html: SafeString  # the row's <tr>, as actions/_table.html shows it
 
 
-def rows_of(actions: Iterable[Action], held: MeetingsHeld, today: dt.date) -> list[Row]:
-    return [Row(a, a.flag(today, meetings_since=held.since(a.board_id, a.meeting.date))) for a in actions]
+class _Links:
+    """The addresses a log row links to, built from one reverse() each: reverse() per row (three or more
+    a row, 50 rows) was a tenth of a log page's time."""
+
+    def __init__(self) -> None:
+        self.action = reverse("action", args=[0])[:-2]
+        self.meeting = reverse("meeting", args=[0])[:-2]
+        self.person = reverse("person", args=[0])[:-2]
+
+
+def _day(date: dt.date) -> str:
+    """'3 Mar 2022', as the template filter date:"j M Y" writes it."""
+    return f"{date.day} {date:%b %Y}"
+
+
+def _prefetched(action: Action, name: str) -> Iterable[Any]:
+    """A prefetched many-to-many read straight from the prefetch cache: `action.owner_people.all()` makes
+    a related manager and a queryset each time, half of a row's cost."""
+    cache: dict[str, Iterable[Any]] = getattr(action, "_prefetched_objects_cache", {})
+    found = cache.get(name)
+    return found if found is not None else getattr(action, name).all()
+
+
+def _owners_html(action: Action, links: _Links) -> str:
+    """actions/_owners.html in Python: people (linked) then teams, else the minutes' words, else 'None'."""
+    listed = getattr(action, "list_owners", None)  # read by page_of
+    if listed is not None:
+        people = [
+            f'<a class="govuk-link" href="{links.person}{pk}/">{escape(name)}</a>' for pk, name in listed[0]
+        ]
+        teams = [escape(name) for name in listed[1]]
+    else:
+        people = [
+            f'<a class="govuk-link" href="{links.person}{p.pk}/">{escape(p.full_name)}</a>'
+            for p in _prefetched(action, "owner_people")
+        ]
+        teams = [escape(t.name) for t in _prefetched(action, "owner_teams")]
+    if people or teams:
+        return ", ".join(people + teams)
+    return escape(action.owner_text) if action.owner_text else '<span class="govuk-hint">None</span>'
+
+
+def _due_html(action: Action, links: _Links) -> str:
+    """actions/_due.html in Python: the due date, the due meeting, else the minutes' words, else 'Not set'."""
+    parts = []
+    if action.due_date:
+        parts.append(_day(action.due_date))
+    if action.due_meeting_id is not None and action.due_meeting:
+        parts.append(
+            f'<a class="govuk-link" href="{links.meeting}{action.due_meeting_id}/">'
+            f"Meeting of {_day(action.due_meeting.date)}</a>"
+        )
+    if parts:
+        return "<br>".join(parts)
+    return escape(action.due_text) if action.due_text else '<span class="govuk-hint">Not set</span>'
+
+
+def _row_html(action: Action, flag: Flag, links: _Links, show_board: bool) -> SafeString:
+    """One row of actions/_table.html, built in Python: the template engine's includes, {% url %} and
+    variable lookups cost about 1 ms a row, more than the page's SQL (bench/national.py --profile)."""
+    meeting = action.meeting
+    item = action.item if action.item_id is not None else None
+    board = f' at the <span data-field="board">{escape(meeting.board.name)}</span>' if show_board else ""
+    item_text = (
+        f', item <span data-field="item">{f"{escape(str(item.number))}. " if item.number else ""}'
+        f"{escape(item.title)}</span>"
+        if item
+        else ""
+    )
+    # every value below is escaped (escape()); the rest is fixed markup
+    return mark_safe(
+        '<tr class="govuk-table__row"><td class="govuk-table__cell">'
+        f'<a class="govuk-link" href="{links.action}{action.pk}/" data-field="text">{escape(action.text)}</a>'
+        ' <span class="govuk-body-s govuk-!-display-block govuk-!-margin-top-1 govuk-!-margin-bottom-0">'
+        f'Raised{board} on <a class="govuk-link" href="{links.meeting}{meeting.pk}/" data-field="raised">'
+        f"{_day(meeting.date)}</a>{item_text}</span></td>"
+        f'<td class="govuk-table__cell" data-field="owner" data-label="Owner">{_owners_html(action, links)}</td>'
+        f'<td class="govuk-table__cell" data-field="due" data-label="Due">{_due_html(action, links)}</td>'
+        '<td class="govuk-table__cell" data-label="Status">'
+        '<span class="govuk-!-display-block govuk-!-margin-bottom-1" data-field="status">'
+        f"{escape(STATUS_LABELS.get(action.status, action.status))}</span>"
+        f'<span data-field="flag"><strong class="govuk-tag {flag.tag}">{flag.colour.capitalize()}</strong>'
+        ' <span class="govuk-body-s govuk-!-display-block govuk-!-margin-top-1 govuk-!-margin-bottom-0">'
+        f"{escape(flag.reason)}</span></span></td></tr>"
+    )
+
+
+def rows_of(
+    actions: Iterable[Action], held: MeetingsHeld, today: dt.date, *, show_board: bool = True
+) -> list[Row]:
+    """The rows of a list page, each with its flag and its markup made here (one reverse() per page)."""
+    links = _Links()
+    rows = []
+    for a in actions:
+        flag = held.flag(a, today)
+        rows.append(Row(a, flag, _row_html(a, flag, links, show_board)))
+    return rows
 
 
 def page_of(actions: QuerySet[Action], number: str | None) -> Page[Any]:
     """One page of PAGE_SIZE actions in two steps: the page's ids, sorted and sliced on the action and its
     meeting alone (no agenda item, owners or due meeting joined to every matching row before the LIMIT),
-    then those rows with the columns the log shows (SHOWN) and their owners. Queries: count, ids, rows,
-    and the owners' two prefetches, however many actions match."""
+    then those rows with the columns the log shows (SHOWN) and their owners (`_owners_of`). Queries: count,
+    ids, rows, and the owners' two, however many actions match."""
     page: Page[Any] = Paginator(
         actions.prefetch_related(None).values_list("pk", flat=True), PAGE_SIZE
     ).get_page(number)
     ids = list(page.object_list)
-    found = {a.pk: a for a in actions.filter(pk__in=ids).order_by().only(*SHOWN)} if ids else {}
+    rows = actions.prefetch_related(None).filter(pk__in=ids).order_by().only(*SHOWN)
+    found = {a.pk: a for a in rows} if ids else {}
+    for action, owners in _owners_of(ids).items():
+        if action in found:
+            found[action].list_owners = owners  # type: ignore[attr-defined]
     page.object_list = [found[pk] for pk in ids if pk in found]
     return page
+
+
+def _owners_of(ids: list[int]) -> dict[int, tuple[list[tuple[int, str]], list[str]]]:
+    """The owners of these actions, (person id, name)s then team names, each in the order prefetch_related
+    gave (name): two queries of plain tuples, rather than a Person or Team and a related manager made for
+    each (a third of a log page's time went to prefetching 50 rows' owners)."""
+    owners: dict[int, tuple[list[tuple[int, str]], list[str]]] = {pk: ([], []) for pk in ids}
+    if not ids:
+        return owners
+    people = Action.owner_people.through.objects.filter(action_id__in=ids)
+    for action, person, name in people.order_by("person__full_name", "person_id").values_list(
+        "action_id", "person_id", "person__full_name"
+    ):
+        owners[action][0].append((person, name))
+    teams = Action.owner_teams.through.objects.filter(action_id__in=ids)
+    for action, name in teams.order_by("team__name", "team_id").values_list("action_id", "team__name"):
+        owners[action][1].append(name)
+    return owners
 
 
 def _status_counts(actions: QuerySet[Action]) -> list[tuple[str, str, int]]:
@@ -139,7 +263,7 @@ def _action_log(request: HttpRequest, *, access: Access, board: Board | None) ->
         "narrowed": bool(overdue_on or filters["owner"] or filters["raised_at"]),
         "page": page,
         "page_links": list(page.paginator.get_elided_page_range(page.number, on_each_side=2, on_ends=1)),
-        "rows": rows_of(page.object_list, held, today),
+        "rows": rows_of(page.object_list, held, today, show_board=board is None),
         "counts": counts,
         "total": sum(n for _, _, n in counts),
         "latest_meeting": held.latest.get(board.pk) if board else None,
@@ -175,7 +299,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     # each list a page of PAGE_SIZE: the open ones oldest first, the done or dropped the latest first
     open_page = page_of(actions.filter(status__in=OPEN_STATUSES), request.GET.get("page"))
     closed_page = page_of(
-        actions.exclude(status__in=OPEN_STATUSES).order_by("-meeting__date", "-position", "-pk"),
+        actions.exclude(status__in=OPEN_STATUSES).order_by("-raised_on", "-position", "-pk"),
         request.GET.get("closed"),
     )
     held = MeetingsHeld(Meeting.objects.filter(board__partnership=access.partnership), today)
@@ -239,7 +363,7 @@ def action(request: HttpRequest, action_id: int) -> HttpResponse:
         {
             "access": access,
             "action": action,
-            "flag": action.flag(today, meetings_since=held.since(action.board_id, action.meeting.date)),
+            "flag": held.flag(action, today),
             "history": history,
             "latest": history[-1] if history else None,
             "may_update": may_update,
@@ -328,6 +452,12 @@ def _log_export(request: HttpRequest, *, access: Access, board: Board | None, fm
 
 
 def _export_rows(actions: Iterable[Action]) -> Iterator[exports.ActionRow]:
+    """The log's rows for a file, with the page's flag and each action's latest progress note (the meetings
+    held and the notes read once for all of them)."""
+    actions = list(actions)
+    today = timezone.localdate()
+    held = meetings_held(actions, today)
+    notes = latest_notes([a.pk for a in actions])
     for number, action in enumerate(actions, start=1):
         yield exports.ActionRow(
             number=number,
@@ -339,4 +469,6 @@ def _export_rows(actions: Iterable[Action]) -> Iterator[exports.ActionRow]:
             status=action.get_status_display(),
             board=action.meeting.board.name,
             minutes=action.meeting.minutes_status,
+            flag=flag_text(action, held, today),
+            latest_note=notes.get(action.pk, ""),
         )

@@ -18,6 +18,10 @@ class NamedQuerySet(models.QuerySet[Any]):
 class Partnership(models.Model):
     name = models.CharField(max_length=200, unique=True)
     slug = models.SlugField(max_length=80, unique=True)
+    # an open action with no due date (nor due meeting) is flagged amber, then red, after this many months
+    # open (actions.models.Action.flag): the partnership's own rule, 3 and 6 unless it says otherwise
+    undated_amber_months = models.PositiveSmallIntegerField(default=3)
+    undated_red_months = models.PositiveSmallIntegerField(default=6)
 
     objects = NamedQuerySet.as_manager()
 

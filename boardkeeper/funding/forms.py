@@ -9,10 +9,11 @@ from typing import Any
 from django import forms
 
 from boardkeeper.funding.models import BudgetLine
+from boardkeeper.lib.date_input import GovukDateField
 from boardkeeper.lib.versioning import version_field
 
 COMMON_PARTNERS = ("The council", "The ICB", "The police", "Schools", "Other")
-DATE_HINT = "For example, 15/04/2022"
+DATE_HINT = "For example, 15 4 2022"
 POUNDS_HINT = "In pounds, for example 12,500 or 12,500.50"
 
 
@@ -104,13 +105,13 @@ class ContributionForm(forms.Form):
         },
     )
     agreed = MoneyField(label="Agreed contribution", what="agreed contribution", help_text=POUNDS_HINT)
-    invoiced_on = forms.DateField(
+    invoiced_on = GovukDateField(
         label="Invoiced on (optional)",
         required=False,
         help_text=DATE_HINT,
         error_messages={"invalid": "Enter the date it was invoiced as a real date, for example 15/04/2022."},
     )
-    paid_on = forms.DateField(
+    paid_on = GovukDateField(
         label="Paid on (optional)",
         required=False,
         help_text=DATE_HINT,

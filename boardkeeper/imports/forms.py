@@ -14,6 +14,7 @@ from boardkeeper.imports.corrections import (
     ActionCorrection,
     PersonCorrection,
 )
+from boardkeeper.lib.date_input import GovukDateField
 from boardkeeper.lib.versioning import version_field
 from boardkeeper.meetings.models import Meeting
 
@@ -29,10 +30,10 @@ class ConfirmForm(forms.Form):
 class MeetingCorrectionForm(forms.Form):
     version = version_field(PREVIEW)
     title = forms.CharField(max_length=300, required=False, label="Title")
-    date = forms.DateField(
+    date = GovukDateField(
         required=False,
         label="Date of the meeting",
-        help_text="For example, 23/02/2022",
+        help_text="For example, 23 2 2022",
         error_messages={"invalid": "Enter the date of the meeting as a real date, for example 23/02/2022."},
     )
 
@@ -160,10 +161,10 @@ class ActionCorrectionForm(forms.Form):
     team = forms.CharField(
         max_length=200, required=False, label="Or a team", help_text="For example, Business Unit"
     )
-    due = forms.DateField(
+    due = GovukDateField(
         required=False,
         label="Due date",
-        help_text="For example, 31/03/2022",
+        help_text="For example, 31 3 2022",
         error_messages={"invalid": "Enter the due date as a real date, for example 31/03/2022."},
     )
     due_meeting = forms.ChoiceField(required=False, label="Or due at a meeting")

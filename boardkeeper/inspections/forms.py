@@ -30,7 +30,7 @@ class InspectionForm(forms.Form):
         error_messages={"invalid_choice": "Choose a board from the list."},
     )
     inspected_on = date_field(
-        "Date of the inspection", help_text="Its first day, or the report's date. For example, 27/03/2024"
+        "Date of the inspection", help_text="Its first day, or the report's date. For example, 27 3 2024"
     )
     published_on = date_field("Date the report was published", required=False)
     judgement = text_field(

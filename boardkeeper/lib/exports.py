@@ -19,7 +19,19 @@ Cell = str | int | dt.date | None
 FOUR_COLUMNS = ("Item", "Discussion", "Action Required", "Owner")
 # 'Minutes': the status of the minutes of the meeting it was raised at ('Draft minutes', 'Minutes approved on
 # 11 March 2022'), last so that a program reading the columns by position reads the others where they were
-ACTION_LOG_COLUMNS = ("Number", "Item", "Action", "Owners", "Raised at", "Due", "Status", "Minutes")
+# 'Flag' (the page's RAG flag, 'Red – Overdue') and 'Latest progress note' come after it, for the same reason
+ACTION_LOG_COLUMNS = (
+    "Number",
+    "Item",
+    "Action",
+    "Owners",
+    "Raised at",
+    "Due",
+    "Status",
+    "Minutes",
+    "Flag",
+    "Latest progress note",
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,10 +47,12 @@ class ActionRow:
     status: str
     board: str = ""
     minutes: str = ""  # the status of the minutes it was raised in
+    flag: str = ""  # the log page's flag in words: 'Red – Overdue'
+    latest_note: str = ""  # the newest progress note with its date: '3 March 2022: Examples shared'
 
     def cells(self, *, with_board: bool = False) -> list[Cell]:
         cells: list[Cell] = [self.number, self.item, self.action, self.owners, self.raised_at, self.due]
-        cells += [self.status, self.minutes]
+        cells += [self.status, self.minutes, self.flag, self.latest_note]
         if with_board:
             cells.insert(1, self.board)
         return cells
@@ -103,8 +117,11 @@ def xml_text(value: str) -> str:
     return _NOT_XML.sub(" ", value)
 
 
-def table_xlsx(sheet: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]) -> bytes:
-    """One sheet: a bold, frozen header row, dates as dates, text never read as a formula."""
+def table_xlsx(
+    sheet: str, header: Sequence[str], rows: Iterable[Sequence[Cell]], *, autofilter: bool = False
+) -> bytes:
+    """One sheet: a bold, frozen header row, dates as dates, text never read as a formula; with
+    `autofilter`, the header row's filter buttons over every row (a list people sort and filter in Excel)."""
     from openpyxl import Workbook  # type: ignore[import-untyped]
     from openpyxl.styles import Alignment, Font  # type: ignore[import-untyped]
 
@@ -131,6 +148,8 @@ def table_xlsx(sheet: str, header: Sequence[str], rows: Iterable[Sequence[Cell]]
     for c, width in enumerate(widths, start=1):
         ws.column_dimensions[ws.cell(row=1, column=c).column_letter].width = width + 2
     ws.freeze_panes = "A2"
+    if autofilter:
+        ws.auto_filter.ref = f"A1:{ws.cell(row=1, column=len(header)).column_letter}{ws.max_row}"
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()
@@ -147,7 +166,7 @@ def action_log_csv(rows: Iterable[ActionRow], *, with_board: bool = False) -> by
 
 def action_log_xlsx(rows: Iterable[ActionRow], *, with_board: bool = False) -> bytes:
     header = action_log_header(with_board=with_board)
-    return table_xlsx("Action log", header, (r.cells(with_board=with_board) for r in rows))
+    return table_xlsx("Action log", header, (r.cells(with_board=with_board) for r in rows), autofilter=True)
 
 
 def action_log_four_columns(rows: Iterable[ActionRow], *, with_board: bool = False) -> list[FourColumnRow]:

@@ -29,6 +29,30 @@ def _forward_links(model: type[models.Model]) -> list[models.Field[Any, Any]]:
     ]  # OneToOneField is a ForeignKey
 
 
+def _path_to(
+    model: type[models.Model], partnership_model: type[models.Model], hops: int, *, required: bool
+) -> str | None:
+    """The shortest lookup from `model` to the partnership through foreign keys (only non-null ones when
+    `required`), or None."""
+    queue: deque[tuple[type[models.Model], list[str]]] = deque([(model, [])])
+    seen = {model}
+    while queue:
+        current, trail = queue.popleft()
+        if len(trail) >= hops:
+            continue
+        for link in _forward_links(current):
+            if required and link.null:
+                continue
+            target = link.related_model
+            assert isinstance(target, type)
+            if target is partnership_model:
+                return "__".join([*trail, link.name])
+            if target not in seen:
+                seen.add(target)
+                queue.append((target, [*trail, link.name]))
+    return None
+
+
 def partnership_paths(
     partnership_model: type[models.Model], hops: int = EXPORT_HOPS
 ) -> dict[type[models.Model], str]:
@@ -42,22 +66,13 @@ def partnership_paths(
         ):  # a plain column, no foreign key (the audit trail outlives what it describes)
             paths[model] = "partnership_id"
             continue
-        queue: deque[tuple[type[models.Model], list[str]]] = deque([(model, [])])
-        seen = {model}
-        while queue:
-            current, trail = queue.popleft()
-            if len(trail) >= hops:
-                continue
-            for link in _forward_links(current):
-                target = link.related_model
-                assert isinstance(target, type)
-                if target is partnership_model:
-                    paths[model] = "__".join([*trail, link.name])
-                    queue.clear()
-                    break
-                if target not in seen:
-                    seen.add(target)
-                    queue.append((target, [*trail, link.name]))
+        # through required links first: a path through an optional one (a change request's agency) would
+        # leave out every row where it is empty; an optional link only when no required path exists
+        path = _path_to(model, partnership_model, hops, required=True) or _path_to(
+            model, partnership_model, hops, required=False
+        )
+        if path:
+            paths[model] = path
     return paths
 
 

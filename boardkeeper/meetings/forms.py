@@ -6,6 +6,7 @@ from typing import Any
 from django import forms
 from django.conf import settings
 
+from boardkeeper.lib.date_input import GovukDateField
 from boardkeeper.meetings.models import Meeting
 
 
@@ -28,9 +29,9 @@ class UploadForm(forms.Form):
 class MinutesApprovalForm(forms.Form):
     """The date the board approved a meeting's minutes (the service says whether it may have)."""
 
-    on = forms.DateField(
+    on = GovukDateField(
         label="Date the board approved the minutes",
-        help_text="Usually the date of its next meeting. For example, 11/03/2022",
+        help_text="Usually the date of its next meeting. For example, 11 3 2022",
         error_messages={
             "required": "Enter the date the board approved the minutes.",
             "invalid": "Enter a real date, for example 11/03/2022.",

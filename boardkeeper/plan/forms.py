@@ -8,6 +8,7 @@ from typing import Any
 from django import forms
 
 from boardkeeper.directory.models import Board
+from boardkeeper.lib.date_input import GovukDateField
 from boardkeeper.lib.dates import add_months, month_start
 from boardkeeper.lib.versioning import version_field
 from boardkeeper.meetings.models import Meeting
@@ -68,18 +69,44 @@ class ForwardPlanEntryForm(forms.Form):
 
 
 class ScheduleMeetingForm(forms.Form):
-    date = forms.DateField(
+    """The next meeting's date (today or later: the form plans meetings, it does not record past ones;
+    minutes imported record those), and its time and venue if known, for the agenda and the calendar."""
+
+    date = GovukDateField(
         label="Date of the next meeting",
-        help_text="For example, 11/03/2022",
+        help_text="For example, 11 3 2027",
         error_messages={
             "required": "Enter the date of the next meeting.",
-            "invalid": "Enter a real date, for example 11/03/2022.",
+            "invalid": "Date of the next meeting must be a real date",
         },
     )
+    starts_at = forms.TimeField(
+        label="Time (optional)",
+        required=False,
+        input_formats=["%H:%M", "%H.%M", "%H%M"],
+        help_text="For example, 10:00 or 14:30",
+        error_messages={"invalid": "Enter a time in the 24-hour clock, for example 10:00 or 14:30."},
+    )
+    venue = forms.CharField(
+        label="Venue (optional)",
+        required=False,
+        max_length=300,
+        help_text="For example, ‘Shire Hall, Warwick’ or ‘Microsoft Teams’.",
+        error_messages={"max_length": "Venue must be 300 characters or fewer."},
+    )
 
-    def __init__(self, data: Any = None, *, board: Board, suggestion: dt.date | None = None):
-        super().__init__(data, initial={"date": f"{suggestion:%d/%m/%Y}" if suggestion else ""})
+    def __init__(
+        self,
+        data: Any = None,
+        *,
+        board: Board,
+        today: dt.date,
+        suggestion: dt.date | None = None,
+    ):
+        offered = suggestion if suggestion is not None and suggestion >= today else None
+        super().__init__(data, initial={"date": offered})
         self.board = board
+        self.today = today
 
     def clean_date(self) -> dt.date:
         date: dt.date = self.cleaned_data["date"]
@@ -91,6 +118,10 @@ class ScheduleMeetingForm(forms.Form):
         if held:
             raise forms.ValidationError(
                 f"The board already met on {date:%-d %B %Y}. Enter the date of a meeting still to come."
+            )
+        if date < self.today:
+            raise forms.ValidationError(
+                f"The date of the next meeting must be today or in the future: {date:%-d %B %Y} has passed."
             )
         return date
 

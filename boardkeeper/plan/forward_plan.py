@@ -6,13 +6,13 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
 
 from boardkeeper.actions.due_meetings import MONTHS
-from boardkeeper.actions.models import Action, ForwardPlanEntry
+from boardkeeper.actions.models import Action, AgendaEntry, ForwardPlanEntry
 from boardkeeper.audit import recorder as audit
 from boardkeeper.directory.models import Board, Partnership
 from boardkeeper.lib.dates import add_months, month_start
@@ -98,17 +98,37 @@ def _meetings_in_months(board: Board, months: set[dt.date]) -> dict[dt.date, int
 
 
 def forward_plan_for(meeting: Meeting) -> QuerySet[ForwardPlanEntry]:
-    """What the forward plan holds for a meeting: entries aimed at it, or at its month."""
+    """What the forward plan holds for a meeting: entries aimed at it, or at its month, and the yearly
+    ones of its month from their first year on (never a meeting before an entry's first month)."""
     month = month_start(meeting.date)
     return (
         ForwardPlanEntry.objects.filter(board=meeting.board)
         .filter(
             Q(target_meeting=meeting)
             | Q(target_meeting=None, target_month=month)
-            | Q(recurs_annually=True, target_month__month=month.month)
+            | Q(recurs_annually=True, target_month__month=month.month, target_month__lte=month)
         )
         .order_by("topic")
     )
+
+
+def _recurs_in(entry: ForwardPlanEntry, month: dt.date) -> bool:
+    """A yearly entry comes round in its month, from its first month on: 'every March from March 2027'
+    is not business of March 2022."""
+    return (
+        entry.recurs_annually
+        and entry.target_month is not None
+        and entry.target_month.month == month.month
+        and entry.target_month <= month
+    )
+
+
+def _first_time_from(entry: ForwardPlanEntry, start: dt.date) -> dt.date:
+    """The first month on or after `start` when a yearly entry comes round (its first month if later)."""
+    assert entry.target_month is not None
+    month = dt.date(start.year, entry.target_month.month, 1)
+    month = month if month >= start else dt.date(start.year + 1, month.month, 1)
+    return max(month, entry.target_month)
 
 
 @dataclass
@@ -128,6 +148,8 @@ class ForwardPlan:
     earlier: list[ForwardPlanEntry]  # aimed at a month before `start`, never taken to a meeting
     later: list[ForwardPlanEntry]
     undated: list[ForwardPlanEntry]  # 'to a future meeting'
+    # meetings before `start` still scheduled (not yet held), with what is on their agendas
+    before: list[PlanSlot] = field(default_factory=list)
 
     @property
     def last(self) -> dt.date:
@@ -136,11 +158,13 @@ class ForwardPlan:
 
     @property
     def is_empty(self) -> bool:
-        return not (any(s.entries for s in self.slots) or self.earlier or self.later or self.undated)
+        return not (
+            any(s.entries for s in self.slots) or self.before or self.earlier or self.later or self.undated
+        )
 
     def rows(self) -> Iterator[tuple[str, Meeting | None, ForwardPlanEntry]]:
         """Every entry once per place it appears, with where that is, in the page's order."""
-        for slot in self.slots:
+        for slot in self.before + self.slots:
             when = f"Meeting {slot.meeting.date:%-d %B %Y}" if slot.meeting else f"{slot.month:%B %Y}"
             for entry in slot.entries:
                 yield when, slot.meeting, entry
@@ -165,18 +189,22 @@ def forward_plan_start(*, board: Board, today: dt.date) -> dt.date:
 
 
 def forward_plan_year(*, board: Board, start: dt.date) -> ForwardPlan:
-    """Twelve months of the plan from `start`, in two queries.
+    """Twelve months of the plan from `start`, in three queries.
 
     1. Each scheduled meeting in the year gets what `forward_plan_for` gives it (the same rule, applied
-       here in Python so that a year of meetings costs no more queries than one).
-    2. A month without a meeting gets the entries aimed at that month (and annual ones of that month).
-    3. Entries aimed elsewhere are listed as earlier, later or undated; entries for a meeting already
+       here in Python so that a year of meetings costs no more queries than one), and whatever entries
+       its saved agenda holds (the agenda, once saved, is what the meeting will discuss).
+    2. A meeting before `start` still scheduled (not yet held) is listed first with the entries on its
+       agenda, so that those are never called 'not yet on an agenda'.
+    3. A month without a meeting gets the entries aimed at that month (and yearly ones of that month,
+       from their first month on).
+    4. Entries aimed elsewhere are listed as earlier, later or undated; entries for a meeting already
        held are that meeting's business and are not shown.
     """
     start = month_start(start)
     end = add_months(start, 12)
-    meetings = list(
-        Meeting.objects.filter(board=board, status=Meeting.Status.SCHEDULED, date__gte=start, date__lt=end)
+    scheduled = list(
+        Meeting.objects.filter(board=board, status=Meeting.Status.SCHEDULED, date__lt=end)
         .order_by("date", "time", "pk")
         .only("pk", "date", "time", "board_id", "status")
     )
@@ -186,30 +214,51 @@ def forward_plan_year(*, board: Board, start: dt.date) -> ForwardPlan:
         .defer("source_action__item__discussion")
         .order_by("topic", "pk")
     )
+    on_agenda = set(
+        AgendaEntry.objects.filter(
+            meeting__board=board, meeting__status=Meeting.Status.SCHEDULED, source__isnull=False
+        ).values_list("meeting_id", "source_id")
+    )
 
     def for_meeting(entry: ForwardPlanEntry, meeting: Meeting) -> bool:  # forward_plan_for's rule
         month = month_start(meeting.date)
         return (
             entry.target_meeting_id == meeting.pk
             or (entry.target_meeting_id is None and entry.target_month == month)
-            or (
-                entry.recurs_annually
-                and entry.target_month is not None
-                and entry.target_month.month == month.month
-            )
+            or _recurs_in(entry, month)
+            or (meeting.pk, entry.pk) in on_agenda
         )
 
-    slots = [PlanSlot(month_start(m.date), m, [e for e in entries if for_meeting(e, m)]) for m in meetings]
-    placed = {e.pk for slot in slots for e in slot.entries}
+    def for_earlier_meeting(entry: ForwardPlanEntry, meeting: Meeting) -> bool:
+        """On the agenda of a meeting before the plan: a yearly entry is the plan's business in its
+        month, not the old meeting's."""
+        return for_meeting(entry, meeting) and not (entry.recurs_annually and entry.target_meeting_id is None)
+
+    slots = [
+        PlanSlot(month_start(m.date), m, [e for e in entries if for_meeting(e, m)])
+        for m in scheduled
+        if m.date >= start
+    ]
+    before = [
+        slot
+        for slot in (
+            PlanSlot(month_start(m.date), m, [e for e in entries if for_earlier_meeting(e, m)])
+            for m in scheduled
+            if m.date < start
+        )
+        if slot.entries
+    ]
+    placed = {e.pk for slot in slots + before for e in slot.entries}
     months_with_meetings = {slot.month for slot in slots}
     earlier, later, undated = [], [], []
     by_month: dict[dt.date, list[ForwardPlanEntry]] = {}
     for entry in entries:
         target = entry.target_meeting
         if entry.recurs_annually and entry.target_month is not None:
-            month = dt.date(start.year, entry.target_month.month, 1)
-            month = month if month >= start else dt.date(start.year + 1, month.month, 1)
-            if month not in months_with_meetings:
+            month = _first_time_from(entry, start)
+            if month >= end:
+                later.append(entry)
+            elif month not in months_with_meetings:
                 by_month.setdefault(month, []).append(entry)
             continue
         if entry.pk in placed or (target is not None and target.status != Meeting.Status.SCHEDULED):
@@ -226,8 +275,17 @@ def forward_plan_year(*, board: Board, start: dt.date) -> ForwardPlan:
     slots += [PlanSlot(month, None, found) for month, found in by_month.items()]
     slots.sort(key=lambda s: (s.meeting.date if s.meeting else s.month, s.meeting is None))
     earlier.sort(key=lambda e: (e.target_month or start, e.topic))
-    later.sort(key=lambda e: (e.target_meeting.date if e.target_meeting else e.target_month or end, e.topic))
-    return ForwardPlan(start, end, slots, earlier, later, undated)
+    later.sort(key=lambda e: (_later_when(e, start, end), e.topic))
+    return ForwardPlan(start, end, slots, earlier, later, undated, before)
+
+
+def _later_when(entry: ForwardPlanEntry, start: dt.date, end: dt.date) -> dt.date:
+    """When a later entry is due: its meeting's date, a yearly one's first time, or its month."""
+    if entry.target_meeting is not None:
+        return entry.target_meeting.date
+    if entry.recurs_annually and entry.target_month is not None:
+        return _first_time_from(entry, start)
+    return entry.target_month or end
 
 
 @dataclass

@@ -25,11 +25,23 @@ def next_meeting_suggestion(*, board: Board) -> dt.date | None:
     return date
 
 
-def schedule_next_meeting(*, board: Board, date: dt.date) -> Meeting:
-    """The board's next meeting as the minutes give it, scheduled, with forward-plan entries for its month."""
-    meeting, _ = Meeting.objects.get_or_create(
-        board=board, date=date, defaults={"status": Meeting.Status.SCHEDULED}
+def schedule_next_meeting(
+    *, board: Board, date: dt.date, time: dt.time | None = None, location: str = ""
+) -> Meeting:
+    """The board's next meeting as the minutes give it, scheduled, with forward-plan entries for its month.
+    A time or a venue given for a meeting scheduled already is written to it (planning it again is how
+    they are changed)."""
+    meeting, created = Meeting.objects.get_or_create(
+        board=board,
+        date=date,
+        defaults={"status": Meeting.Status.SCHEDULED, "time": time, "location": location.strip()[:300]},
     )
+    changed = {"time": time, "location": location.strip()[:300]} if not created else {}
+    changed = {k: v for k, v in changed.items() if v and getattr(meeting, k) != v}
+    if changed and meeting.status == Meeting.Status.SCHEDULED:
+        for name, value in changed.items():
+            setattr(meeting, name, value)
+        meeting.save(update_fields=list(changed))  # audited, as every change
     for entry in ForwardPlanEntry.objects.filter(
         board=board, target_meeting=None, target_month__year=date.year, target_month__month=date.month
     ):

@@ -76,6 +76,7 @@ def forward_plan(request: HttpRequest, slug: str, board_slug: str) -> HttpRespon
         messages.success(request, f"‘{entry.topic}’ is on the forward plan.")
         return redirect(request.get_full_path())
     suggestion = next_meeting.next_meeting_suggestion(board=board) if access.can_edit else None
+    today = timezone.localdate()
     return render(
         request,
         "plan/forward_plan.html",
@@ -86,10 +87,8 @@ def forward_plan(request: HttpRequest, slug: str, board_slug: str) -> HttpRespon
             "previous": add_months(start, -12),
             "next": add_months(start, 12),
             "form": form,
-            "schedule_form": ScheduleMeetingForm(board=board, suggestion=suggestion),
-            "schedule_hint": f"The minutes of the last meeting give {suggestion:%-d %B %Y}."
-            if suggestion
-            else "",
+            "schedule_form": ScheduleMeetingForm(board=board, today=today, suggestion=suggestion),
+            "schedule_hint": _schedule_hint(suggestion, today),
         },
     )
 
@@ -112,7 +111,9 @@ def partnership_forward_plan(request: HttpRequest, slug: str) -> HttpResponse:
             "last": add_months(start, 11),
             "months": months,
             "outside": [
-                (board, plan) for board, plan in board_plans if plan.earlier or plan.later or plan.undated
+                (board, plan)
+                for board, plan in board_plans
+                if plan.before or plan.earlier or plan.later or plan.undated
             ],
             "previous": add_months(start, -12),
             "next": add_months(start, 12),
@@ -135,9 +136,15 @@ def forward_plan_entry_remove(
 def forward_plan_schedule(request: HttpRequest, slug: str, board_slug: str) -> HttpResponse:
     board, access = get_board_for_user(request, slug, board_slug, edit=True)
     suggestion = next_meeting.next_meeting_suggestion(board=board)
-    form = ScheduleMeetingForm(request.POST or None, board=board, suggestion=suggestion)
+    today = timezone.localdate()
+    form = ScheduleMeetingForm(request.POST or None, board=board, today=today, suggestion=suggestion)
     if request.method == "POST" and form.is_valid():
-        meeting = next_meeting.schedule_next_meeting(board=board, date=form.cleaned_data["date"])
+        meeting = next_meeting.schedule_next_meeting(
+            board=board,
+            date=form.cleaned_data["date"],
+            time=form.cleaned_data["starts_at"],
+            location=form.cleaned_data["venue"],
+        )
         messages.success(
             request, f"The meeting of {meeting.date:%-d %B %Y} is scheduled. Here is its agenda."
         )
@@ -149,11 +156,19 @@ def forward_plan_schedule(request: HttpRequest, slug: str, board_slug: str) -> H
             "access": access,
             "board": board,
             "form": form,
-            "schedule_hint": f"The minutes of the last meeting give {suggestion:%-d %B %Y}."
-            if suggestion
-            else "",
+            "schedule_hint": _schedule_hint(suggestion, today),
         },
     )
+
+
+def _schedule_hint(suggestion: dt.date | None, today: dt.date) -> str:
+    """What the last minutes said of the next meeting: the date, offered in the form while it is still to
+    come; once it has passed, said so (and not offered: years later it is no guide)."""
+    if suggestion is None:
+        return ""
+    if suggestion < today:
+        return f"The minutes of the last meeting gave {suggestion:%-d %B %Y}, which has passed."
+    return f"The minutes of the last meeting give {suggestion:%-d %B %Y}."
 
 
 @require_GET
@@ -318,10 +333,11 @@ def agenda_export(request: HttpRequest, meeting_id: int) -> HttpResponse:
     for entry in entries:
         lines = [entry.title]
         lines += [previous] if previous and entry.kind == AgendaEntry.Kind.ACTION_LOG else []
-        lines += [f"Presenter: {entry.presenter}"] if entry.presenter else []
         lines += [f"Papers: {entry.papers}"] if entry.papers else []
-        rows.append(
-            exports.FourColumnRow(item=str(entry.position), discussion="\n".join(lines), heading=True)
+        rows.append(  # who presents the item is its owner, in the Owner column as in the minutes
+            exports.FourColumnRow(
+                item=str(entry.position), discussion="\n".join(lines), owner=entry.presenter, heading=True
+            )
         )
         if entry.kind == AgendaEntry.Kind.ACTION_LOG:
             rows += [
@@ -332,10 +348,14 @@ def agenda_export(request: HttpRequest, meeting_id: int) -> HttpResponse:
                 )
                 for action in open_actions
             ]
-    when = f"{meeting.date:%A %-d %B %Y}" + (f", {meeting.time:%H:%M}" if meeting.time else "")
     data = exports.four_column_docx(
         title=f"{meeting.board.name}: agenda",
-        lines=[meeting.board.partnership.name, when + (f", {meeting.location}" if meeting.location else "")],
+        lines=[
+            meeting.board.partnership.name,
+            f"Date: {meeting.date:%A %-d %B %Y}",
+            f"Time: {meeting.time:%H:%M}" if meeting.time else "Time: to be confirmed",
+            f"Venue: {meeting.location}" if meeting.location else "Venue: to be confirmed",
+        ],
         rows=rows,
     )
     filename = f"{meeting.board.slug}-agenda-{meeting.date:%Y-%m-%d}.docx"

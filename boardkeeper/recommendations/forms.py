@@ -105,7 +105,7 @@ class RecommendationForm(forms.Form):
                     "Date it was made",
                     required=False,
                     help_text="Leave it empty for the report's date (its publication, or the inspection's). "
-                    "For example, 27/03/2024",
+                    "For example, 27 3 2024",
                 ),
             }
         else:

@@ -127,7 +127,7 @@ def plan_of(inspection: Inspection, today: dt.date) -> Plan:
     }
     for link in links:
         action = link.action
-        flag = action.flag(today, meetings_since=held.since(action.board_id, action.meeting.date))
+        flag = held.flag(action, today)
         own = [
             e for e in evidence if e.recommendation_id == link.recommendation_id and e.action_id == action.pk
         ]

@@ -227,15 +227,7 @@ def render_page(
     today = timezone.localdate()
     links = list(services.linked_actions(rec))
     held = MeetingsHeld(Meeting.objects.filter(board_id__in={link.action.board_id for link in links}), today)
-    actions = [
-        (
-            link,
-            link.action.flag(
-                today, meetings_since=held.since(link.action.board_id, link.action.meeting.date)
-            ),
-        )
-        for link in links
-    ]
+    actions = [(link, held.flag(link.action, today)) for link in links]
     context: dict[str, object] = {
         "access": access,
         "rec": rec,

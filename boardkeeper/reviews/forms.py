@@ -14,6 +14,7 @@ from django import forms
 from django.utils import timezone
 
 from boardkeeper.directory.models import Person
+from boardkeeper.lib.date_input import GovukDateField
 from boardkeeper.lib.versioning import version_field
 from boardkeeper.reviews.clocks import Clock
 from boardkeeper.reviews.models import (
@@ -35,10 +36,10 @@ _PSEUDONYM = re.compile(r"[\w&'’.\- ]{1,100}")
 
 
 def date_field(
-    label: str, *, required: bool = True, help_text: str = "For example, 27/03/2024"
-) -> forms.DateField:
+    label: str, *, required: bool = True, help_text: str = "For example, 27 3 2024"
+) -> GovukDateField:
     what = label[0].lower() + label[1:]
-    return forms.DateField(
+    return GovukDateField(
         label=label,
         required=required,
         help_text=help_text,
@@ -388,6 +389,9 @@ class ChangeRequestForm(ReviewForm):
     requested_by = text_field("Requested by", help_text="A role, for example ‘Designated Nurse’.")
     organisation = text_field("Organisation")
     requested_on = date_field("Date of the request")
+    reference = text_field(
+        "Paragraph or section", required=False, help_text="For example ‘Paragraph 4.2’. Optional."
+    )
     request = text_field("Requested change", max_length=5000, long=True)
 
     def __init__(self, *args: Any, review: Review, **kw: Any):
@@ -437,6 +441,87 @@ class ResponseForm(forms.Form):
         ):
             self.add_error("rationale", "Say why the change was not agreed in full.")
         return cleaned
+
+
+def _kind_field() -> forms.ChoiceField:
+    return forms.ChoiceField(
+        label="Is it a change request or a comment?",
+        choices=ChangeRequest.Kind.choices,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": "Choose whether it is a change request or a comment.",
+            "invalid_choice": "Choose whether it is a change request or a comment.",
+        },
+    )
+
+
+class AgencyRequestForm(ReviewForm):
+    """A board member named on the review records their agency's comment or change request (who and which
+    agency come from their account, not from the form)."""
+
+    prefix = "agency"
+    report_version = forms.ChoiceField(
+        label="Version of the report",
+        error_messages={
+            "required": "Choose the version.",
+            "invalid_choice": "Choose a version from the list.",
+        },
+    )
+    kind = _kind_field()
+    reference = text_field(
+        "Paragraph or section",
+        help_text="For example ‘Paragraph 4.2’ or ‘Section 3, findings’; ‘The whole report’ if it is general.",
+    )
+    request = text_field(
+        "Your comment or requested change",
+        max_length=5000,
+        long=True,
+        help_text="What should change, and why. Use pseudonyms, never real names.",
+    )
+    request.error_messages["required"] = "Enter your comment or requested change."
+
+    def __init__(self, *args: Any, review: Review, **kw: Any):
+        super().__init__(*args, review=review, **kw)
+        self.versions = {str(v.pk): v for v in review.versions.all()}
+        self.fields["report_version"].choices = [  # type: ignore[attr-defined]
+            (k, f"Version {v.number} ({v.dated:%-d %B %Y})") for k, v in self.versions.items()
+        ]
+
+    def initial_for(self, review: Review) -> dict[str, Any]:
+        latest = review.versions.order_by("-dated", "-pk").first()  # agencies answer the latest draft
+        return {"report_version": str(latest.pk) if latest else "", "kind": ChangeRequest.Kind.CHANGE}
+
+
+class AgencyEditForm(forms.Form):
+    """A change to one's own request while it awaits a response; its prefix names the request
+    (`agency-<id>`), so that each of them has a form of its own and errors come back to the right one."""
+
+    row_version = version_field("review")
+    kind = _kind_field()
+    reference = AgencyRequestForm.base_fields["reference"]
+    request = AgencyRequestForm.base_fields["request"]
+
+    def __init__(self, *args: Any, request_pk: int, **kw: Any):
+        kw["prefix"] = f"agency-{request_pk}"
+        super().__init__(*args, **kw)
+        self.request_pk = request_pk
+
+    @classmethod
+    def for_change_request(cls, change: ChangeRequest, data: Any = None) -> AgencyEditForm:
+        """The form as the request now is (or as posted, with `data`)."""
+        initial = {
+            "row_version": change.row_version,
+            "kind": change.kind,
+            "reference": change.reference,
+            "request": change.request,
+        }
+        return cls(data, request_pk=change.pk, initial=initial)
+
+
+class WithdrawForm(forms.Form):
+    """Withdrawing one's own request, from the page that showed it at `row_version`."""
+
+    row_version = version_field("review")
 
 
 class FamilyContactForm(ReviewForm):

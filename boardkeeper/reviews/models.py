@@ -13,7 +13,7 @@ import uuid
 from django.conf import settings
 from django.db import models
 
-from boardkeeper.directory.models import Partnership, Person
+from boardkeeper.directory.models import Organisation, Partnership, Person
 
 
 class ReviewRules(models.Model):
@@ -225,26 +225,57 @@ class ReportVersion(models.Model):
 
 
 class ChangeRequest(models.Model):
-    """An agency's requested change to a version of the report, and what became of it."""
+    """An agency's requested change to (or comment on) a version of the report, and what became of it.
+
+    The business team records one an agency sent them (`requested_by` and `organisation` as typed); a board
+    member named on the review records their agency's own (`raised_by` their account, `agency` their
+    organisation in the directory, both kept as text too so that the log reads the same if either goes).
+    Only the business team records the response; whoever raised a request may change or withdraw it while
+    it awaits one."""
+
+    class Kind(models.TextChoices):
+        CHANGE = "change", "Change request"
+        COMMENT = "comment", "Comment"
 
     class Response(models.TextChoices):
         PENDING = "pending", "Awaiting a response"
         AGREED = "agreed", "Agreed"
         PARTLY = "partly", "Partly agreed"
         NOT_AGREED = "not_agreed", "Not agreed"
+        WITHDRAWN = "withdrawn", "Withdrawn by the agency"
 
     version = models.ForeignKey(ReportVersion, on_delete=models.CASCADE, related_name="change_requests")
+    kind = models.CharField(max_length=10, choices=Kind.choices, default=Kind.CHANGE)
+    reference = models.CharField(max_length=200, blank=True)  # 'Paragraph 4.2', 'Section 3: findings'
     requested_by = models.CharField(max_length=200)
     organisation = models.CharField(max_length=200)
+    raised_by = models.ForeignKey(  # None: recorded by the business team for the agency
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
+    agency = models.ForeignKey(
+        Organisation, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )
     requested_on = models.DateField()
     request = models.TextField()
     response = models.CharField(max_length=20, choices=Response.choices, default=Response.PENDING)
     rationale = models.TextField(blank=True)
-    responded_on = models.DateField(null=True, blank=True)
+    responded_on = models.DateField(null=True, blank=True)  # or withdrawn on
     row_version = models.PositiveIntegerField(default=1)
 
     class Meta:
         ordering = ["requested_on", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.get_kind_display()} from {self.organisation}"
+
+    @property
+    def is_pending(self) -> bool:
+        return self.response == self.Response.PENDING
+
+    def may_be_changed_by(self, user_id: int | None) -> bool:
+        """Whoever raised it may change or withdraw it until it has a response; nobody else may (the
+        business team answers it, it does not rewrite an agency's words)."""
+        return self.is_pending and user_id is not None and self.raised_by_id == user_id
 
 
 class FamilyContact(models.Model):

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from boardkeeper.reviews.views import files, register, review, settings
+from boardkeeper.reviews.views import agency, files, register, review, settings
 
 partnership_urls = [  # under p/<slug>/reviews/
     path("", register.register, name="reviews"),
@@ -34,4 +34,8 @@ review_urls = [  # under reviews/<review_id>/
     path("publication/", review.review_publication, name="review_publication"),
     path("themes/", review.review_themes, name="review_themes"),
     path("people/", review.review_people, name="review_people"),
+    # a board member named on the review, for their agency
+    path("agency/", agency.review_agency, name="review_agency"),
+    path("agency/<int:request_id>/", agency.review_agency_edit, name="review_agency_edit"),
+    path("agency/<int:request_id>/withdraw/", agency.review_agency_withdraw, name="review_agency_withdraw"),
 ]

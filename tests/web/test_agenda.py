@@ -290,7 +290,12 @@ def test_a_viewer_cannot_save_a_proposed_agenda(cast: Cast, march: Meeting) -> N
 @pytest.mark.browser
 @pytest.mark.skipif(not Path("/usr/bin/chromium").exists(), reason="/usr/bin/chromium is missing")
 def test_in_a_browser_the_manager_plans_march_drafts_its_agenda_and_downloads_it(
-    transactional_db: None, live_server: Any, cast: Cast, held: Meeting, tmp_path: Path
+    transactional_db: None,
+    live_server: Any,
+    cast: Cast,
+    held: Meeting,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     """The forward plan, planning the 11 March 2022 meeting, its agenda (moved and added to), the Word
     download, and the agenda on a phone: a screenshot and an axe-core run on every page."""
@@ -299,6 +304,9 @@ def test_in_a_browser_the_manager_plans_march_drafts_its_agenda_and_downloads_it
     from playwright.sync_api import expect, sync_playwright
 
     assert AXE_JS.exists(), f"{AXE_JS} is missing: run `npm install` in the project"
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a: dt.date(2022, 3, 1))  # 11 March still to come
     folder = Path(os.environ.get("BOARDKEEPER_SCREENSHOTS") or tmp_path)
     folder.mkdir(parents=True, exist_ok=True)
     plan = live_server.url + plan_url(cast)  # the ORM is not used once the browser's event loop runs
@@ -317,7 +325,9 @@ def test_in_a_browser_the_manager_plans_march_drafts_its_agenda_and_downloads_it
             page.get_by_role("button", name="Sign in").click()
             page.goto(plan)
             expect(page.get_by_role("heading", level=1)).to_have_text("Forward plan")
-            expect(page.get_by_label("Date of the next meeting")).to_have_value("11/03/2022")
+            date = page.get_by_role("group", name="Date of the next meeting")
+            for box, value in (("Day", "11"), ("Month", "3"), ("Year", "2022")):
+                expect(date.get_by_label(box)).to_have_value(value)
             visits.check(page, "forward plan before March is planned")
 
             page.get_by_role("button", name="Plan the next meeting").click()
@@ -373,3 +383,32 @@ def test_in_a_browser_the_manager_plans_march_drafts_its_agenda_and_downloads_it
         "Any other business",
     ]
     assert sum(1 for r in rows[1:] if not r[0] and r[2]) == 8  # the open actions, under the action log
+
+
+def test_the_agenda_docx_gives_the_time_and_venue_and_the_presenter_as_owner(
+    cast: Cast, held: Meeting, manager: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Planned with a time and a venue, the Word agenda gives both under the date, and an item's
+    presenter is in the Owner column, not in the discussion."""
+    import io
+
+    from django.utils import timezone
+
+    monkeypatch.setattr(timezone, "localdate", lambda *a: dt.date(2022, 3, 1))
+    response = manager.post(
+        reverse("forward_plan_schedule", args=[cast.partnership.slug, cast.board.slug]),
+        {"date": "11/03/2022", "starts_at": "10:00", "venue": "Shire Hall, Warwick"},
+    )
+    march = Meeting.objects.get(board=cast.board, date=dt.date(2022, 3, 11))
+    assert response.status_code == 302, text_of(response)
+    assert (march.time, march.location) == (dt.time(10, 0), "Shire Hall, Warwick")
+    entry = agenda_draft(meeting=march)[2]
+    agenda_entry_update(entry=entry, title=OFSTED, presenter="Pete Hill", papers="Paper 3", version=1)
+    export = manager.get(reverse("agenda_export", args=[march.pk]))
+    document = docx.Document(io.BytesIO(export.content))
+    text = "\n".join(p.text for p in document.paragraphs)
+    assert "10:00" in text and "Shire Hall, Warwick" in text
+    (table,) = document.tables
+    (row,) = [[c.text for c in r.cells] for r in table.rows if r.cells[1].text.startswith(OFSTED)]
+    assert row[3] == "Pete Hill"
+    assert "Pete Hill" not in row[1] and "Papers: Paper 3" in row[1]

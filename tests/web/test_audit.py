@@ -145,7 +145,7 @@ def test_a_record_page_shows_its_history_to_the_business_team(cast: Cast, seeded
         [" ".join(td.text_content().split()) for td in tr.xpath("td")]
         for tr in page.xpath("//details[@id='audit-history']//tbody/tr")
     ]
-    assert rows[0][1:] == ["amrita", "Changed", "status: open → done"]  # newest first
+    assert rows[0][1:] == ["amrita", "Changed", "Status: Open → Done"]  # newest first, in words
     assert rows[-1][1:3] == ["amrita", "Created"]
     member = signed_in(cast.member).get(reverse("action", args=[action.pk]))
     assert b"audit-history" not in member.content
@@ -168,7 +168,7 @@ def test_the_business_team_searches_the_audit_by_person_record_and_date(cast: Ca
         },
     )
     rows = lxml.html.fromstring(found.content).xpath("//table[@id='audit-events']/tbody/tr")
-    assert len(rows) == 1 and "status: open → done" in rows[0].text_content()
+    assert len(rows) == 1 and "Status: Open → Done" in rows[0].text_content()
     assert "1 entry" in text_of(found)
     none = client.get(url, {"end": "01/01/2020"})
     assert "Nothing matches." in text_of(none)

@@ -31,7 +31,18 @@ MARCH = dt.date(2022, 3, 11)
 OFSTED = "Ofsted & IICSA report findings"
 ACTION_LOG = "Minutes of the previous meeting and action log"
 PETES = "PH to share examples of incidents"
-LOG_COLUMNS = ["Number", "Item", "Action", "Owners", "Raised at", "Due", "Status", "Minutes"]
+LOG_COLUMNS = [
+    "Number",
+    "Item",
+    "Action",
+    "Owners",
+    "Raised at",
+    "Due",
+    "Status",
+    "Minutes",
+    "Flag",
+    "Latest progress note",
+]
 FOUR_COLUMNS = ["Item", "Discussion", "Action Required", "Owner"]
 
 
@@ -100,7 +111,8 @@ def test_the_march_agenda_downloads_in_four_columns_with_the_open_actions_under_
         ("3", OFSTED),
         ("4", "Any other business"),
     ]
-    assert rows[-2][1] == f"{OFSTED}\nPresenter: Nigel Minns\nPapers: Paper 2"
+    assert rows[-2][1] == f"{OFSTED}\nPapers: Paper 2"
+    assert rows[-2][3] == "Nigel Minns"  # the presenter in the Owner column (issue 16)
     # the open actions, between the action-log item and the next: text under Action, owners under Owner
     under_log = rows[3:-2]
     open_actions = open_actions_before(march)
@@ -133,6 +145,8 @@ def test_the_board_log_downloads_as_csv_xlsx_and_docx(cast: Cast, held: Meeting,
         "2022-03-04",
         "In progress",
         "Draft minutes",
+        "Red – Overdue",
+        "",
     ]
 
     response = manager.get(board_export(cast, "xlsx"))
@@ -150,6 +164,8 @@ def test_the_board_log_downloads_as_csv_xlsx_and_docx(cast: Cast, held: Meeting,
         dt.datetime(2022, 3, 4),
         "In progress",
         "Draft minutes",
+        "Red – Overdue",
+        None,  # no progress note: an empty cell
     ]
 
     response = manager.get(board_export(cast, "docx"))
@@ -356,3 +372,61 @@ def test_an_unknown_partnership_or_board_exits_2_with_one_line(
 ) -> None:
     code, out, err = run_cli(capsys, *args, "--json")
     assert (code, out, err) == (2, "", message)
+
+
+def note(action: Action, user: Any, text: str, status: str = Action.Status.IN_PROGRESS) -> None:
+    from boardkeeper.actions.services import action_update
+
+    action.refresh_from_db()
+    action_update(action=action, user=user, version=action.version, status=status, note=text)
+
+
+def exported_queries(client: Client, url: str) -> int:
+    """The queries a download runs, the streamed body read to its end."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        response = client.get(url)
+        assert response.status_code == 200 and response.content
+    return len(ctx.captured_queries)
+
+
+def test_the_log_downloads_carry_the_flag_and_the_latest_progress_note(
+    cast: Cast, held: Meeting, manager: Client
+) -> None:
+    """Issue 16: the flag the page shows and the newest progress note with its date, in the CSV and the
+    spreadsheet alike; a status change without a note does not hide the note before it."""
+    Action.objects.filter(text=PETES).update(due_date=dt.date(2022, 3, 4))
+    Action.objects.filter(text__startswith="Seek update").update(due_date=dt.date(2099, 1, 1))
+    petes = Action.objects.get(text=PETES)
+    note(petes, cast.manager, "Asked JG for examples")
+    note(petes, cast.manager, "=Examples shared with JG")  # the newest
+    note(petes, cast.manager, "", status=Action.Status.IN_PROGRESS)  # no note: not the latest note
+    llb = Action.objects.get(text__startswith="LLB")
+    note(llb, cast.manager, "Progressed", status=Action.Status.DONE)
+    today = f"{timezone.localdate():%-d %B %Y}"
+
+    rows = {r[2]: r for r in csv_rows(manager.get(board_export(cast, "csv")))[1:]}
+    assert rows[PETES][8:] == ["Red – Overdue", f"{today}: =Examples shared with JG"]
+    assert rows[llb.text][8:] == ["Green – Done", f"{today}: Progressed"]
+    seek = next(r for t, r in rows.items() if t.startswith("Seek update"))
+    assert seek[8:] == ["Green – On track", ""]
+
+    sheet = openpyxl.load_workbook(io.BytesIO(manager.get(board_export(cast, "xlsx")).content)).active
+    assert sheet is not None
+    assert sheet.auto_filter.ref == "A1:J9" and sheet.freeze_panes == "A2"
+    cells = {r[2]: r for r in ([c.value for c in row] for row in sheet.iter_rows(min_row=2))}
+    assert cells[PETES][8:] == ["Red – Overdue", f"{today}: =Examples shared with JG"]
+    assert cells[llb.text][8:] == ["Green – Done", f"{today}: Progressed"]
+
+
+def test_the_flag_and_notes_cost_the_same_queries_however_many_actions_have_notes(
+    cast: Cast, held: Meeting, manager: Client
+) -> None:
+    counts = {fmt: exported_queries(manager, board_export(cast, fmt)) for fmt in ("csv", "xlsx")}
+    for action in Action.objects.all():
+        note(action, cast.manager, f"Note on {action.pk}")
+    assert {fmt: exported_queries(manager, board_export(cast, fmt)) for fmt in ("csv", "xlsx")} == counts
+    rows = csv_rows(manager.get(board_export(cast, "csv")))[1:]
+    assert all(r[9].endswith(f"Note on {Action.objects.get(text=r[2]).pk}") for r in rows)

@@ -13,6 +13,7 @@ from django.db import connection
 from django.test import Client
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 from plan_pages import (
     DRAFT,
     MARCH,
@@ -222,17 +223,17 @@ def test_the_plan_page_runs_the_same_queries_for_one_meeting_and_twelve(
 
 
 def test_the_next_meeting_is_planned_from_the_last_minutes_and_its_agenda_drafted(
-    cast: Cast, held: Meeting, manager: Client
+    cast: Cast, held: Meeting, manager: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(timezone, "localdate", lambda *a: dt.date(2022, 3, 1))  # before 11 March 2022
     page = manager.get(plan_url(cast))
-    (date,) = html_of(page).xpath(
-        "//form[button[normalize-space()='Plan the next meeting']]//input[@name='date']"
-    )
-    assert date.get("value") == "11/03/2022"
+    form = "//form[button[normalize-space()='Plan the next meeting']]"
+    boxes = {i.get("name"): i.get("value") for i in html_of(page).xpath(f"{form}//input[@inputmode]")}
+    assert boxes == {"date_day": "11", "date_month": "3", "date_year": "2022"}
     assert "The minutes of the last meeting give 11 March 2022." in text_of(page)
     response = manager.post(
         reverse("forward_plan_schedule", args=[cast.partnership.slug, cast.board.slug]),
-        {"date": "11/03/2022"},
+        {"date_day": "11", "date_month": "3", "date_year": "2022", "starts_at": "", "venue": ""},
     )
     march = Meeting.objects.get(board=cast.board, date=MARCH)
     assert march.status == Meeting.Status.SCHEDULED
@@ -244,18 +245,38 @@ def test_the_next_meeting_is_planned_from_the_last_minutes_and_its_agenda_drafte
 
 
 def test_a_meeting_is_not_planned_on_a_day_the_board_met_or_on_no_day(
-    cast: Cast, held: Meeting, manager: Client
+    cast: Cast, held: Meeting, manager: Client, monkeypatch: pytest.MonkeyPatch
 ) -> None:
+    monkeypatch.setattr(timezone, "localdate", lambda *a: dt.date(2022, 2, 1))
     url = reverse("forward_plan_schedule", args=[cast.partnership.slug, cast.board.slug])
     assert manager.get(url).status_code == 200
     for date, message in [
-        ("23/02/2022", "The board already met on 23 February 2022."),
-        ("31/02/2022", "Enter a real date, for example 11/03/2022."),
-        ("", "Enter the date of the next meeting."),
+        ({"date": "23/02/2022"}, "The board already met on 23 February 2022."),
+        ({"date": "31/02/2022"}, "Date of the next meeting must be a real date"),  # one string, as before
+        ({"date": ""}, "Enter the date of the next meeting."),
+        (
+            {"date_day": "31", "date_month": "2", "date_year": "2022"},
+            "Date of the next meeting must be a real date",
+        ),
+        ({"date_day": "", "date_month": "", "date_year": ""}, "Enter the date of the next meeting."),
+        (
+            {"date_day": "11", "date_month": "", "date_year": "2022"},
+            "Date of the next meeting must include a month",
+        ),
+        ({"date_day": "11", "date_month": "3", "date_year": "22"}, "Year must include 4 numbers"),
+        (
+            {"date_day": "23", "date_month": "2", "date_year": "2022"},
+            "The board already met on 23 February 2022.",
+        ),
     ]:
-        response = manager.post(url, {"date": date})
+        response = manager.post(url, date)
         assert response.status_code == 200 and message in text_of(response), date
     assert Meeting.objects.count() == 1
+    # the box in error is the one marked, and the typed values are kept
+    response = manager.post(url, {"date_day": "11", "date_month": "", "date_year": "2022"})
+    marked = html_of(response).xpath("//input[contains(@class, 'govuk-input--error')]/@name")
+    assert marked == ["date_month"]
+    assert html_of(response).xpath("//input[@name='date_day']/@value") == ["11"]
 
 
 # Who may change the plan and the agenda ----------------------------------------------------------------
@@ -321,3 +342,85 @@ def test_an_outsider_finds_neither_plan_nor_agenda(cast: Cast, march: Meeting) -
     # an agenda item of one meeting is not found under another meeting's address
     other = Meeting.objects.create(board=cast.board, date=dt.date(2022, 5, 1))
     assert signed_in(cast.manager).get(reverse("agenda_entry", args=[other.pk, entry.pk])).status_code == 404
+
+
+# What went wrong on the way (issue 16) -----------------------------------------------------------------
+
+
+def test_a_yearly_entry_never_lands_on_a_meeting_before_its_first_month(
+    cast: Cast, march: Meeting, manager: Client
+) -> None:
+    """An entry first due in March 2027, every year, is not on the agenda of 11 March 2022 nor listed
+    under it in the plan or its .xlsx; it comes round in March 2027 and each March after."""
+    import io
+
+    import openpyxl
+
+    forward_plan_entry_add(
+        board=cast.board, topic="Annual report", target_month=dt.date(2027, 3, 1), recurs_annually=True
+    )
+    assert "Annual report" not in [e.topic for e in forward_plan_for(march)]
+    plan = forward_plan_year(board=cast.board, start=dt.date(2022, 3, 1))
+    assert [e.topic for slot in plan.slots for e in slot.entries] == [OFSTED]
+    assert [e.topic for e in plan.later] == ["Annual report"]
+    export = manager.get(
+        reverse("forward_plan_export", args=[cast.partnership.slug, cast.board.slug]) + "?from=2022-03"
+    )
+    sheet = openpyxl.load_workbook(io.BytesIO(export.content)).active
+    rows = {row[2]: row[0] for row in sheet.iter_rows(min_row=2, values_only=True)}
+    assert rows["Annual report"] == "Later"
+    later = schedule_next_meeting(board=cast.board, date=dt.date(2028, 3, 9))
+    assert "Annual report" in [e.topic for e in forward_plan_for(later)]  # each March after
+    from_2027 = forward_plan_year(board=cast.board, start=dt.date(2027, 1, 1))
+    assert {slot.month: [e.topic for e in slot.entries] for slot in from_2027.slots} == {
+        dt.date(2027, 3, 1): ["Annual report"]
+    }
+
+
+def test_an_entry_on_the_agenda_of_a_meeting_before_the_plan_is_shown_under_that_meeting(
+    cast: Cast, march: Meeting, manager: Client
+) -> None:
+    """From January 2027, the entry on the agenda of the still scheduled 11 March 2022 meeting (item 5
+    once two items are added) is under that meeting, not 'Earlier, not yet on an agenda'."""
+    from boardkeeper.plan.agenda import agenda_entry_add, agenda_entry_move
+
+    agenda_draft(meeting=march)
+    agenda_entry_add(meeting=march, title="Budget")
+    agenda_entry_add(meeting=march, title="Scrutiny")
+    ofsted = march.agenda.get(title=OFSTED)
+    agenda_entry_move(entry=ofsted, by=1)
+    agenda_entry_move(entry=ofsted, by=1)
+    assert march.agenda.get(title=OFSTED).position == 5
+    response = manager.get(plan_url(cast, **{"from": "2027-01"}))
+    found = sections(response)
+    assert "Earlier, not yet on an agenda" not in found
+    assert found["Meeting on Friday 11 March 2022 Before January 2027, not yet held"] == [OFSTED]
+    # an entry put on a saved agenda of a meeting in another month is shown under that meeting too
+    june = schedule_next_meeting(board=cast.board, date=dt.date(2022, 6, 9))
+    budget = forward_plan_entry_add(board=cast.board, topic="Budget plan", target_month=dt.date(2022, 1, 1))
+    from boardkeeper.actions.models import AgendaEntry
+
+    AgendaEntry.objects.create(meeting=june, position=1, title="Budget plan", source=budget)
+    plan = forward_plan_year(board=cast.board, start=dt.date(2022, 3, 1))
+    assert "Budget plan" in [e.topic for s in plan.slots if s.meeting == june for e in s.entries]
+    assert "Budget plan" not in [e.topic for e in plan.earlier]
+
+
+def _schedule_url(cast: Cast) -> str:
+    return reverse("forward_plan_schedule", args=[cast.partnership.slug, cast.board.slug])
+
+
+def test_a_date_the_minutes_gave_that_has_passed_is_not_offered_and_a_past_date_is_refused(
+    cast: Cast, held: Meeting, manager: Client
+) -> None:
+    """Years after the minutes' 11 March 2022 the form is not filled with it, and a past date is refused."""
+    for url in (plan_url(cast), _schedule_url(cast)):
+        page = manager.get(url)
+        day = html_of(page).xpath("//form[.//button[normalize-space()='Plan the next meeting']]//input")
+        values = {i.get("name"): i.get("value") for i in day if i.get("type") != "hidden"}
+        assert values.get("date_day") in ("", None) and values.get("date_year") in ("", None), url
+        assert "The minutes of the last meeting gave 11 March 2022, which has passed." in text_of(page)
+    response = manager.post(_schedule_url(cast), {"date_day": "11", "date_month": "3", "date_year": "2022"})
+    assert response.status_code == 200
+    assert "The date of the next meeting must be today or in the future" in text_of(response)
+    assert not Meeting.objects.filter(date=MARCH).exists()

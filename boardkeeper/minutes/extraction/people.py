@@ -862,7 +862,8 @@ def _paras_people(
             continue
         if state is None:
             continue
-        notes = _with_status(_split_top(text, ",;")[0])  # 'Cate not here, George not coming ever'
+        first = _split_top(text, ",;")  # empty for a paragraph of separators alone (',', ';;')
+        notes = _with_status(first[0]) if first else None  # 'Cate not here, George not coming ever'
         if para.heading or _NUMBER_START.match(text) or (_is_prose(text) and not notes) or text.endswith(":"):
             state = None
             continue

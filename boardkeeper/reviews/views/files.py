@@ -69,25 +69,41 @@ def register_export(request: HttpRequest, slug: str) -> HttpResponse:
     return attachment(data, filename=filename, fmt="xlsx")
 
 
+def _recorded_by(change: ChangeRequest) -> str:
+    """Who put the request on record: the agency's own member (by their name in the directory), or the
+    business team on the agency's behalf (a letter or an e-mail it received)."""
+    user = change.raised_by
+    if user is None:  # the business team's record, unless the member's account has since gone
+        return (
+            f"{change.requested_by}, for {change.organisation}" if change.agency_id else "The business team"
+        )
+    person = getattr(user, "person", None)
+    name = person.full_name if person is not None else (user.get_full_name() or user.get_username())
+    return f"{name}, for {change.organisation}"
+
+
 @require_GET
 def change_log_export(request: HttpRequest, review_id: int) -> HttpResponse:
     """Every requested change to the review's report and what became of it, for the Executive Board."""
     review, _access = get_review_for_user(request, review_id)
     requests = (
         ChangeRequest.objects.filter(version__review=review)
-        .select_related("version")
+        .select_related("version", "raised_by__person")
         .order_by("version__dated", "requested_on", "pk")
     )
     header = [
         "Version",
         "Version date",
         "Requested by",
-        "Organisation",
+        "Agency",
         "Requested on",
         "Request",
         "Response",
         "Why",
         "Responded on",
+        "Kind",
+        "Paragraph or section",
+        "Recorded by",
     ]
     rows: list[list[exports.Cell]] = [
         [
@@ -100,6 +116,9 @@ def change_log_export(request: HttpRequest, review_id: int) -> HttpResponse:
             c.get_response_display(),
             c.rationale,
             c.responded_on,
+            c.get_kind_display(),
+            c.reference,
+            _recorded_by(c),
         ]
         for c in requests
     ]

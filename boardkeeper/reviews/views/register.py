@@ -35,6 +35,13 @@ class ThemeChart:
     rows: list[tuple[str, list[int], int]]  # theme, count per year, total
     most: int
 
+    def table_rows(self) -> list[tuple[str, list[tuple[int, int]], int]]:
+        """The rows of the table under the chart with each count's year beside it: on a phone the table's
+        rows are stacked, and each count names its year (data-label) since the header row is hidden."""
+        return [
+            (theme, list(zip(self.years, counts, strict=True)), total) for theme, counts, total in self.rows
+        ]
+
     def bars(self) -> list[dict[str, Any]]:
         """Horizontal stacked bars, one per theme, a segment per year: geometry for the SVG."""
         width, out = 520, []

@@ -24,8 +24,10 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
+from boardkeeper.accounts.models import PartnershipRole
 from boardkeeper.accounts.permissions import Access, get_review_for_user, signed_in_user
 from boardkeeper.audit import recorder as audit
+from boardkeeper.directory.models import Person
 from boardkeeper.lib.versioning import StaleEdit, rebound
 from boardkeeper.reviews import forms as f
 from boardkeeper.reviews import services
@@ -73,9 +75,14 @@ def render_page(
         form = rebound(form, review.version, review=review, clocks=clocks)
     versions = list(ReportVersion.objects.filter(review=review).prefetch_related("change_requests"))
     change_requests = [c for v in versions for c in v.change_requests.all()]
+    raiser = agency_person(request, access, review)
     for c in change_requests:  # each pending request carries the form that answers it
         if c.response != ChangeRequest.Response.PENDING:
             continue
+        if c.may_be_changed_by(request.user.pk):  # the member's own: the forms that change it
+            failed_here = isinstance(form, f.AgencyEditForm) and form.request_pk == c.pk
+            c.edit_form = form if failed_here else f.AgencyEditForm.for_change_request(c)  # type: ignore[attr-defined]
+            c.edit_open = failed_here  # type: ignore[attr-defined]
         if isinstance(form, f.ResponseForm) and form.request_pk == c.pk:  # the answer that failed, open
             c.response_form, c.response_open = form, True  # type: ignore[attr-defined]
         else:
@@ -100,6 +107,11 @@ def render_page(
         "failed_form": form,
         "stale": stale,
         "clash": clash,
+        "agency_person": raiser,  # a board member named on the review, who may speak for their agency
+        "agency_form": (form if failed == "agency" else f.AgencyRequestForm.for_review(review))
+        if raiser is not None and raiser.organisation is not None and versions
+        else None,
+        "own_requests": [c for c in change_requests if hasattr(c, "edit_form")],
     }
     if access.can_edit:  # every section's form, keyed by its prefix: the one that failed as it was posted
         context["forms"] = {
@@ -109,6 +121,15 @@ def render_page(
             for cls in f.PAGE_FORMS
         }
     return render(request, "reviews/review.html", context)
+
+
+def agency_person(request: HttpRequest, access: Access, review: Review) -> Person | None:
+    """The signed-in board member's entry in the directory, if they are named on the review: who may record
+    their agency's comments on its report. None for the business team (it records requests with its own
+    form), for viewers (who change nothing) and for anyone not named."""
+    if access.role.role != PartnershipRole.Role.MEMBER:
+        return None
+    return review.named_people.select_related("organisation").filter(user=signed_in_user(request)).first()
 
 
 @require_GET
@@ -318,6 +339,8 @@ def review_response(request: HttpRequest, review_id: int) -> HttpResponse:
         change = ChangeRequest.objects.filter(pk=form.request_pk, version__review=review).first()
         if change is None:
             form.add_error(None, "That change request is not part of this review.")
+        elif change.response == ChangeRequest.Response.WITHDRAWN:
+            form.add_error(None, f"{change.organisation} withdrew that request: it needs no response.")
         else:
             try:
                 services.change_request_respond(

@@ -68,7 +68,7 @@ def held_for(partnership: Partnership, today: dt.date) -> MeetingsHeld:
 
 
 def action_row(action: Action, held: MeetingsHeld, today: dt.date) -> dict[str, Any]:
-    flag = action.flag(today, meetings_since=held.since(action.board_id, action.meeting.date))
+    flag = held.flag(action, today)
     return {
         "id": action.pk,
         "board": action.meeting.board.name,
