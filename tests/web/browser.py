@@ -10,7 +10,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from playwright.sync_api import Browser, Page, Playwright, Request, Response
+from playwright.sync_api import Browser, Locator, Page, Playwright, Request, Response
 
 CHROMIUM = Path("/usr/bin/chromium")
 CHROMIUM_ARGS = [
@@ -167,3 +167,17 @@ def sign_in(page: Page, username: str, password: str, *, succeeds: bool = True) 
     if succeeds:
         page.wait_for_url(lambda url: "/accounts/login/" not in url)
     page.wait_for_load_state("load")
+
+
+def to_partnership(page: Page, name: str) -> None:
+    """From the home page a sign-in lands on (what needs you, issue 16) to the partnership's own page."""
+    page.get_by_role("link", name=name, exact=True).click()
+    page.wait_for_load_state("load")
+
+
+def fill_date(scope: Page | Locator, label: str, day: int, month: int, year: int) -> None:
+    """Type a date into GOV.UK's date input: the three boxes of the group its label names."""
+    group = scope.get_by_role("group", name=label)
+    group.get_by_label("Day").fill(str(day))
+    group.get_by_label("Month").fill(str(month))
+    group.get_by_label("Year").fill(str(year))

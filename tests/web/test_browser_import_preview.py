@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import CHROMIUM, VIEWPORT, Visits, sign_in
+from browser import CHROMIUM, VIEWPORT, Visits, fill_date, sign_in
 from cast import PASSWORD, Cast
 from playwright.sync_api import Locator, Page, expect
 from shared import CORPUS2, corpus_file
@@ -113,7 +113,7 @@ def test_the_business_manager_corrects_real_minutes_in_the_preview_and_imports_t
     form.get_by_label(MISSED).check()
     form.get_by_label("Action", exact=True).fill("Circulate the link to the CCTV consultation")
     form.get_by_label("Someone else in the partnership").select_option(label="Sarah Woodberry")
-    form.get_by_label("Due date").fill("31/10/2019")
+    fill_date(form, "Due date", 31, 10, 2019)
     visits.check(page, "adding an action from a sentence")
     form.get_by_role("button", name="Save").click()
     expect(page.locator("#editing")).to_have_count(0)  # saved, and the preview swapped in

@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from browser import CHROMIUM, VIEWPORT, Visits, sign_in
+from browser import CHROMIUM, VIEWPORT, Visits, fill_date, sign_in, to_partnership
 from cast import FIXTURES, PASSWORD, SEED_DOCX, Cast
 from playwright.sync_api import Locator, Page, expect
 
@@ -83,6 +83,7 @@ def test_the_business_team_approves_the_minutes_and_undoes_an_import_to_the_wron
 
     page.goto(f"{live_server.url}/accounts/login/")
     sign_in(page, cast.manager.username, PASSWORD)
+    to_partnership(page, cast.partnership.name)
     expect(heading(page)).to_have_text(cast.partnership.name)
 
     # The Executive Board's meeting: draft minutes, with the approval offered at the next meeting's date
@@ -95,12 +96,13 @@ def test_the_business_team_approves_the_minutes_and_undoes_an_import_to_the_wron
     page.get_by_role("link", name="23 February 2022").click()
     expect(heading(page)).to_have_text("Meeting of Wednesday 23 February 2022")
     expect(page.locator("[data-field='minutes-status']")).to_have_text("Draft minutes")
-    date = page.get_by_label("Date the board approved the minutes")
-    expect(date).to_have_value("11/03/2022")
+    date = page.get_by_role("group", name="Date the board approved the minutes")
+    for box, value in (("Day", "11"), ("Month", "3"), ("Year", "2022")):
+        expect(date.get_by_label(box)).to_have_value(value)
     visits.check(page, "meeting with draft minutes")
 
     # A date before the meeting is refused, with the error where the date is
-    date.fill("20/02/2022")
+    fill_date(page, "Date the board approved the minutes", 20, 2, 2022)
     page.get_by_role("button", name="Record the approval").click()
     expect(page).to_have_title(re.compile("^Error: "))
     expect(date).to_have_accessible_description(
@@ -108,9 +110,9 @@ def test_the_business_team_approves_the_minutes_and_undoes_an_import_to_the_wron
     )
     visits.check(page, "approval before the meeting")
     page.get_by_role("alert").get_by_role("link").click()
-    expect(date).to_be_focused()
+    expect(date.get_by_label("Day")).to_be_focused()
 
-    date.fill("11/03/2022")
+    fill_date(page, "Date the board approved the minutes", 11, 3, 2022)
     page.get_by_role("button", name="Record the approval").click()
     expect(page.get_by_role("alert")).to_contain_text(
         "Recorded: the board approved the minutes on 11 March 2022."
@@ -172,6 +174,7 @@ def test_the_confirmation_says_first_what_stays_and_why(
     visits.watch(page)
     page.goto(f"{live_server.url}/accounts/login/")
     sign_in(page, cast.manager.username, PASSWORD)
+    to_partnership(page, cast.partnership.name)
     page.get_by_role("link", name=cast.board.name, exact=True).click()
     page.get_by_role("link", name="23 February 2022").click()
     page.get_by_role("link", name="Undo this import").click()
