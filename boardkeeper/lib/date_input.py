@@ -70,19 +70,37 @@ def parse_single(value: str) -> dt.date | None:
 
 class GovukDateBoundField(BoundField):
     """The field as the template draws it: each box with its name, id, value, label, width and whether
-    it is the part in error."""
+    it is a part in error; and the box that the error summary's link goes to."""
+
+    def part_id(self, part: str) -> str:
+        """The id of a box: the day's is the field's own, the month's and the year's `<id>_month`, `<id>_year`."""
+        return self.auto_id if part == "day" else f"{self.auto_id}_{part}"
+
+    @property
+    def wrong_parts(self) -> set[str]:
+        """The boxes at fault, which GOV.UK marks: those the field's clean named (a missing month, a year
+        of two numbers), else all three (no date given, or an error about the whole date from the form)."""
+        if not self.errors:
+            return set()
+        return set(getattr(self.field, "error_parts", None) or PARTS)
+
+    @property
+    def id_for_label(self) -> str:
+        """The box to go to: the first one at fault (GOV.UK: the error summary's link leads to it), else the
+        day. forms/errors.html links every field's error to its `id_for_label`."""
+        wrong = self.wrong_parts
+        return self.part_id(next((part for part in PARTS if part in wrong), "day"))
 
     @property
     def date_parts(self) -> list[dict[str, Any]]:
         value = self.value()
         values = value if isinstance(value, list | tuple) else self.field.widget.decompress(value)
-        wrong = getattr(self.field, "error_parts", None) or set(PARTS) if self.errors else set()
+        wrong = self.wrong_parts
         return [
             {
                 "part": part,
                 "name": f"{self.html_name}_{part}",
-                # the day box has the field's own id: the error summary's link goes to it
-                "id": self.auto_id if part == "day" else f"{self.auto_id}_{part}",
+                "id": self.part_id(part),
                 "value": values[n] if n < len(values) else "",
                 "label": part.capitalize(),
                 "width": "govuk-input--width-4" if part == "year" else "govuk-input--width-2",

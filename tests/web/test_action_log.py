@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import lxml.html
 import pytest
@@ -268,6 +269,48 @@ def test_the_log_shows_50_rows_a_page(cast: Cast, seeded: Meeting, manager: Clie
     assert "status=open" in nxt.get("href") and "page=2" in nxt.get("href")
     last = manager.get(board_log(cast), {"status": "open", "page": 6})
     assert len(log_rows(last)) == 8 and log_rows(last)[-1]["text"] == "Bulk action 249"
+
+
+def test_the_log_pages_in_place_keeping_its_filters(cast: Cast, seeded: Meeting, manager: Client) -> None:
+    """Page 2 of 7 of the open actions: every link of the pagination keeps the filter, names the page by
+    `page`, and loads the results in place through htmx (the address pushed); the page shown is current,
+    and the pages far from it are elided."""
+    Action.objects.bulk_create(
+        Action(board=cast.board, meeting=seeded, position=100 + n, text=f"Bulk action {n}", origin="manual")
+        for n in range(300)
+    )
+    nav = html_of(manager.get(board_log(cast), {"status": "open", "page": 2})).xpath(
+        "//nav[@aria-label='Pages of the action log']"
+    )[0]
+
+    def query(link: Any) -> dict[str, list[str]]:
+        return parse_qs(urlsplit(link.get("href")).query)
+
+    (previous,) = nav.xpath(".//a[@rel='prev']")
+    (following,) = nav.xpath(".//a[@rel='next']")
+    assert query(previous) == {"status": ["open"], "page": ["1"]}
+    assert query(following) == {"status": ["open"], "page": ["3"]}
+    assert " ".join(following.text_content().split()) == "Next page"
+    assert [" ".join(li.text_content().split()) for li in nav.xpath(".//li")] == [
+        "1",
+        "2",
+        "3",
+        "4",
+        "⋯",
+        "7",
+    ]
+    assert "govuk-pagination__item--ellipsis" in nav.xpath(".//li")[4].get("class").split()
+    numbered = nav.xpath(".//li/a")
+    assert [(a.text_content(), query(a)) for a in numbered] == [
+        (str(n), {"status": ["open"], "page": [str(n)]}) for n in (1, 2, 3, 4, 7)
+    ]
+    assert nav.xpath(".//a[@aria-current='page']/text()") == ["2"]
+    for link in [previous, following, *numbered]:
+        if link.get("aria-current"):
+            assert link.get("hx-get") is None  # the page shown is a plain link
+        else:
+            assert link.get("hx-get") == link.get("href")
+            assert (link.get("hx-target"), link.get("hx-push-url")) == ("#action-log-results", "true")
 
 
 def test_the_board_log_runs_the_same_queries_for_8_actions_and_208(

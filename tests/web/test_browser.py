@@ -168,9 +168,17 @@ def test_error_messages_are_accessible_and_the_preview_fits_a_phone(
     fill_date(editing, "Date of the meeting", 31, 2, 2022)
     editing.get_by_role("button", name="Save").click()
     expect(page).to_have_title(re.compile("^Error: Check the minutes"))
-    expect(date).to_have_accessible_description(re.compile(r"Error:\s+.*real date"))
+    # GOV.UK's words, the field's label its subject (boardkeeper/lib/date_input.py), in the field and the summary
+    expect(date).to_have_accessible_description(
+        re.compile(r"Error:\s+Date of the meeting must be a real date$")
+    )
+    expect(date.locator(".govuk-error-message")).to_have_text(
+        "Error: Date of the meeting must be a real date"
+    )
     visits.check(page, "preview with a wrong date")
-    page.get_by_role("alert").get_by_role("link", name=re.compile("real date")).click()
+    page.get_by_role("alert").get_by_role(
+        "link", name="Date of the meeting must be a real date", exact=True
+    ).click()
     expect(date.get_by_label("Day")).to_be_focused()
 
     visits.assert_clean()

@@ -202,9 +202,9 @@ def test_the_manager_records_a_rapid_review_through_its_decision_report_and_publ
     expect(summary).to_contain_text("There is a problem")
     expect(summary.get_by_role("link", name=due_by)).to_have_attribute("href", "#id_rapid-overrun_reason")
     expect(page.locator("#id_rapid-overrun_reason-error")).to_contain_text(due_by)
-    expect(
-        page.get_by_role("group", name="Date the rapid review was sent to the Panel").get_by_label("Day")
-    ).to_have_value(str(RAPID_SENT.day))
+    sent = page.get_by_role("group", name="Date the rapid review was sent to the Panel")
+    for box, typed in (("Day", RAPID_SENT.day), ("Month", RAPID_SENT.month), ("Year", RAPID_SENT.year)):
+        expect(sent.get_by_label(box)).to_have_value(str(typed))  # what was typed is kept
     expect(page).to_have_title(re.compile(r"^Error: "))
     expect(rapid.locator("td").nth(1)).to_contain_text("Overdue by")  # nothing saved
     visits.check(page, "rapid review late without a reason")
