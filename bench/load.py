@@ -89,7 +89,7 @@ sessions = []
 for _ in range(int(sys.argv[1])):
     s = SessionStore()
     s[SESSION_KEY] = str(user.pk)
-    s[BACKEND_SESSION_KEY] = "django.contrib.auth.backends.ModelBackend"
+    s[BACKEND_SESSION_KEY] = "boardkeeper.accounts.backends.UserWithPersonBackend"
     s[HASH_SESSION_KEY] = user.get_session_auth_hash()
     s[SECOND_FACTOR] = True
     s.create()

@@ -177,7 +177,7 @@ def invitation_accept(request: HttpRequest, token: str) -> HttpResponse:
         except invitations.InvitationRefused as exc:
             form.add_error(None, str(exc))
         else:
-            login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+            login(request, user, backend="boardkeeper.accounts.backends.UserWithPersonBackend")
             return redirect("two_factor_setup")
     return render(request, "accounts/invitation_accept.html", {"form": form, "invitation": invitation})
 

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import time
 from collections.abc import Callable
+from typing import Any
 from urllib.parse import urlencode
 
 from django.http import HttpRequest, HttpResponse
@@ -40,6 +42,37 @@ class SecurityHeadersMiddleware:
         response.headers.setdefault("Cross-Origin-Opener-Policy", "same-origin")
         if getattr(request, "user", None) is not None and request.user.is_authenticated:
             response.headers.setdefault("Cache-Control", "private, no-store")  # special category data
+        return response
+
+
+# A signed-in session's expiry is pushed on by the requests it makes, at most once in this many seconds: a
+# session ends SESSION_COOKIE_AGE seconds after its last request, give or take this much. Saving it on every
+# request (SESSION_SAVE_EVERY_REQUEST) was a transaction and an UPDATE for every page read.
+SESSION_REFRESH_SECONDS = 60
+REFRESHED_KEY = "boardkeeper_refreshed"
+
+
+def stamp_signed_in_session(sender: Any, request: HttpRequest | None = None, **kwargs: Any) -> None:
+    """At sign-in the session is saved anyway: it counts as refreshed then (connected in AccountsConfig)."""
+    if request is not None and hasattr(request, "session"):
+        request.session[REFRESHED_KEY] = int(time.time())
+
+
+class SessionRefreshMiddleware:
+    """Keeps a session in use alive: marks it changed when it was last saved SESSION_REFRESH_SECONDS ago or
+    more, so that SessionMiddleware (outside this one) saves it with a new expiry. Sessions no request read
+    (anonymous pages, static files) are left alone."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        response = self.get_response(request)
+        session = getattr(request, "session", None)
+        if session is not None and session.accessed and not session.modified and session.session_key:
+            now = int(time.time())
+            if now - int(session.get(REFRESHED_KEY, 0)) >= SESSION_REFRESH_SECONDS:
+                session[REFRESHED_KEY] = now
         return response
 
 

@@ -9,6 +9,7 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
+from django.db.models import F, Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
@@ -49,9 +50,14 @@ def partnerships_for_user(request: HttpRequest) -> list[PartnershipRole]:
     )
 
 
-def _access(request: HttpRequest, partnership_id: int, *, edit: bool = False) -> Access:
+def _access(
+    request: HttpRequest, partnership_id: int | None = None, *, edit: bool = False, slug: str = ""
+) -> Access:
+    """The user's role in the partnership of this id (or address, `slug`) with the partnership, one query.
+    No such partnership and no role in it are the same 404: nobody learns which partnerships exist."""
+    where = Q(partnership_id=partnership_id) if partnership_id is not None else Q(partnership__slug=slug)
     role = (
-        PartnershipRole.objects.filter(user=signed_in_user(request), partnership_id=partnership_id)
+        PartnershipRole.objects.filter(where, user=signed_in_user(request))
         .select_related("partnership")
         .first()
     )
@@ -64,15 +70,31 @@ def _access(request: HttpRequest, partnership_id: int, *, edit: bool = False) ->
 
 
 def get_partnership_for_user(request: HttpRequest, slug: str, *, edit: bool = False) -> Access:
-    partnership = get_object_or_404(Partnership, slug=slug)
-    return _access(request, partnership.pk, edit=edit)
+    return _access(request, slug=slug, edit=edit)
 
 
 def get_board_for_user(
     request: HttpRequest, partnership_slug: str, board_slug: str, *, edit: bool = False
 ) -> tuple[Board, Access]:
-    access = get_partnership_for_user(request, partnership_slug)
-    board = get_object_or_404(Board, partnership=access.partnership, slug=board_slug)
+    user = signed_in_user(request)
+    # the board, its partnership and the user's role in it, one query: no such board, no such partnership
+    # and no role in it are the same 404
+    found = (
+        Board.objects.select_related("partnership")
+        .filter(partnership__slug=partnership_slug, slug=board_slug, partnership__roles__user=user)
+        .annotate(role_id=F("partnership__roles__id"), role_name=F("partnership__roles__role"))
+        .first()
+    )
+    if found is None:
+        raise Http404("No such board")
+    board: Board = found
+    role = PartnershipRole(
+        pk=board.role_id,  # type: ignore[attr-defined]
+        user=user,
+        partnership=board.partnership,
+        role=board.role_name,  # type: ignore[attr-defined]
+    )
+    access = Access(board.partnership, role)
     if edit:
         access.require_edit()  # after the board is found: a board that is not there is not found, for anyone
     return board, access

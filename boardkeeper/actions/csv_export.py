@@ -103,8 +103,7 @@ def meetings_held(actions: QuerySet[Action] | list[Action], today: dt.date) -> M
 
 def flag_text(action: Action, held: MeetingsHeld, today: dt.date) -> str:
     """The flag the log page shows for the action, in words: 'Red – Overdue'."""
-    flag = held.flag(action, today)
-    return f"{flag.colour.capitalize()} – {flag.reason}"
+    return held.flag(action, today).words
 
 
 def _minutes(status: str, approved_on: dt.date | None) -> str:
@@ -160,7 +159,7 @@ def _lines(actions: QuerySet[Action], *, with_board: bool) -> Iterator[bytes]:
         )  # as Action.due_on reads it
         flag = held.flag_of(board_id, status, due_on, raised, today)
         cells.append(_minutes(meeting_status, approved_on))
-        cells += [f"{flag.colour.capitalize()} – {flag.reason}", notes.get(pk, "")]
+        cells += [flag.words, notes.get(pk, "")]
         if with_board:
             cells.insert(1, board)
         writer.writerow([_csv_safe(v) for v in cells])

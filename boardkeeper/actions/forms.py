@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import datetime as dt
+from collections.abc import Iterable
 from html import escape
 from typing import Any, cast
 
@@ -23,69 +25,81 @@ SORTS = [
 
 
 class LogFilterForm(forms.Form):
-    """What the log shows. Choices are read once here (two queries) and cleaned by lookup, not by query."""
+    """What the log shows. The people and meetings offered are read once (`meetings`: the page's own read
+    of them, newest first, as (pk, date, board name)) and a choice is cleaned by lookup, not by query. They
+    are plain lists, not ChoiceField choices: normalising hundreds of meetings' choices on every page was a
+    tenth of a log page's time."""
 
-    owner = forms.ChoiceField(label="Owner", required=False)
+    owner = forms.CharField(label="Owner", required=False)
     status = forms.MultipleChoiceField(label="Status", choices=Action.Status.choices, required=False)
-    raised = forms.ChoiceField(label="Raised at", required=False)
+    raised = forms.CharField(label="Raised at", required=False)
     overdue = forms.BooleanField(label="Overdue only", required=False)
     sort = forms.ChoiceField(label="Sort by", choices=SORTS, required=False)
 
-    def __init__(self, data: Any, *, partnership: Partnership, board: Board | None = None):
+    def __init__(
+        self,
+        data: Any,
+        *,
+        partnership: Partnership,
+        board: Board | None = None,
+        meetings: Iterable[tuple[int, dt.date, str]] | None = None,
+    ):
         super().__init__(data)
-        # tuples, not model instances: a partnership's log offers hundreds of meetings, and making a Meeting
-        # and a Board of each cost more than the page's rows (bench/national.py --profile)
         people = Person.objects.filter(partnership=partnership).values_list(
             "pk", "full_name", "organisation__name"
         )
-        meetings = Meeting.objects.filter(board__partnership=partnership).values_list(
-            "pk",
-            "date",
-            "board__name",  # what a choice names
-        )
-        if board is not None:
-            meetings = meetings.filter(board=board)
-        owner, raised = (
-            cast(forms.ChoiceField, self.fields["owner"]),
-            cast(forms.ChoiceField, self.fields["raised"]),
-        )
-        owner.choices = [("", "Anyone")] + [
+        if meetings is None:
+            scope = (
+                Meeting.objects.filter(board=board)
+                if board
+                else Meeting.objects.filter(board__partnership=partnership)
+            )
+            meetings = scope.order_by("-date", "board__name").values_list("pk", "date", "board__name")
+        self.owner_choices = [("", "Anyone")] + [
             (str(pk), f"{name} ({organisation})" if organisation else name)
             for pk, name, organisation in people.order_by("full_name", "pk")
         ]
-        raised.choices = [("", "Any meeting")] + [
+        self.raised_choices = [("", "Any meeting")] + [
             (str(pk), f"{date:%-d %B %Y}" if board is not None else f"{board_name}, {date:%-d %B %Y}")
-            for pk, date, board_name in meetings.order_by("-date", "board__name")
+            for pk, date, board_name in meetings
         ]
         # the values offered, for `filters`: a choice is cleaned by lookup, not by query
-        self.people = {value for value, _ in owner.choices[1:]}
-        self.meetings = {value for value, _ in raised.choices[1:]}
-        owner.error_messages["invalid_choice"] = "Choose an owner from the list."
-        raised.error_messages["invalid_choice"] = "Choose a meeting from the list."
+        self.people = {value for value, _ in self.owner_choices[1:]}
+        self.meetings = {value for value, _ in self.raised_choices[1:]}
         self.fields["status"].error_messages["invalid_choice"] = "Choose statuses from the list."
         self.fields["sort"].error_messages["invalid_choice"] = "Choose an order from the list."
 
-    def _options(self, name: str) -> SafeString:
+    def clean_owner(self) -> str:
+        value: str = self.cleaned_data.get("owner") or ""
+        if value and value not in self.people:
+            raise forms.ValidationError("Choose an owner from the list.")
+        return value
+
+    def clean_raised(self) -> str:
+        value: str = self.cleaned_data.get("raised") or ""
+        if value and value not in self.meetings:
+            raise forms.ValidationError("Choose a meeting from the list.")
+        return value
+
+    @staticmethod
+    def _options(choices: list[tuple[str, str]], chosen: Any) -> SafeString:
         """A select's <option>s, written in one pass: a partnership's log offers every meeting it has held
         (hundreds over ten years), too many for a template loop asking the bound field each time."""
-        chosen = self[name].value()
-        field = cast(forms.ChoiceField, self.fields[name])
         # escape() and a join, not format_html_join: format_html per option was 6 ms of a log page
         return mark_safe(
             "".join(
-                f'<option value="{escape(str(value))}"{" selected" if value == chosen else ""}>'
-                f"{escape(str(label))}</option>"
-                for value, label in list(field.choices)  # type: ignore[arg-type]
+                f'<option value="{escape(value)}"{" selected" if value == chosen else ""}>{escape(label)}</option>'
+                for value, label in choices
             )
         )
 
     @property
     def owner_options(self) -> SafeString:
-        return self._options("owner")
+        return self._options(self.owner_choices, self["owner"].value())
 
     @property
     def raised_options(self) -> SafeString:
-        return self._options("raised")
+        return self._options(self.raised_choices, self["raised"].value())
 
     def filters(self) -> dict[str, Any]:
         """The valid filters, as services.action_log takes them; a bad value is dropped (and reported)."""

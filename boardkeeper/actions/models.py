@@ -11,7 +11,7 @@ from django.db import models
 from django.db.models.signals import post_save
 from django.dispatch import receiver
 
-from boardkeeper.directory.models import Board, Person, Team
+from boardkeeper.directory.models import Board, Partnership, Person, Team
 from boardkeeper.lib.dates import add_months
 from boardkeeper.meetings.models import AgendaItem, Meeting
 
@@ -34,13 +34,26 @@ class Flag:
             self.colour
         ]
 
+    @property
+    def words(self) -> str:
+        """The flag in words, as the exports write it: 'Red – Overdue'."""
+        return f"{self.colour.capitalize()} – {self.reason}"
+
 
 class ActionQuerySet(models.QuerySet["Action"]):
     def bulk_create(self, objs: Any, *args: Any, **kwargs: Any) -> list[Action]:
-        """bulk_create does not call save(): each action's `raised_on` is filled here from its meeting."""
+        """bulk_create does not call save(): each action's `raised_on` is filled here from its meeting, and
+        its `partnership` from its board (the boards not at hand read in one query)."""
         objs = list(objs)
+        missing = {
+            a.board_id for a in objs if a.partnership_id is None and not Action.board.field.is_cached(a)
+        }
+        partnerships = dict(Board.objects.filter(pk__in=missing).values_list("pk", "partnership_id"))
         for action in objs:
             action.fill_raised_on()
+            if action.partnership_id is None and action.board_id in partnerships:
+                action.partnership_id = partnerships[action.board_id]
+            action.fill_partnership()
         return super().bulk_create(objs, *args, **kwargs)
 
 
@@ -82,6 +95,11 @@ class Action(models.Model):
     # page's ORDER BY raised_on, position is read from an index rather than sorting every action of a
     # partnership joined to its meeting (docs/benchmarks.md, national scale)
     raised_on = models.DateField(editable=False)
+    # its board's partnership, kept here (save(), bulk_create) so that a partnership's log reads its page in
+    # order from one index range, not by sorting the actions of all its boards (docs/benchmarks.md)
+    partnership = models.ForeignKey(
+        Partnership, on_delete=models.CASCADE, related_name="+", editable=False, db_index=False
+    )
 
     objects = ActionQuerySet.as_manager()
 
@@ -90,6 +108,10 @@ class Action(models.Model):
         indexes = [
             models.Index(fields=["board", "status"]),
             models.Index(fields=["board", "raised_on", "position", "id"], name="action_board_raised"),
+            models.Index(
+                fields=["partnership", "raised_on", "position", "id"], name="action_partnership_raised"
+            ),
+            models.Index(fields=["partnership", "status"], name="action_partnership_status"),
         ]
 
     def __str__(self) -> str:
@@ -100,11 +122,19 @@ class Action(models.Model):
         if self.raised_on is None or Action.meeting.field.is_cached(self):
             self.raised_on = self.meeting.date
 
+    def fill_partnership(self) -> None:
+        """`partnership` from its board (read only when the board is not at hand)."""
+        if self.partnership_id is None or Action.board.field.is_cached(self):
+            self.partnership_id = self.board.partnership_id
+
     def save(self, *args: Any, **kwargs: Any) -> None:
         self.fill_raised_on()
+        self.fill_partnership()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and "meeting" in update_fields:
             kwargs["update_fields"] = {*update_fields, "raised_on"}
+        if update_fields is not None and "board" in update_fields:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "partnership"}
         super().save(*args, **kwargs)
 
     @property

@@ -154,7 +154,7 @@ def action_log(
     overdue_on: dt.date | None = None,
 ) -> QuerySet[Action]:
     """Actions of a partnership (or one board), filtered, oldest first, with what a list page shows."""
-    actions = Action.objects.filter(board__partnership=partnership)
+    actions = Action.objects.filter(partnership=partnership)  # the action's own column: no board joined
     if board is not None:
         # sorted on the action's own raised_on (its meeting's date): the (board, raised_on, position, id)
         # index reads a board's page in order, with no meeting joined to sort
@@ -250,6 +250,25 @@ class MeetingsHeld:
             self.rules[board_id] = (amber, red)
         for board_id, pk in last.items():
             self.latest[board_id] = Meeting(pk=pk, board_id=board_id, date=self.dates[board_id][-1])
+
+    @classmethod
+    def of(
+        cls, meetings: Iterable[tuple[int, int, dt.date, Any]], today: dt.date, partnership: Partnership
+    ) -> MeetingsHeld:
+        """The same from meetings a page has read already, (pk, board id, date, ...) by date, all of one
+        partnership (whose undated-flag months they share): no query."""
+        held = cls.__new__(cls)
+        held.dates, held.latest = defaultdict(list), {}
+        rules = (partnership.undated_amber_months, partnership.undated_red_months)
+        last: dict[int, int] = {}
+        for pk, board_id, date, *_ in meetings:
+            if date <= today:
+                held.dates[board_id].append(date)
+                last[board_id] = pk
+        held.rules = {board_id: rules for board_id in held.dates}
+        for board_id, pk in last.items():
+            held.latest[board_id] = Meeting(pk=pk, board_id=board_id, date=held.dates[board_id][-1])
+        return held
 
     def since(self, board_id: int, date: dt.date) -> int:
         """How many meetings the board has held after `date`."""

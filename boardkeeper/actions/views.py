@@ -5,13 +5,14 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from html import escape  # as django.utils.html.escape (which calls it), without its lazy-string wrapper
 from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page, Paginator
+from django.db import connection
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
@@ -38,47 +39,66 @@ from boardkeeper.actions.forms import ActionOwnersForm, ActionUpdateForm, LogFil
 from boardkeeper.actions.models import OPEN_STATUSES, Action, Flag
 from boardkeeper.actions.services import MeetingsHeld
 from boardkeeper.audit import recorder as audit
-from boardkeeper.directory.models import Board, Partnership
+from boardkeeper.directory.models import Board, Partnership, Person, Team
 from boardkeeper.lib import exports
 from boardkeeper.lib.http import attachment
 from boardkeeper.lib.versioning import StaleEdit, rebound
 from boardkeeper.meetings.models import Meeting
 
 PAGE_SIZE = 50  # rows of a log page, and of each list of My actions
-# the columns a log row shows (actions/_table.html, _owners, _due, _flag): the rest (quote, the item's
-# discussion) is never read for a list
-SHOWN = (
+# what a log row shows (actions/_table.html), read as a tuple: no model instance a row, and never the
+# action's quote or its item's discussion
+ROW_FIELDS = (
+    "pk",
     "board_id",
+    "meeting__board__name",
     "meeting_id",
-    "item_id",
-    "position",
+    "meeting__date",
+    "item__number",
+    "item__title",
     "text",
     "owner_text",
     "due_date",
     "due_meeting_id",
+    "due_meeting__date",
     "due_text",
     "status",
-    "version",
-    "meeting__date",
-    "meeting__board_id",
-    "meeting__board__name",
-    "meeting__board__slug",
-    "meeting__board__partnership_id",
-    "item__number",
-    "item__title",
-    "item__meeting_id",
-    "item__position",
-    "due_meeting__date",
-    "due_meeting__board_id",
 )
 
 
 STATUS_LABELS = dict(Action.Status.choices)
 
 
+@dataclass(slots=True)
+class LogAction:
+    """One action as a log row shows it (ROW_FIELDS, then its owners)."""
+
+    pk: int
+    board_id: int
+    board_name: str
+    meeting_id: int
+    raised: dt.date
+    item_number: str | None
+    item_title: str | None
+    text: str
+    owner_text: str
+    due_date: dt.date | None
+    due_meeting_id: int | None
+    due_meeting_date: dt.date | None
+    due_text: str
+    status: str
+    people: list[tuple[int, str]] = field(default_factory=list)  # (person id, name), by name
+    teams: list[str] = field(default_factory=list)  # team names, by name
+
+    @property
+    def due_on(self) -> dt.date | None:
+        """As `Action.due_on`: the earlier of its due date and its due meeting's day."""
+        return min((d for d in (self.due_date, self.due_meeting_date) if d), default=None)
+
+
 @dataclass(frozen=True, slots=True)
 class Row:
-    action: Action
+    action: LogAction
     flag: Flag
     html: SafeString  # the row's <tr>, as actions/_table.html shows it
 
@@ -98,58 +118,40 @@ def _day(date: dt.date) -> str:
     return f"{date.day} {date:%b %Y}"
 
 
-def _prefetched(action: Action, name: str) -> Iterable[Any]:
-    """A prefetched many-to-many read straight from the prefetch cache: `action.owner_people.all()` makes
-    a related manager and a queryset each time, half of a row's cost."""
-    cache: dict[str, Iterable[Any]] = getattr(action, "_prefetched_objects_cache", {})
-    found = cache.get(name)
-    return found if found is not None else getattr(action, name).all()
-
-
-def _owners_html(action: Action, links: _Links) -> str:
+def _owners_html(action: LogAction, links: _Links) -> str:
     """actions/_owners.html in Python: people (linked) then teams, else the minutes' words, else 'None'."""
-    listed = getattr(action, "list_owners", None)  # read by page_of
-    if listed is not None:
-        people = [
-            f'<a class="govuk-link" href="{links.person}{pk}/">{escape(name)}</a>' for pk, name in listed[0]
-        ]
-        teams = [escape(name) for name in listed[1]]
-    else:
-        people = [
-            f'<a class="govuk-link" href="{links.person}{p.pk}/">{escape(p.full_name)}</a>'
-            for p in _prefetched(action, "owner_people")
-        ]
-        teams = [escape(t.name) for t in _prefetched(action, "owner_teams")]
+    people = [
+        f'<a class="govuk-link" href="{links.person}{pk}/">{escape(name)}</a>' for pk, name in action.people
+    ]
+    teams = [escape(name) for name in action.teams]
     if people or teams:
         return ", ".join(people + teams)
     return escape(action.owner_text) if action.owner_text else '<span class="govuk-hint">None</span>'
 
 
-def _due_html(action: Action, links: _Links) -> str:
+def _due_html(action: LogAction, links: _Links) -> str:
     """actions/_due.html in Python: the due date, the due meeting, else the minutes' words, else 'Not set'."""
     parts = []
     if action.due_date:
         parts.append(_day(action.due_date))
-    if action.due_meeting_id is not None and action.due_meeting:
+    if action.due_meeting_id is not None and action.due_meeting_date is not None:
         parts.append(
             f'<a class="govuk-link" href="{links.meeting}{action.due_meeting_id}/">'
-            f"Meeting of {_day(action.due_meeting.date)}</a>"
+            f"Meeting of {_day(action.due_meeting_date)}</a>"
         )
     if parts:
         return "<br>".join(parts)
     return escape(action.due_text) if action.due_text else '<span class="govuk-hint">Not set</span>'
 
 
-def _row_html(action: Action, flag: Flag, links: _Links, show_board: bool) -> SafeString:
+def _row_html(action: LogAction, flag: Flag, links: _Links, show_board: bool) -> SafeString:
     """One row of actions/_table.html, built in Python: the template engine's includes, {% url %} and
     variable lookups cost about 1 ms a row, more than the page's SQL (bench/national.py --profile)."""
-    meeting = action.meeting
-    item = action.item if action.item_id is not None else None
-    board = f' at the <span data-field="board">{escape(meeting.board.name)}</span>' if show_board else ""
+    board = f' at the <span data-field="board">{escape(action.board_name)}</span>' if show_board else ""
     item_text = (
-        f', item <span data-field="item">{f"{escape(str(item.number))}. " if item.number else ""}'
-        f"{escape(item.title)}</span>"
-        if item
+        f', item <span data-field="item">{f"{escape(str(action.item_number))}. " if action.item_number else ""}'
+        f"{escape(action.item_title)}</span>"
+        if action.item_title is not None
         else ""
     )
     # every value below is escaped (escape()); the rest is fixed markup
@@ -157,8 +159,8 @@ def _row_html(action: Action, flag: Flag, links: _Links, show_board: bool) -> Sa
         '<tr class="govuk-table__row"><td class="govuk-table__cell">'
         f'<a class="govuk-link" href="{links.action}{action.pk}/" data-field="text">{escape(action.text)}</a>'
         ' <span class="govuk-body-s govuk-!-display-block govuk-!-margin-top-1 govuk-!-margin-bottom-0">'
-        f'Raised{board} on <a class="govuk-link" href="{links.meeting}{meeting.pk}/" data-field="raised">'
-        f"{_day(meeting.date)}</a>{item_text}</span></td>"
+        f'Raised{board} on <a class="govuk-link" href="{links.meeting}{action.meeting_id}/" data-field="raised">'
+        f"{_day(action.raised)}</a>{item_text}</span></td>"
         f'<td class="govuk-table__cell" data-field="owner" data-label="Owner">{_owners_html(action, links)}</td>'
         f'<td class="govuk-table__cell" data-field="due" data-label="Due">{_due_html(action, links)}</td>'
         '<td class="govuk-table__cell" data-label="Status">'
@@ -171,64 +173,97 @@ def _row_html(action: Action, flag: Flag, links: _Links, show_board: bool) -> Sa
 
 
 def rows_of(
-    actions: Iterable[Action], held: MeetingsHeld, today: dt.date, *, show_board: bool = True
+    actions: Iterable[LogAction], held: MeetingsHeld, today: dt.date, *, show_board: bool = True
 ) -> list[Row]:
     """The rows of a list page, each with its flag and its markup made here (one reverse() per page)."""
     links = _Links()
     rows = []
     for a in actions:
-        flag = held.flag(a, today)
+        flag = held.flag_of(a.board_id, a.status, a.due_on, a.raised, today)
         rows.append(Row(a, flag, _row_html(a, flag, links, show_board)))
     return rows
 
 
-def page_of(actions: QuerySet[Action], number: str | None) -> Page[Any]:
-    """One page of PAGE_SIZE actions in two steps: the page's ids, sorted and sliced on the action and its
-    meeting alone (no agenda item, owners or due meeting joined to every matching row before the LIMIT),
-    then those rows with the columns the log shows (SHOWN) and their owners (`_owners_of`). Queries: count,
-    ids, rows, and the owners' two, however many actions match."""
-    page: Page[Any] = Paginator(
-        actions.prefetch_related(None).values_list("pk", flat=True), PAGE_SIZE
-    ).get_page(number)
+def page_of(actions: QuerySet[Action], number: str | None, *, count: int | None = None) -> Page[Any]:
+    """One page of PAGE_SIZE actions (LogActions) in two steps: the page's ids, sorted and sliced on the
+    action alone (no agenda item, owners or due meeting joined to every matching row before the LIMIT), then
+    those rows as tuples (ROW_FIELDS) with their owners (`_owners_of`). `count`, when the page already knows
+    how many match (the status counts), saves the paginator's COUNT. Queries: ids, rows, owners, and the
+    count when not given, however many actions match."""
+    paginator = Paginator(actions.prefetch_related(None).values_list("pk", flat=True), PAGE_SIZE)
+    if count is not None:
+        paginator.count = count  # a cached_property: the paginator reads this and never counts
+    page: Page[Any] = paginator.get_page(number)
     ids = list(page.object_list)
-    rows = actions.prefetch_related(None).filter(pk__in=ids).order_by().only(*SHOWN)
-    found = {a.pk: a for a in rows} if ids else {}
-    for action, owners in _owners_of(ids).items():
-        if action in found:
-            found[action].list_owners = owners  # type: ignore[attr-defined]
+    found: dict[int, LogAction] = {}
+    if ids:
+        for values in Action.objects.filter(pk__in=ids).values_list(*ROW_FIELDS):
+            found[values[0]] = LogAction(*values)
+        for action, person, name in _owners_of(ids):
+            if action in found:
+                if person is None:
+                    found[action].teams.append(name)
+                else:
+                    found[action].people.append((person, name))
     page.object_list = [found[pk] for pk in ids if pk in found]
     return page
 
 
-def _owners_of(ids: list[int]) -> dict[int, tuple[list[tuple[int, str]], list[str]]]:
-    """The owners of these actions, (person id, name)s then team names, each in the order prefetch_related
-    gave (name): two queries of plain tuples, rather than a Person or Team and a related manager made for
-    each (a third of a log page's time went to prefetching 50 rows' owners)."""
-    owners: dict[int, tuple[list[tuple[int, str]], list[str]]] = {pk: ([], []) for pk in ids}
-    if not ids:
-        return owners
-    people = Action.owner_people.through.objects.filter(action_id__in=ids)
-    for action, person, name in people.order_by("person__full_name", "person_id").values_list(
-        "action_id", "person_id", "person__full_name"
-    ):
-        owners[action][0].append((person, name))
-    teams = Action.owner_teams.through.objects.filter(action_id__in=ids)
-    for action, name in teams.order_by("team__name", "team_id").values_list("action_id", "team__name"):
-        owners[action][1].append(name)
-    return owners
+def _owners_of(ids: list[int]) -> list[tuple[int, int | None, str]]:
+    """The owners of these actions in one query of plain tuples: (action, person id, name) for a person,
+    (action, None, name) for a team, people then teams, each by name as prefetch_related gave them.
+    Written as SQL: the ORM's UNION of two annotated querysets cost more to build than to run."""
+    people, teams = Action.owner_people.through, Action.owner_teams.through
+    marks = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"SELECT o.action_id, 0, o.person_id, p.full_name FROM {people._meta.db_table} o"
+        f" JOIN {Person._meta.db_table} p ON p.id = o.person_id WHERE o.action_id IN ({marks})"
+        " UNION ALL"
+        f" SELECT o.action_id, 1, NULL, t.name FROM {teams._meta.db_table} o"
+        f" JOIN {Team._meta.db_table} t ON t.id = o.team_id WHERE o.action_id IN ({marks})"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [*ids, *ids])
+        rows = cursor.fetchall()
+    rows.sort(key=lambda r: (r[1], r[3], r[2] or 0))
+    return [(action, pk, name) for action, _, pk, name in rows]
 
 
 def _status_counts(actions: QuerySet[Action]) -> list[tuple[str, str, int]]:
     """(status, label, number) for every status, in the order of Action.Status: one query. A plain count
     (no DISTINCT, which sorts every matching row): the owner filter joins one (action, person) row at most."""
-    found = dict(actions.prefetch_related(None).order_by().values_list("status").annotate(n=Count("pk")))
+    # COUNT(*), not COUNT(id): the (board, status) index alone answers it (an index-only scan)
+    found = dict(actions.prefetch_related(None).order_by().values_list("status").annotate(n=Count("*")))
     return [(value, label, found.get(value, 0)) for value, label in Action.Status.choices]
+
+
+def _matching(counts: list[tuple[str, str, int]], statuses: Iterable[str]) -> int:
+    """How many of the counted actions have one of these statuses (all of them when none is chosen)."""
+    chosen = set(statuses)
+    return sum(n for value, _, n in counts if not chosen or value in chosen)
 
 
 def _action_log(request: HttpRequest, *, access: Access, board: Board | None) -> HttpResponse:
     partnership: Partnership = access.partnership
     today = timezone.localdate()
-    form = LogFilterForm(request.GET, partnership=partnership, board=board)
+    # the meetings of the board (or partnership), read once: the filter's choices, newest first, and the
+    # meetings held for the flags
+    scope = (
+        Meeting.objects.filter(board=board)
+        if board
+        else Meeting.objects.filter(board__partnership=partnership)
+    )
+    meetings = list(scope.order_by("date", "pk").values_list("pk", "board_id", "date", "board__name"))
+    held = MeetingsHeld.of(meetings, today, partnership)
+    form = LogFilterForm(
+        request.GET,
+        partnership=partnership,
+        board=board,
+        meetings=[  # newest first, boards by name on a day
+            (pk, date, name)
+            for pk, _, date, name in sorted(meetings, key=lambda m: (-m[2].toordinal(), m[3]))
+        ],
+    )
     filters = form.filters()
     overdue_on = today if form.overdue_only else None
     actions = services.action_log_sorted(
@@ -244,13 +279,7 @@ def _action_log(request: HttpRequest, *, access: Access, board: Board | None) ->
             overdue_on=overdue_on,
         )
     )
-    page = page_of(actions, request.GET.get("page"))
-    meetings = (
-        Meeting.objects.filter(board=board)
-        if board
-        else Meeting.objects.filter(board__partnership=partnership)
-    )
-    held = MeetingsHeld(meetings, today)
+    page = page_of(actions, request.GET.get("page"), count=_matching(counts, filters["statuses"]))
     # htmx asks for the results alone when a filter changes; a history restore needs the whole page
     fragment = bool(request.headers.get("HX-Request")) and not request.headers.get(
         "HX-History-Restore-Request"
@@ -296,11 +325,17 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     person, access = own
     today = timezone.localdate()
     actions = services.action_log(partnership=access.partnership, owner=person)
+    counts = _status_counts(actions)  # both lists' lengths, one query
     # each list a page of PAGE_SIZE: the open ones oldest first, the done or dropped the latest first
-    open_page = page_of(actions.filter(status__in=OPEN_STATUSES), request.GET.get("page"))
+    open_page = page_of(
+        actions.filter(status__in=OPEN_STATUSES),
+        request.GET.get("page"),
+        count=_matching(counts, OPEN_STATUSES),
+    )
     closed_page = page_of(
         actions.exclude(status__in=OPEN_STATUSES).order_by("-raised_on", "-position", "-pk"),
         request.GET.get("closed"),
+        count=_matching(counts, (s for s, _, _ in counts if s not in OPEN_STATUSES)),
     )
     held = MeetingsHeld(Meeting.objects.filter(board__partnership=access.partnership), today)
     return render(

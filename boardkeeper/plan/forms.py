@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+from html import escape  # as django.utils.html.escape (which calls it), without its lazy-string wrapper
 from typing import Any
 
 from django import forms
+from django.utils.safestring import SafeString, mark_safe
 
 from boardkeeper.directory.models import Board
 from boardkeeper.lib.date_input import GovukDateField
@@ -14,6 +16,7 @@ from boardkeeper.lib.versioning import version_field
 from boardkeeper.meetings.models import Meeting
 
 PLAN_MONTHS = 24  # how far ahead an entry can be aimed by hand
+NO_TARGET = ("", "A future meeting (no date yet)")
 
 
 class ForwardPlanEntryForm(forms.Form):
@@ -49,11 +52,29 @@ class ForwardPlanEntryForm(forms.Form):
             f"month:{month:%Y-%m}": month
             for month in (add_months(month_start(start), n) for n in range(PLAN_MONTHS))
         }
-        self.fields["target"].choices = [  # type: ignore[attr-defined]
-            ("", "A future meeting (no date yet)"),
+        self.groups = [
             ("Scheduled meetings", [(k, f"Meeting on {m.date:%-d %B %Y}") for k, m in self.meetings.items()]),
             ("Months", [(k, f"{month:%B %Y}") for k, month in self.months.items()]),
         ]
+        self.fields["target"].choices = [NO_TARGET, *self.groups]  # type: ignore[attr-defined]
+
+    @property
+    def target_options(self) -> SafeString:
+        """The select's options, grouped (a group with none left out), written in one pass: a template loop
+        asking the bound field its value for each of the 24 months and the meetings was a tenth of the
+        page's rendering."""
+        chosen = self["target"].value() or ""
+
+        def option(value: str, label: str) -> str:
+            selected = " selected" if value == chosen else ""
+            return f'<option value="{escape(value)}"{selected}>{escape(label)}</option>'
+
+        groups = "".join(
+            f'<optgroup label="{escape(name)}">{"".join(option(v, label) for v, label in options)}</optgroup>'
+            for name, options in self.groups
+            if options
+        )
+        return mark_safe(option(*NO_TARGET) + groups)  # every value in it is escaped
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}

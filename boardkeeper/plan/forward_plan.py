@@ -7,9 +7,10 @@ import datetime as dt
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.db import transaction
-from django.db.models import Exists, OuterRef, Q, QuerySet, prefetch_related_objects
+from django.db.models import Exists, OuterRef, Q, QuerySet, Subquery, prefetch_related_objects
 
 from boardkeeper.actions.due_meetings import MONTHS
 from boardkeeper.actions.models import Action, AgendaEntry, ForwardPlanEntry
@@ -112,7 +113,72 @@ def forward_plan_for(meeting: Meeting) -> QuerySet[ForwardPlanEntry]:
     )
 
 
-def _recurs_in(entry: ForwardPlanEntry, month: dt.date) -> bool:
+@dataclass(slots=True)
+class EntrySource:
+    """The action of the minutes an entry was made from, as the plan says where it came from."""
+
+    meeting_id: int
+    meeting_date: dt.date
+    item_number: str | None  # None when the action is under no agenda item
+    text: str
+
+
+@dataclass(slots=True)
+class PlanEntry:
+    """A forward plan entry as the plan reads it: plain values, not model instances (an entry, its target
+    meeting and its source action's were two to five instances for each of a board's 220 entries)."""
+
+    pk: int
+    topic: str
+    owner_text: str
+    target_meeting_id: int | None
+    target_month: dt.date | None
+    recurs_annually: bool
+    target_date: dt.date | None  # the target meeting's day
+    source: EntrySource | None
+
+    @classmethod
+    def of(cls, row: tuple[Any, ...]) -> PlanEntry:
+        """An entry from a row of `ENTRY_FIELDS` and then its two meeting dates."""
+        pk, topic, owner, meeting_id, month, recurs, action_id, raised_at, item, text, target, raised = row
+        source = EntrySource(raised_at, raised, item, text) if action_id is not None else None
+        return cls(pk, topic, owner, meeting_id, month, recurs, target, source)
+
+
+ENTRY_FIELDS = (
+    "pk",
+    "topic",
+    "owner_text",
+    "target_meeting_id",
+    "target_month",
+    "recurs_annually",
+    "source_action_id",
+    "source_action__meeting_id",
+    "source_action__item__number",
+    "source_action__text",
+)
+
+
+def _day_of(meeting: str) -> Subquery:
+    """The day of the meeting whose id is the outer query's `meeting`, read by its key."""
+    return Subquery(Meeting.objects.filter(pk=OuterRef(meeting)).order_by().values("date")[:1])
+
+
+def plan_entries(*, board: Board) -> list[PlanEntry]:
+    """The board's entries by topic, with their target meeting's day and their source action, one query.
+
+    The meetings' days are subqueries, not joins: joined, PostgreSQL hashed every meeting of every board
+    (10,000 nationally: 4 to 13 ms) to find a board's few; a subquery reads one row by its key."""
+    rows = (
+        ForwardPlanEntry.objects.filter(board=board)
+        .order_by("topic", "pk")
+        .annotate(target_day=_day_of("target_meeting_id"), raised_day=_day_of("source_action__meeting_id"))
+        .values_list(*ENTRY_FIELDS, "target_day", "raised_day")
+    )
+    return [PlanEntry.of(row) for row in rows]
+
+
+def _recurs_in(entry: PlanEntry, month: dt.date) -> bool:
     """A yearly entry comes round in its month, from its first month on: 'every March from March 2027'
     is not business of March 2022."""
     return (
@@ -123,7 +189,7 @@ def _recurs_in(entry: ForwardPlanEntry, month: dt.date) -> bool:
     )
 
 
-def _first_time_from(entry: ForwardPlanEntry, start: dt.date) -> dt.date:
+def _first_time_from(entry: PlanEntry, start: dt.date) -> dt.date:
     """The first month on or after `start` when a yearly entry comes round (its first month if later)."""
     assert entry.target_month is not None
     month = dt.date(start.year, entry.target_month.month, 1)
@@ -137,7 +203,7 @@ class PlanSlot:
 
     month: dt.date
     meeting: Meeting | None
-    entries: list[ForwardPlanEntry]
+    entries: list[PlanEntry]
 
 
 @dataclass
@@ -145,9 +211,9 @@ class ForwardPlan:
     start: dt.date  # the first of the first month
     end: dt.date  # the first of the month after the last
     slots: list[PlanSlot]
-    earlier: list[ForwardPlanEntry]  # aimed at a month before `start`, never taken to a meeting
-    later: list[ForwardPlanEntry]
-    undated: list[ForwardPlanEntry]  # 'to a future meeting'
+    earlier: list[PlanEntry]  # aimed at a month before `start`, never taken to a meeting
+    later: list[PlanEntry]
+    undated: list[PlanEntry]  # 'to a future meeting'
     # meetings before `start` still scheduled (not yet held), with what is on their agendas
     before: list[PlanSlot] = field(default_factory=list)
 
@@ -162,7 +228,7 @@ class ForwardPlan:
             any(s.entries for s in self.slots) or self.before or self.earlier or self.later or self.undated
         )
 
-    def rows(self) -> Iterator[tuple[str, Meeting | None, ForwardPlanEntry]]:
+    def rows(self) -> Iterator[tuple[str, Meeting | None, PlanEntry]]:
         """Every entry once per place it appears, with where that is, in the page's order."""
         for slot in self.before + self.slots:
             when = f"Meeting {slot.meeting.date:%-d %B %Y}" if slot.meeting else f"{slot.month:%B %Y}"
@@ -177,19 +243,27 @@ class ForwardPlan:
                 yield label, None, entry
 
 
-def forward_plan_start(*, board: Board, today: dt.date) -> dt.date:
-    """The plan's first month: this month, or the month of a scheduled meeting still waiting from before."""
-    first = (
-        Meeting.objects.filter(board=board, status=Meeting.Status.SCHEDULED, date__lt=month_start(today))
-        .order_by("date")
-        .values_list("date", flat=True)
-        .first()
+def scheduled_meetings(*, board: Board) -> list[Meeting]:
+    """The board's meetings still to be held (scheduled), by date, one query: what the plan's first month,
+    its meetings and the form's choice of meeting are read from."""
+    return list(
+        Meeting.objects.filter(board=board, status=Meeting.Status.SCHEDULED)
+        .order_by("date", "time", "pk")
+        .only("pk", "date", "time", "board_id", "status")
     )
+
+
+def forward_plan_start(*, scheduled: list[Meeting], today: dt.date) -> dt.date:
+    """The plan's first month: this month, or the month of a scheduled meeting still waiting from before
+    (`scheduled`: the board's scheduled meetings, by date)."""
+    first = next((m.date for m in scheduled if m.date < month_start(today)), None)
     return month_start(first or today)
 
 
-def forward_plan_year(*, board: Board, start: dt.date) -> ForwardPlan:
-    """Twelve months of the plan from `start`, in three queries.
+def forward_plan_year(*, board: Board, start: dt.date, scheduled: list[Meeting] | None = None) -> ForwardPlan:
+    """Twelve months of the plan from `start`, in three queries at most: the board's scheduled meetings
+    (none when the caller has read them: `scheduled_meetings`), its entries (`plan_entries`), and the
+    entries on the saved agendas of the year's meetings (none when none is scheduled in the year).
 
     1. Each scheduled meeting in the year gets what `forward_plan_for` gives it (the same rule, applied
        here in Python so that a year of meetings costs no more queries than one), and whatever entries
@@ -203,57 +277,50 @@ def forward_plan_year(*, board: Board, start: dt.date) -> ForwardPlan:
     """
     start = month_start(start)
     end = add_months(start, 12)
-    scheduled = list(
-        Meeting.objects.filter(board=board, status=Meeting.Status.SCHEDULED, date__lt=end)
-        .order_by("date", "time", "pk")
-        .only("pk", "date", "time", "board_id", "status")
-    )
-    entries = list(
-        ForwardPlanEntry.objects.filter(board=board)
-        .select_related("target_meeting", "source_action__meeting", "source_action__item")
-        .defer("source_action__item__discussion")
-        .order_by("topic", "pk")
-    )
-    on_agenda = set(
-        AgendaEntry.objects.filter(
-            meeting__board=board, meeting__status=Meeting.Status.SCHEDULED, source__isnull=False
-        ).values_list("meeting_id", "source_id")
-    )
-
-    def for_meeting(entry: ForwardPlanEntry, meeting: Meeting) -> bool:  # forward_plan_for's rule
-        month = month_start(meeting.date)
-        return (
-            entry.target_meeting_id == meeting.pk
-            or (entry.target_meeting_id is None and entry.target_month == month)
-            or _recurs_in(entry, month)
-            or (meeting.pk, entry.pk) in on_agenda
+    if scheduled is None:
+        scheduled = scheduled_meetings(board=board)
+    to_be_held = {m.pk for m in scheduled}  # an entry's target meeting not among them has been held
+    in_year = [m for m in scheduled if m.date < end]
+    entries = plan_entries(board=board)
+    on_agenda = (
+        set(
+            AgendaEntry.objects.filter(meeting__in=[m.pk for m in in_year], source__isnull=False)
+            .order_by()
+            .values_list("meeting_id", "source_id")
         )
+        if in_year
+        else set()
+    )
 
-    def for_earlier_meeting(entry: ForwardPlanEntry, meeting: Meeting) -> bool:
+    def for_meeting(meeting: Meeting) -> list[PlanEntry]:  # forward_plan_for's rule, and its saved agenda
+        pk, month = meeting.pk, month_start(meeting.date)
+        return [
+            e
+            for e in entries
+            if e.target_meeting_id == pk
+            or (e.target_meeting_id is None and e.target_month == month)
+            or _recurs_in(e, month)
+            or (pk, e.pk) in on_agenda
+        ]
+
+    def for_earlier_meeting(meeting: Meeting) -> list[PlanEntry]:
         """On the agenda of a meeting before the plan: a yearly entry is the plan's business in its
         month, not the old meeting's."""
-        return for_meeting(entry, meeting) and not (entry.recurs_annually and entry.target_meeting_id is None)
+        return [e for e in for_meeting(meeting) if not (e.recurs_annually and e.target_meeting_id is None)]
 
-    slots = [
-        PlanSlot(month_start(m.date), m, [e for e in entries if for_meeting(e, m)])
-        for m in scheduled
-        if m.date >= start
-    ]
+    slots = [PlanSlot(month_start(m.date), m, for_meeting(m)) for m in in_year if m.date >= start]
     before = [
         slot
         for slot in (
-            PlanSlot(month_start(m.date), m, [e for e in entries if for_earlier_meeting(e, m)])
-            for m in scheduled
-            if m.date < start
+            PlanSlot(month_start(m.date), m, for_earlier_meeting(m)) for m in in_year if m.date < start
         )
         if slot.entries
     ]
     placed = {e.pk for slot in slots + before for e in slot.entries}
     months_with_meetings = {slot.month for slot in slots}
     earlier, later, undated = [], [], []
-    by_month: dict[dt.date, list[ForwardPlanEntry]] = {}
+    by_month: dict[dt.date, list[PlanEntry]] = {}
     for entry in entries:
-        target = entry.target_meeting
         if entry.recurs_annually and entry.target_month is not None:
             month = _first_time_from(entry, start)
             if month >= end:
@@ -261,9 +328,11 @@ def forward_plan_year(*, board: Board, start: dt.date) -> ForwardPlan:
             elif month not in months_with_meetings:
                 by_month.setdefault(month, []).append(entry)
             continue
-        if entry.pk in placed or (target is not None and target.status != Meeting.Status.SCHEDULED):
+        if entry.pk in placed or (
+            entry.target_meeting_id is not None and entry.target_meeting_id not in to_be_held
+        ):
             continue
-        when = month_start(target.date) if target is not None else entry.target_month
+        when = month_start(entry.target_date) if entry.target_date else entry.target_month
         if when is None:
             undated.append(entry)
         elif when < start:
@@ -279,10 +348,10 @@ def forward_plan_year(*, board: Board, start: dt.date) -> ForwardPlan:
     return ForwardPlan(start, end, slots, earlier, later, undated, before)
 
 
-def _later_when(entry: ForwardPlanEntry, start: dt.date, end: dt.date) -> dt.date:
+def _later_when(entry: PlanEntry, start: dt.date, end: dt.date) -> dt.date:
     """When a later entry is due: its meeting's date, a yearly one's first time, or its month."""
-    if entry.target_meeting is not None:
-        return entry.target_meeting.date
+    if entry.target_date is not None:
+        return entry.target_date
     if entry.recurs_annually and entry.target_month is not None:
         return _first_time_from(entry, start)
     return entry.target_month or end
@@ -291,14 +360,14 @@ def _later_when(entry: ForwardPlanEntry, start: dt.date, end: dt.date) -> dt.dat
 @dataclass
 class PartnershipMonth:
     month: dt.date
-    rows: list[tuple[Board, Meeting | None, ForwardPlanEntry]]  # a board's meeting that month, or None
+    rows: list[tuple[Board, Meeting | None, PlanEntry]]  # a board's meeting that month, or None
 
 
 def partnership_forward_plan(
     *, partnership: Partnership, start: dt.date
 ) -> tuple[list[PartnershipMonth], list[tuple[Board, ForwardPlan]]]:
     """Twelve months of every board's plan, merged month by month (boards in name order), and each
-    board's plan itself for what lies outside the months: two queries a board."""
+    board's plan itself for what lies outside the months: three queries a board at most."""
     plans = [
         (board, forward_plan_year(board=board, start=start))
         for board in Board.objects.filter(partnership=partnership).order_by("name", "pk")

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Exists, OuterRef
+
 from boardkeeper.actions.due_meetings import due_meetings_attach
 from boardkeeper.actions.models import ForwardPlanEntry
 from boardkeeper.directory.models import Board
@@ -11,17 +13,19 @@ from boardkeeper.meetings.models import Meeting
 
 
 def next_meeting_suggestion(*, board: Board) -> dt.date | None:
-    """The next meeting date the latest held meeting's minutes give, unless it is scheduled already."""
+    """The next meeting date the latest held meeting's minutes give, unless a meeting is on it already:
+    one query."""
     latest = (
         Meeting.objects.filter(board=board)
         .exclude(status=Meeting.Status.SCHEDULED)
         .order_by("-date")
-        .only("next_meeting_date")
+        .annotate(taken=Exists(Meeting.objects.filter(board=board, date=OuterRef("next_meeting_date"))))
+        .values_list("next_meeting_date", "taken")
         .first()
     )
-    date = latest.next_meeting_date if latest else None
-    if date is None or Meeting.objects.filter(board=board, date=date).exists():
+    if latest is None or latest[0] is None or latest[1]:
         return None
+    date: dt.date = latest[0]
     return date
 
 

@@ -3,17 +3,21 @@
 from __future__ import annotations
 
 import datetime as dt
+from html import escape  # as django.utils.html.escape (which calls it), without its lazy-string wrapper
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
+from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from boardkeeper.accounts.permissions import (
+    Access,
     get_agenda_entry_for_user,
     get_board_for_user,
     get_forward_plan_entry_for_user,
@@ -48,22 +52,23 @@ FEED_GONE = "This calendar address does not work: it was never issued, or it has
 # The forward plan --------------------------------------------------------------------------------------
 
 
-def _plan_start(request: HttpRequest, board: Board) -> dt.date:
+def _plan_start(request: HttpRequest, scheduled: list[Meeting]) -> dt.date:
     """The plan's first month: ?from=YYYY-MM, or this month (or an earlier meeting still scheduled)."""
     try:
         return dt.datetime.strptime(request.GET.get("from", ""), "%Y-%m").date()
     except ValueError:
-        return plans.forward_plan_start(board=board, today=timezone.localdate())
+        return plans.forward_plan_start(scheduled=scheduled, today=timezone.localdate())
 
 
 @require_http_methods(["GET", "POST"])
 def forward_plan(request: HttpRequest, slug: str, board_slug: str) -> HttpResponse:
     board, access = get_board_for_user(request, slug, board_slug, edit=request.method == "POST")
-    start = _plan_start(request, board)
-    scheduled = list(
-        Meeting.objects.filter(board=board, status=Meeting.Status.SCHEDULED, date__gte=start).order_by("date")
+    # the board's meetings still to be held, read once: the first month, the form's meetings, the plan's
+    scheduled = plans.scheduled_meetings(board=board)
+    start = _plan_start(request, scheduled)
+    form = ForwardPlanEntryForm(
+        request.POST or None, meetings=[m for m in scheduled if m.date >= start], start=start
     )
-    form = ForwardPlanEntryForm(request.POST or None, meetings=scheduled, start=start)
     if request.method == "POST" and form.is_valid():
         entry = plans.forward_plan_entry_add(
             board=board,
@@ -77,13 +82,20 @@ def forward_plan(request: HttpRequest, slug: str, board_slug: str) -> HttpRespon
         return redirect(request.get_full_path())
     suggestion = next_meeting.next_meeting_suggestion(board=board) if access.can_edit else None
     today = timezone.localdate()
+    plan = plans.forward_plan_year(board=board, start=start, scheduled=scheduled)
+    table = _EntriesTable(request, access, board)
     return render(
         request,
         "plan/forward_plan.html",
         {
             "access": access,
             "board": board,
-            "plan": plans.forward_plan_year(board=board, start=start),
+            "plan": plan,
+            "before": [(slot, table(slot.entries)) for slot in plan.before],
+            "slots": [(slot, table(slot.entries)) for slot in plan.slots],
+            "earlier": table(plan.earlier),
+            "later": table(plan.later),
+            "undated": table(plan.undated),
             "previous": add_months(start, -12),
             "next": add_months(start, 12),
             "form": form,
@@ -91,6 +103,81 @@ def forward_plan(request: HttpRequest, slug: str, board_slug: str) -> HttpRespon
             "schedule_hint": _schedule_hint(suggestion, today),
         },
     )
+
+
+class _EntriesTable:
+    """The table of one meeting's or month's entries, built in Python: as a template included for each
+    meeting and month, its {% url %}, {% csrf_token %} and lookups for each of a board's 220 entries (the
+    national data) were two thirds of the page's time."""
+
+    def __init__(self, request: HttpRequest, access: Access, board: Board) -> None:
+        self.can_edit = access.can_edit
+        self.meeting = reverse("meeting", args=[0])[:-2]
+        remove = reverse("forward_plan_entry_remove", args=[access.partnership.slug, board.slug, 0])
+        self.remove, self.remove_end = remove.rsplit("/0/", 1)  # the entry's id goes between
+        # one token for the page's forms, as {% csrf_token %} gives (escaped: it is only letters and digits)
+        self.csrf = (
+            f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
+            if self.can_edit
+            else ""
+        )
+        remove_th = (
+            '<th scope="col" class="govuk-table__header">'
+            '<span class="govuk-visually-hidden">Remove</span></th>'
+        )
+        self.head = (
+            '<table class="govuk-table govuk-table--small-text-until-tablet bk-stack-on-phone">'
+            '<thead class="govuk-table__head"><tr class="govuk-table__row">'
+            '<th scope="col" class="govuk-table__header govuk-!-width-one-third">Topic</th>'
+            '<th scope="col" class="govuk-table__header govuk-!-width-one-quarter">Owner</th>'
+            '<th scope="col" class="govuk-table__header">Where it came from</th>'
+            f"{remove_th if self.can_edit else ''}"
+            '</tr></thead><tbody class="govuk-table__body">'
+        )
+        self.empty = (
+            '<tr class="govuk-table__row"><td class="govuk-table__cell" '
+            f'colspan="{4 if self.can_edit else 3}">Nothing planned yet.</td></tr>'
+        )
+
+    def __call__(self, entries: list[plans.PlanEntry]) -> SafeString:
+        rows = "".join(self.row(entry) for entry in entries) or self.empty
+        return mark_safe(f"{self.head}{rows}</tbody></table>")  # every value in it is escaped (row)
+
+    def row(self, entry: plans.PlanEntry) -> str:
+        """One entry: its topic (and 'Every March' when it comes round each year), its owner, where it came
+        from, and the button that takes it off the plan. Every value is escaped; the rest is fixed markup."""
+        topic = escape(entry.topic)
+        every = (
+            f' <strong class="govuk-tag govuk-tag--blue">Every {entry.target_month:%B}</strong>'
+            if entry.recurs_annually and entry.target_month
+            else ""
+        )
+        owner = escape(entry.owner_text) if entry.owner_text else '<span class="govuk-hint">Not given</span>'
+        source = entry.source
+        if source is None:
+            came_from = "Added by hand"
+        else:
+            day = source.meeting_date
+            item = f", item {escape(source.item_number)}" if source.item_number else ""
+            came_from = (
+                f'<a class="govuk-link" href="{self.meeting}{source.meeting_id}/">'
+                f"Meeting of {day.day} {day:%B %Y}</a>{item}"
+                f'<p class="govuk-body-s bk-quote">“{escape(source.text)}”</p>'
+            )
+        remove = (
+            '<td class="govuk-table__cell">'
+            f'<form method="post" action="{self.remove}/{entry.pk}/{self.remove_end}">{self.csrf}'
+            '<button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" '
+            f'data-module="govuk-button">Remove<span class="govuk-visually-hidden"> ‘{topic}’ from the plan'
+            "</span></button></form></td>"
+            if self.can_edit
+            else ""
+        )
+        return (
+            f'<tr class="govuk-table__row"><td class="govuk-table__cell">{topic}{every}</td>'
+            f'<td class="govuk-table__cell" data-label="Owner">{owner}</td>'
+            f'<td class="govuk-table__cell" data-label="Where it came from">{came_from}</td>{remove}</tr>'
+        )
 
 
 @require_GET
@@ -174,8 +261,9 @@ def _schedule_hint(suggestion: dt.date | None, today: dt.date) -> str:
 @require_GET
 def forward_plan_export(request: HttpRequest, slug: str, board_slug: str) -> HttpResponse:
     board, _access = get_board_for_user(request, slug, board_slug)
-    start = _plan_start(request, board)
-    plan = plans.forward_plan_year(board=board, start=start)
+    scheduled = plans.scheduled_meetings(board=board)
+    start = _plan_start(request, scheduled)
+    plan = plans.forward_plan_year(board=board, start=start, scheduled=scheduled)
     header = ["When", "Meeting", "Topic", "Owner", "Where it came from", "Every year"]
     rows: list[list[exports.Cell]] = [
         [
@@ -183,7 +271,7 @@ def forward_plan_export(request: HttpRequest, slug: str, board_slug: str) -> Htt
             meeting.date if meeting else None,
             entry.topic,
             entry.owner_text,
-            _source_of(entry.source_action),
+            _source_of(entry.source),
             "Yes" if entry.recurs_annually else "",
         ]
         for when, meeting, entry in plan.rows()
@@ -194,11 +282,11 @@ def forward_plan_export(request: HttpRequest, slug: str, board_slug: str) -> Htt
     return attachment(data, filename=filename, fmt="xlsx")
 
 
-def _source_of(action: Action | None) -> str:
-    if action is None:
+def _source_of(source: plans.EntrySource | None) -> str:
+    if source is None:
         return "Added by hand"
-    item = f", item {action.item.number}" if action.item and action.item.number else ""
-    return f"Action of the meeting of {action.meeting.date:%-d %B %Y}{item}: {action.text}"
+    item = f", item {source.item_number}" if source.item_number else ""
+    return f"Action of the meeting of {source.meeting_date:%-d %B %Y}{item}: {source.text}"
 
 
 # The agenda --------------------------------------------------------------------------------------------

@@ -16,15 +16,72 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Protocol
 
 from django.template.defaultfilters import pluralize
 
 from boardkeeper.lib.dates import add_months
 from boardkeeper.lib.workdays import WorkingDays
-from boardkeeper.reviews.models import OverrunReason, Review, ReviewRules
+from boardkeeper.reviews.models import Review, ReviewRules
 
 LCSPR_KINDS = {Review.Kind.LCSPR}
 NOTICE_KINDS = {Review.Kind.LCSPR, Review.Kind.RAPID_REVIEW}  # the Panel and DfE hear of child reviews
+
+
+class Dates(Protocol):
+    """What `clocks_of` reads of a review: a `Review`, or the same values read as a row."""
+
+    @property
+    def kind(self) -> str: ...
+
+    @property
+    def stage(self) -> str: ...
+
+    @property
+    def aware_on(self) -> dt.date | None: ...
+
+    @property
+    def notified_on(self) -> dt.date | None: ...
+
+    @property
+    def rapid_review_on(self) -> dt.date | None: ...
+
+    @property
+    def decided_on(self) -> dt.date | None: ...
+
+    @property
+    def published_on(self) -> dt.date | None: ...
+
+    @property
+    def publication_planned_on(self) -> dt.date | None: ...
+
+    @property
+    def notice_sent_on(self) -> dt.date | None: ...
+
+
+# the fields `Dates` names: what a page reads of a review for its clocks (not its rationale, terms or outcome)
+DATE_FIELDS = (
+    "kind",
+    "stage",
+    "aware_on",
+    "notified_on",
+    "rapid_review_on",
+    "decided_on",
+    "published_on",
+    "publication_planned_on",
+    "notice_sent_on",
+)
+
+
+class Reason(Protocol):
+    """Why a clock ran over, as `clocks_of` reads it: an `OverrunReason`, or the same two values read
+    without one."""
+
+    @property
+    def clock(self) -> str: ...
+
+    @property
+    def reason(self) -> str: ...
 
 
 @dataclass(frozen=True)
@@ -82,7 +139,7 @@ class Clock:
 
 
 def clocks_of(
-    review: Review, rules: ReviewRules, *, today: dt.date, reasons: Iterable[OverrunReason] = ()
+    review: Dates, rules: ReviewRules, *, today: dt.date, reasons: Iterable[Reason] = ()
 ) -> list[Clock]:
     """The review's clocks that have started, in the order they run. A closed review's open clocks stop."""
     days = WorkingDays(rules.region)

@@ -181,3 +181,21 @@ def test_the_home_page_reads_a_fixed_number_of_queries(cast: Cast, home: Home, w
         1 if who == "member" else 7
     )  # next of each of their boards
     assert count(client) == small
+
+
+def test_a_line_is_escaped_and_cut_as_a_long_text_is_cut(cast: Cast, home: Home) -> None:
+    """The lines are made in Python (needs._line_html): every text escaped, a long one cut at 160
+    characters with an ellipsis, as the template's truncatechars did."""
+    home.overdue.text = '<script>alert("x")</script> & ' + "a long action " * 20
+    home.overdue.save()
+    page = signed_in(cast.member).get(reverse("home"))
+    assert b"<script>alert" not in page.content
+    (link,) = section(page, cast, "overdue").xpath(".//li/a")
+    shown = link.text_content()
+    assert shown.startswith('<script>alert("x")</script> & a long action')
+    assert len(shown) == 160 and shown.endswith("…")
+    short = 'Agree the "neglect" <strategy> & circulate it'
+    home.overdue.text = short
+    home.overdue.save()
+    (link,) = section(signed_in(cast.member).get(reverse("home")), cast, "overdue").xpath(".//li/a")
+    assert link.text_content() == short

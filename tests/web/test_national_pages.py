@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import parse_qs, urlsplit
 
 import lxml.html
 import pytest
@@ -76,6 +77,30 @@ def test_my_actions_shows_50_of_each_list_a_page_and_counts_them_all(cast: Cast,
     page = lxml.html.fromstring(client.get(reverse("my_actions"), {"page": 2}).content)
     nxt = page.xpath("//nav[@aria-label='Pages of your done or dropped actions']//a[@rel='next']")[0]
     assert "closed=2" in nxt.get("href") and "page=2" in nxt.get("href")  # the other list stays where it was
+
+
+def test_each_list_of_my_actions_pages_by_its_own_parameter_keeping_the_other(cast: Cast, me: Person) -> None:
+    add_actions(cast, me, open_=120, done=110)  # three pages of each list
+    html = lxml.html.fromstring(
+        signed_in(cast.manager).get(reverse("my_actions"), {"page": 2, "closed": 2}).content
+    )
+
+    def links(label: str) -> dict[str, tuple[dict[str, list[str]], str]]:
+        """The previous and next links of one list: what they ask for, and what they say."""
+        (nav,) = html.xpath(f"//nav[@aria-label='{label}']")
+        return {
+            a.get("rel"): (parse_qs(urlsplit(a.get("href")).query), " ".join(a.text_content().split()))
+            for a in nav.xpath(".//a")
+        }
+
+    assert links("Pages of your open actions") == {
+        "prev": ({"page": ["1"], "closed": ["2"]}, "Previous page : 1 of 3"),
+        "next": ({"page": ["3"], "closed": ["2"]}, "Next page : 3 of 3"),
+    }
+    assert links("Pages of your done or dropped actions") == {
+        "prev": ({"page": ["2"], "closed": ["1"]}, "Previous page : 1 of 3"),
+        "next": ({"page": ["2"], "closed": ["3"]}, "Next page : 3 of 3"),
+    }
 
 
 def test_my_actions_runs_the_same_queries_for_10_actions_and_300(cast: Cast, me: Person) -> None:
@@ -173,3 +198,28 @@ def test_the_csv_export_is_streamed_with_the_bytes_of_the_file_it_replaced(cast:
     assert "'=SUM(A1)" in text and "Amrita Sharma, Ben Okafor, Business Unit" in text
     assert "Meeting of 1 June 2024" in text and "Minutes approved on 2 April 2024" in text
     assert AuditEvent.objects.filter(action="export", partnership_id=cast.partnership.pk).count() == 1
+
+
+def test_an_action_keeps_its_boards_partnership_however_it_is_made(cast: Cast) -> None:
+    """`Action.partnership` (the partnership log's index) is its board's: on save(), and on bulk_create
+    whether the board is at hand or only its id (then read for all of them in one query)."""
+    meeting = Meeting.objects.create(board=cast.other_board, date=dt.date(2024, 1, 10), status="held")
+    saved = Action.objects.create(board=cast.other_board, meeting=meeting, text="Saved", origin="manual")
+    with_board = Action(board=cast.other_board, meeting=meeting, text="With its board", origin="manual")
+    by_id = [
+        Action(board_id=cast.other_board.pk, meeting=meeting, text=f"By id {n}", origin="manual", position=n)
+        for n in range(5)
+    ]
+    with CaptureQueriesContext(connection) as ctx:
+        Action.objects.bulk_create([with_board, *by_id])
+    boards_read = [q for q in ctx.captured_queries if "directory_board" in q["sql"]]
+    assert len(boards_read) == 1
+    assert set(
+        Action.objects.filter(
+            text__in=["Saved", "With its board"] + [f"By id {n}" for n in range(5)]
+        ).values_list("partnership_id", flat=True)
+    ) == {cast.other_partnership.pk}
+    assert saved.partnership_id == cast.other_partnership.pk
+    # and the partnership's own log lists none of them
+    log = signed_in(cast.manager).get(reverse("partnership_actions", args=[cast.partnership.slug]))
+    assert b"By id" not in log.content and b"With its board" not in log.content

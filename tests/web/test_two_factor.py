@@ -3,6 +3,7 @@ of failed sign-ins per account and per address; sessions that end when idle; rem
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 import time
 from typing import Any
@@ -12,10 +13,15 @@ import pyotp
 import pytest
 from cast import PASSWORD, Cast, text_of
 from django.conf import settings
+from django.contrib.sessions.models import Session
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
+from django.utils import timezone
 
 from boardkeeper.accounts import security
+from boardkeeper.accounts.middleware import REFRESHED_KEY, SESSION_REFRESH_SECONDS
 from boardkeeper.accounts.models import RecoveryCode, TwoFactor
 from boardkeeper.audit.models import AuditEvent
 
@@ -153,8 +159,41 @@ def test_wrong_second_factors_are_throttled(cast: Cast) -> None:
 
 
 def test_sessions_end_when_idle_and_when_the_browser_closes() -> None:
-    assert settings.SESSION_COOKIE_AGE <= 60 * 60 and settings.SESSION_SAVE_EVERY_REQUEST
+    assert settings.SESSION_COOKIE_AGE <= 60 * 60
     assert settings.SESSION_EXPIRE_AT_BROWSER_CLOSE and settings.SESSION_COOKIE_HTTPONLY
+
+
+def _session_row(client: Client) -> Any:
+    return Session.objects.get(session_key=client.session.session_key)
+
+
+def test_a_session_in_use_is_kept_alive_by_its_requests_at_most_once_a_minute(cast: Cast) -> None:
+    client = Client()
+    client.force_login(cast.manager)
+    session = client.session
+    session[security.SESSION_KEY] = True
+    session.save()
+    signed_in = _session_row(client).expire_date
+    # within the minute: reading pages writes nothing to the session table
+    with CaptureQueriesContext(connection) as queries:
+        assert client.get(reverse("home")).status_code == 200
+    assert not [q for q in queries if "django_session" in q["sql"] and not q["sql"].startswith("SELECT")]
+    assert _session_row(client).expire_date == signed_in
+    # a minute after it was last saved, the next request saves it with a new expiry, counted from now
+    session = client.session
+    session[REFRESHED_KEY] = int(time.time()) - SESSION_REFRESH_SECONDS
+    session.save()
+    Session.objects.filter(session_key=session.session_key).update(
+        expire_date=timezone.now() + dt.timedelta(seconds=60)  # as if idle for all but a minute
+    )
+    assert client.get(reverse("home")).status_code == 200
+    refreshed = _session_row(client).expire_date
+    assert refreshed > timezone.now() + dt.timedelta(seconds=settings.SESSION_COOKIE_AGE - 30)
+    # idle past its age: gone, and the next request is sent to sign in
+    Session.objects.filter(session_key=session.session_key).update(
+        expire_date=timezone.now() - dt.timedelta(seconds=1)
+    )
+    assert client.get(reverse("home")).status_code == 302
 
 
 def test_the_next_address_after_the_code_stays_on_this_site(cast: Cast) -> None:

@@ -2,31 +2,85 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from collections import Counter, defaultdict
-from dataclasses import dataclass
-from typing import Any
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from decimal import ROUND_HALF_UP, Decimal
+from html import escape  # as django.utils.html.escape (which calls it), without its lazy-string wrapper
+from typing import Any, NamedTuple
 
 from django.contrib import messages
-from django.db.models import Count, DateField, QuerySet
+from django.db.models import Count, DateField, Q, QuerySet
 from django.db.models.functions import Cast, Coalesce, ExtractYear
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from boardkeeper.accounts.permissions import get_partnership_for_user, signed_in_user
+from boardkeeper.directory.models import Partnership
 from boardkeeper.reviews import forms as f
 from boardkeeper.reviews import services
-from boardkeeper.reviews.clocks import Clock, clocks_of
+from boardkeeper.reviews.clocks import DATE_FIELDS, Clock, clocks_of
 from boardkeeper.reviews.models import Review
 
 FINISHED = (Review.Stage.PUBLISHED, Review.Stage.CLOSED)
+KIND_LABELS = dict(Review.Kind.choices)
+# what a register row reads of a review: its name and what `clocks_of` reads; not its rationale, terms or
+# outcome text
+ROW_FIELDS = ("pk", "pseudonym", *DATE_FIELDS)
 
 
-@dataclass
-class Row:
-    review: Review
-    clocks: list[Clock]
+class Why(NamedTuple):
+    """A reason given for a clock's overrun, as `clocks_of` reads it (a `clocks.Reason`)."""
+
+    clock: str
+    reason: str
+
+
+@dataclass(slots=True)
+class Listed:
+    """A review as the register lists it (ROW_FIELDS, in that order), with the reasons given for its clocks'
+    overruns; `clocks_of` reads it as it reads a Review (`clocks.Dates`)."""
+
+    pk: int
+    pseudonym: str
+    kind: str
+    stage: str
+    aware_on: dt.date | None
+    notified_on: dt.date | None
+    rapid_review_on: dt.date | None
+    decided_on: dt.date | None
+    published_on: dt.date | None
+    publication_planned_on: dt.date | None
+    notice_sent_on: dt.date | None
+    reasons: list[Why] = field(default_factory=list)  # the latest last, so it wins in `clocks_of`
+
+
+def listed_rows(reviews: QuerySet[Review]) -> list[Listed]:
+    """The reviews by stage and pseudonym, read as tuples with their overrun reasons joined (a row each):
+    one query, where Review instances and a query of the reasons took 0.5 ms more (2 ms with ?all=1)."""
+    rows = reviews.values_list(*ROW_FIELDS, "overrun_reasons__clock", "overrun_reasons__reason").order_by(
+        "stage", "pseudonym", "pk", "overrun_reasons__created_at", "overrun_reasons__pk"
+    )
+    listed: list[Listed] = []
+    for *fields, clock, reason in rows:
+        if not listed or listed[-1].pk != fields[0]:
+            listed.append(Listed(*fields))
+        if clock is not None:
+            listed[-1].reasons.append(Why(clock, reason))
+    return listed
+
+
+@dataclass(frozen=True)
+class StageTable:
+    stage: str
+    label: str
+    count: int  # reviews listed at the stage
+    rows: SafeString  # the table's body rows (`_review_rows`)
 
 
 @dataclass
@@ -34,13 +88,6 @@ class ThemeChart:
     years: list[int]
     rows: list[tuple[str, list[int], int]]  # theme, count per year, total
     most: int
-
-    def table_rows(self) -> list[tuple[str, list[tuple[int, int]], int]]:
-        """The rows of the table under the chart with each count's year beside it: on a phone the table's
-        rows are stacked, and each count names its year (data-label) since the header row is hidden."""
-        return [
-            (theme, list(zip(self.years, counts, strict=True)), total) for theme, counts, total in self.rows
-        ]
 
     def bars(self) -> list[dict[str, Any]]:
         """Horizontal stacked bars, one per theme, a segment per year: geometry for the SVG."""
@@ -76,17 +123,72 @@ class ThemeChart:
             for j, y in enumerate(self.years)
         ]
 
+    def svg_html(self) -> SafeString:
+        """The chart's bars and legend, built in Python: as template loops, each number through its filters,
+        they and the table (`table_html`) took 7.5 ms of the register's time (96 segments; 0.6 ms here)."""
+        out = []
+        for bar in self.bars():
+            theme, y = escape(bar["theme"]), bar["y"]
+            out.append(
+                f'<text x="190" y="{y + 18}" text-anchor="end" font-size="15" fill="#0b0c0c">{theme}</text>'
+            )
+            out += [
+                f'<rect x="{_one_place(s["x"])}" y="{y}" width="{_one_place(s["w"])}" height="26"'
+                f' fill="{s["colour"]}"><title>{theme}, {s["year"]}: {s["n"]}</title></rect>'
+                for s in bar["segments"]
+            ]
+            out.append(
+                f'<text x="{_one_place(bar["end"])}" y="{y + 18}" font-size="15" fill="#0b0c0c">'
+                f"{bar['total']}</text>"
+            )
+        top = self.height
+        out += [
+            f'<rect x="{item["x"]}" y="{top - 24}" width="14" height="14" fill="{item["colour"]}"/>'
+            f'<text x="{item["x"] + 20}" y="{top - 12}" font-size="14" fill="#0b0c0c">{item["year"]}</text>'
+            for item in self.legend
+        ]
+        # every value above is a number, a colour of COLOURS or an escaped theme name
+        return mark_safe("\n".join(out))
+
+    def table_html(self) -> SafeString:
+        """The body rows of the table under the chart, each count with its year beside it (data-label): on a
+        phone the table's rows are stacked and the header row is hidden."""
+        out = []
+        for theme, counts, total in self.rows:
+            cells = "".join(
+                f'<td class="govuk-table__cell govuk-table__cell--numeric" data-label="{year}">{n}</td>'
+                for year, n in zip(self.years, counts, strict=True)
+            )
+            out.append(
+                f'<tr class="govuk-table__row"><th scope="row" class="govuk-table__header">{escape(theme)}</th>'
+                f'{cells}<td class="govuk-table__cell govuk-table__cell--numeric" data-label="All">{total}</td>'
+                "</tr>"
+            )
+        return mark_safe("\n".join(out))  # the theme names escaped, the rest numbers
+
 
 COLOURS = ["#1d70b8", "#f47738", "#00703c", "#4c2c92", "#d4351c", "#505a5f"]  # GOV.UK palette
 
 
-def theme_chart(reviews: QuerySet[Review]) -> ThemeChart:
-    """Reviews by theme and year (of awareness, else the decision, else the record): one grouped query."""
+def _one_place(x: float) -> str:
+    """A number as the filter floatformat:1 writes it: to one decimal place, halves rounded up."""
+    return str(Decimal(str(x)).quantize(Decimal("0.1"), ROUND_HALF_UP))
+
+
+def theme_chart(partnership: Partnership, visible: QuerySet[Review] | None = None) -> ThemeChart:
+    """Reviews of the partnership by theme and year (of awareness, else the decision, else the record), only
+    those in `visible` when given: one grouped query."""
     when = Coalesce("review__aware_on", "review__decided_on", Cast("review__created_at", DateField()))
+    # a review's themes are its partnership's (the themes form offers no other): naming the partnership of
+    # both lets PostgreSQL start from its dozen themes, not every review theme in the country (0.7 ms, not 2)
+    tagged = Review.themes.through.objects.filter(
+        review__partnership=partnership, theme__partnership=partnership
+    )
+    if visible is not None:
+        tagged = tagged.filter(review__in=visible)
     grouped = (
-        Review.themes.through.objects.filter(review__in=reviews)  # type: ignore[misc]
-        .annotate(year=ExtractYear(when))
-        .values_list("theme__name", "year")
+        tagged.annotate(year=ExtractYear(when))
+        .values_list("theme__name", "year")  # type: ignore[misc]
         .annotate(n=Count("review_id", distinct=True))
         .order_by()
     )
@@ -101,6 +203,62 @@ def theme_chart(reviews: QuerySet[Review]) -> ThemeChart:
     return ThemeChart(years, rows, max((r[2] for r in rows), default=0))
 
 
+def _stage_counts(partnership: Partnership, visible: QuerySet[Review] | None) -> dict[str, tuple[int, int]]:
+    """Each stage's reviews in the partnership: all of them (the board's view, whoever is named on them)
+    and those the user may see (`visible`; None: all of them). One grouped query, where three counts were."""
+    reviews = Review.objects.filter(partnership=partnership).values_list("stage").order_by()
+    if visible is None:
+        return {stage: (n, n) for stage, n in reviews.annotate(n=Count("*"))}
+    grouped = reviews.annotate(n=Count("*"), seen=Count("pk", filter=Q(pk__in=visible.values("pk"))))
+    return {stage: (n, seen) for stage, n, seen in grouped}
+
+
+def _day(date: dt.date) -> str:
+    """'3 Mar 2022', as the template filter date:"j M Y" writes it."""
+    return f"{date.day} {date:%b %Y}"
+
+
+def _review_rows(review: Listed, clocks: list[Clock], link: str) -> str:
+    """A review's rows of its stage's table: a row a clock, the review's cell spanning them; built in Python,
+    as the template's nested loops, include and lookups cost 0.15 ms a review (0.02 ms here)."""
+    name = (
+        f'<a class="govuk-link" href="{link}{review.pk}/">{escape(review.pseudonym)}</a>'
+        f'<br><span class="govuk-body-s">{escape(KIND_LABELS.get(review.kind, review.kind))}</span>'
+    )
+    if not clocks:
+        return (
+            f'<tr class="govuk-table__row"><td class="govuk-table__cell">{name}</td>'
+            '<td class="govuk-table__cell" colspan="3">No statutory clock running</td></tr>'
+        )
+    note = '<br><span class="govuk-body-s">No reason recorded for the overrun</span>'
+    out = []
+    for i, clock in enumerate(clocks):
+        first = f'<td class="govuk-table__cell" rowspan="{len(clocks)}">{name}</td>' if i == 0 else ""
+        out.append(
+            f'<tr class="govuk-table__row">{first}'
+            f'<td class="govuk-table__cell" data-label="Clock">{escape(clock.label)}</td>'
+            f'<td class="govuk-table__cell" data-label="Due">{_day(clock.due)}</td>'
+            # the status as reviews/_clock.html shows it
+            f'<td class="govuk-table__cell" data-label="Status"><strong class="govuk-tag {clock.tag}">'
+            f"{escape(clock.status)}</strong>{note if clock.needs_reason else ''}</td></tr>"
+        )
+    return "\n".join(out)
+
+
+def _stage_tables(reviews: Iterable[tuple[Listed, list[Clock]]]) -> list[StageTable]:
+    """A table for each stage with reviews listed, in the order of the stages; the reviews within a stage
+    in the order given."""
+    link = reverse("review", args=[0])[:-2]  # one reverse() a page, not one a review
+    by_stage: dict[str, list[str]] = defaultdict(list)
+    for review, clocks in reviews:
+        by_stage[review.stage].append(_review_rows(review, clocks, link))
+    return [
+        StageTable(stage, label, len(rows), mark_safe("\n".join(rows)))  # each value in it escaped
+        for stage, label in Review.Stage.choices
+        if (rows := by_stage.get(stage))
+    ]
+
+
 @require_GET
 def register(request: HttpRequest, slug: str) -> HttpResponse:
     access = get_partnership_for_user(request, slug)
@@ -111,31 +269,27 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     visible = services.visible_reviews(user, partnership, business_team=access.can_edit)
     # the register lists the reviews still running; published and closed ones on asking (?all=1)
     show_all = request.GET.get("all") == "1"
-    finished = visible.filter(stage__in=FINISHED)
     listed = visible if show_all else visible.exclude(stage__in=FINISHED)
-    reviews = list(listed.prefetch_related("themes", "overrun_reasons").order_by("stage", "pseudonym"))
-    rows = [Row(r, clocks_of(r, rules, today=today, reasons=r.overrun_reasons.all())) for r in reviews]
-    by_stage: dict[str, list[Row]] = defaultdict(list)  # pseudonym order within a stage, as queried
-    for row in rows:
-        by_stage[row.review.stage].append(row)
-    # the board's view: how many reviews at each stage, whoever is named on them (no pseudonyms)
-    all_stages = Counter(Review.objects.filter(partnership=partnership).values_list("stage", flat=True))
-    clock_counts = Counter(c.colour for row in rows for c in row.clocks if c.is_open)
+    reviews = [(r, clocks_of(r, rules, today=today, reasons=r.reasons)) for r in listed_rows(listed)]
+    # the business team sees every review (`services.visible_reviews`): no need to ask which
+    need_to_know = None if access.can_edit else visible
+    counts = _stage_counts(partnership, need_to_know)
+    total = sum(n for n, _ in counts.values())
+    seen = sum(s for _, s in counts.values())
     return render(
         request,
         "reviews/register.html",
         {
             "access": access,
-            "stages": [
-                (s, label, by_stage.get(s, [])) for s, label in Review.Stage.choices if by_stage.get(s)
-            ],
-            "stage_counts": [(label, all_stages.get(s, 0)) for s, label in Review.Stage.choices],
-            "total": sum(all_stages.values()),
-            "hidden": sum(all_stages.values()) - visible.count(),
-            "clock_counts": clock_counts,
-            "chart": theme_chart(visible),
+            "stages": _stage_tables(reviews),
+            # the board's view: how many reviews at each stage, whoever is named on them (no pseudonyms)
+            "stage_counts": [(label, counts.get(s, (0, 0))[0]) for s, label in Review.Stage.choices],
+            "total": total,
+            "hidden": total - seen,
+            "clock_counts": Counter(c.colour for _, clocks in reviews for c in clocks if c.is_open),
+            "chart": theme_chart(partnership, need_to_know),
             "show_all": show_all,
-            "finished": 0 if show_all else finished.count(),
+            "finished": 0 if show_all else sum(counts.get(s, (0, 0))[1] for s in FINISHED),
             "rules": rules,
         },
     )

@@ -9,14 +9,16 @@ import datetime as dt
 import lxml.html
 import pytest
 from cast import SEED_DOCX, Cast, signed_in, text_of
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from review_steps import AWARE, section
 
 from boardkeeper.directory.models import Person
 from boardkeeper.imports import services as meeting_services
 from boardkeeper.reviews import forms, services
-from boardkeeper.reviews.models import Review, Theme
+from boardkeeper.reviews.models import OverrunReason, Review, Theme
 
 
 def test_a_rapid_review_begins_only_with_a_notification(cast: Cast, manager: Client) -> None:
@@ -141,3 +143,42 @@ def test_the_register_lists_running_reviews_and_finished_ones_on_asking(
     assert "Child Q" in page and "Adult Z" not in page
     assert "show all 1 of them too" in page and "2 in all" in page
     assert "Adult Z" in text_of(manager.get(url, {"all": "1"}))
+
+
+def _register_queries(client: Client, url: str) -> int:
+    client.get(url)  # warm: the session
+    with CaptureQueriesContext(connection) as ctx:
+        assert client.get(url).status_code == 200
+    return len(ctx.captured_queries)
+
+
+def _grow(cast: Cast, n: int, start: int) -> None:
+    themes = [Theme.objects.create(partnership=cast.partnership, name=f"Theme {start}.{k}") for k in range(3)]
+    for k in range(n):
+        review = services.review_create(
+            partnership=cast.partnership,
+            user=cast.manager,
+            pseudonym=f"Child {chr(65 + (start + k) % 26)}{start + k}",
+            kind="sar_mandatory",
+            on=AWARE - dt.timedelta(days=400),  # long enough ago for its clocks to have run over
+        )
+        review.themes.set(themes[: 1 + k % 3])
+        OverrunReason.objects.create(
+            review=review, clock="notification", reason=f"Reason {k}", by=cast.manager
+        )
+
+
+def test_the_register_runs_the_same_queries_for_2_reviews_and_40(cast: Cast, manager: Client) -> None:
+    """The register reads its rows, stage counts, theme chart and overrun reasons in a fixed number of
+    queries (issue 15): none a review."""
+    member = signed_in(cast.member)
+    Person.objects.create(partnership=cast.partnership, full_name="Maya Member", user=cast.member)
+    url = reverse("reviews", args=[cast.partnership.slug])
+    _grow(cast, 2, 0)
+    few = {who: _register_queries(c, url) for who, c in (("manager", manager), ("member", member))}
+    few_all = _register_queries(manager, url + "?all=1")
+    _grow(cast, 38, 2)
+    assert {who: _register_queries(c, url) for who, c in (("manager", manager), ("member", member))} == few
+    assert _register_queries(manager, url + "?all=1") == few_all
+    listed = lxml.html.fromstring(manager.get(url + "?all=1").content)
+    assert len(listed.xpath("//main//a[starts-with(normalize-space(.), 'Child ')]")) >= 40
