@@ -167,8 +167,12 @@ def action_log(
     if raised_at is not None:
         actions = actions.filter(meeting=raised_at)
     if overdue_on is not None:
+        # due meetings are the partnership's own: matched against its past meetings (a few hundred, by
+        # index) rather than joined to every meeting in the country, which PostgreSQL hashed (18 ms at
+        # 300 partnerships, docs/benchmarks.md)
+        past = Meeting.objects.filter(board__partnership=partnership, date__lt=overdue_on).values("pk")
         actions = actions.filter(status__in=OPEN_STATUSES).filter(
-            Q(due_date__lt=overdue_on) | Q(due_meeting__date__lt=overdue_on)
+            Q(due_date__lt=overdue_on) | Q(due_meeting__in=past)
         )
     return (
         actions.select_related("meeting__board", "item", "due_meeting")

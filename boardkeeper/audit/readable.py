@@ -12,13 +12,13 @@ import datetime as dt
 import functools
 import re
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any, Protocol, TypeVar
 
 from django.apps import apps
 from django.conf import settings
-from django.db import connections, models, router
+from django.db import models
 from django.utils import timezone
 
 NONE = "none"
@@ -180,14 +180,6 @@ def _label(key: str, field: Any) -> str:
     return LABELS.get(field.name) or capitalised(field.verbose_name)
 
 
-class _NotRead(Exception):
-    """Naming a record asked the database for another record, not read with it (a meeting's board)."""
-
-
-def _refuse(execute: Callable[..., Any], sql: str, params: Any, many: bool, context: dict[str, Any]) -> Any:
-    raise _NotRead
-
-
 @dataclass(frozen=True, slots=True)
 class _Found:
     """A record read, with its name where it was asked for: as the record an entry names (`name`: 'Executive
@@ -223,45 +215,45 @@ def _pk(model: type[models.Model], value: Any) -> Any:
         return None
 
 
-# the models whose names read their parents (a meeting's is its board's), found out the first time one is
-# named: read with their parents joined from then on
-_NAMED_BY_PARENTS: set[type[models.Model]] = set()
+@functools.cache  # the models and their names' code are fixed while the process runs
+def _name_joins(model: type[models.Model]) -> tuple[str, ...]:
+    """The parents a model's own name reads, for select_related: the foreign keys its __str__ names
+    (`self.board` in a meeting's), and theirs in turn ('meeting__board'). Read from the __str__'s code, so
+    a model named by its own columns (an action by its text) is read alone."""
+    names = set(model.__str__.__code__.co_names)
+    joins: list[str] = []
+    for f in model._meta.concrete_fields:
+        target: Any = f.related_model
+        if isinstance(f, models.ForeignKey) and f.name in names and target is not None:
+            joins.append(f.name)
+            if _has_own_name(target):
+                joins.extend(f"{f.name}__{deeper}" for deeper in _name_joins(target))
+    return tuple(joins)
 
 
 def _named(model: type[models.Model], records: set[str], values: set[str]) -> dict[str, _Found]:
     """The records of these keys, read in one query and named as asked for.
 
-    A model with a name of its own is read alone: most are named by their own columns (an action by its
-    text), and joining every parent (an action's board and meeting, the meeting's board, their
-    partnerships) made reading a page's 23 actions 4 ms rather than 1 (national data set, PostgreSQL).
-    Should naming them ask the database for more (a meeting is named by its board), the query is refused
-    (Django's debug log still lists it), they are read again with their parents joined, and so is the
-    model from then on (`_NAMED_BY_PARENTS`). A model without a name of its own is named by its parent, so
-    it is read joined."""
+    A model with a name of its own is read with the parents that name reads (`_name_joins`) and no other:
+    joining every parent (an action's board and meeting, the meeting's board, their partnerships) made
+    reading a page's 23 actions 4 ms rather than 1 (national data set, PostgreSQL). A model without a name
+    of its own is named by its parent, so it is read with all its parents joined."""
     keys = {_pk(model, k) for k in records | values} - {None}
     if not keys:
         return {}
-    if _has_own_name(model) and model not in _NAMED_BY_PARENTS:
-        rows = _read(model, keys, joined=False)
-        try:
-            with connections[router.db_for_read(model)].execute_wrapper(_refuse):
-                return _names(rows, records, values)
-        except _NotRead:
-            _NAMED_BY_PARENTS.add(model)
-    return _names(_read(model, keys, joined=True), records, values)
-
-
-def _read(model: type[models.Model], keys: set[Any], *, joined: bool) -> list[models.Model]:
-    """The records of these keys, with their non-null parents if `joined` (so naming them reads nothing
-    more), in no order (each is found by its key)."""
     # long text (an item's discussion, up to megabytes) never names a record: left unread
     long_text = [
         f.name
         for f in model._meta.concrete_fields
         if isinstance(f, models.TextField) and f.name not in NAME_FIELDS
     ]
-    rows = model._base_manager.defer(*long_text).filter(pk__in=keys).order_by()
-    return list(rows.select_related() if joined else rows)
+    rows = model._base_manager.defer(*long_text).filter(pk__in=keys).order_by()  # each found by its key
+    if _has_own_name(model):
+        joins = _name_joins(model)
+        rows = rows.select_related(*joins) if joins else rows
+    else:
+        rows = rows.select_related()
+    return _names(rows, records, values)
 
 
 def _names(rows: Iterable[models.Model], records: set[str], values: set[str]) -> dict[str, _Found]:
