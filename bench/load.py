@@ -11,7 +11,9 @@ PostgreSQL the database is one of the script's own making (bench/own_database.py
 a temporary directory. The server: `boardkeeper serve` (gunicorn) on 127.0.0.1 on a free port, with
 --workers and --threads. The clients: --clients threads (50), each with its own session of the business
 team's account (made in the database, as a sign-in with both factors would leave it) and its own
-keep-alive connection, for --duration seconds (60), each request chosen at random by weight, the next sent
+keep-alive connection, for --duration seconds (60) after --warmup seconds (10) of the same load that are not
+counted (every gunicorn worker and thread opens its connection and compiles its templates then), each request
+chosen at random by weight, the next sent
 at once (closed loop, no think time) or, with --think S, after a pause of S seconds on average (exponential):
 
     My actions 25%, the partnership's action log 25%, a meeting 20%, the review register 20%,
@@ -156,14 +158,22 @@ def drive(
     budget: threading.Semaphore,
     out: list[Any],
     think: float = 0.0,
+    measured_from: float = 0.0,
 ) -> None:
     """One client: a request, its answer, then (with --think) a pause drawn from an exponential of that
-    mean, as a person reads a page before the next; without it, the next request at once (closed loop)."""
+    mean, as a person reads a page before the next; without it, the next request at once (closed loop).
+    With --think the first request too waits such a pause (people do not all click at the same instant).
+    Requests that start before `measured_from` (the warm-up) are made but not counted."""
     client = Client(port, session, timeout=30)
     kinds = [k for k, _ in MIX]
     weights = [w for _, w in MIX]
     rng = random.Random(session)
-    while time.perf_counter() < until and budget.acquire(blocking=False):
+    if think:
+        time.sleep(min(rng.expovariate(1 / think), max(0.0, until - time.perf_counter())))
+    while time.perf_counter() < until:
+        warming = time.perf_counter() < measured_from
+        if not warming and not budget.acquire(blocking=False):
+            break
         kind = rng.choices(kinds, weights)[0]
         path = rng.choice(urls[kind])
         start = time.perf_counter()
@@ -180,9 +190,10 @@ def drive(
                         "note": "Load test: progress noted.",
                     }
                     status, _ = client.request("POST", path, urlencode(form))
-            out.append((kind, time.perf_counter() - start, status))
+            if not warming:
+                out.append((kind, time.perf_counter() - start, status))
         except (OSError, http.client.HTTPException) as e:
-            out.append((kind, time.perf_counter() - start, f"error: {type(e).__name__}"))
+            out.append((kind, time.perf_counter() - start, f"error: {type(e).__name__}"))  # warming or not
         if think:
             time.sleep(min(rng.expovariate(1 / think), max(0.0, until - time.perf_counter())))
 
@@ -234,11 +245,13 @@ def measure(args: argparse.Namespace, env: dict[str, str], label: str) -> dict[s
             warm.request("GET", prepared["urls"][kind][0])
         results: list[Any] = []
         budget = threading.Semaphore(args.max_requests)
-        start = time.perf_counter()
+        # every worker and thread warmed (connections opened, templates compiled) by --warmup seconds of
+        # the same load, not counted; then --duration seconds measured
+        start = time.perf_counter() + args.warmup
         until = start + args.duration
         threads = [
             threading.Thread(
-                target=drive, args=(port, s, prepared["urls"], until, budget, results, args.think)
+                target=drive, args=(port, s, prepared["urls"], until, budget, results, args.think, start)
             )
             for s in prepared["sessions"]
         ]
@@ -302,6 +315,12 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--clients", type=int, default=50)
     parser.add_argument("--duration", type=float, default=60.0)
+    parser.add_argument(
+        "--warmup",
+        type=float,
+        default=10.0,
+        help="seconds of the same load first, not counted (10; 0 for none)",
+    )
     parser.add_argument("--max-requests", type=int, default=200_000)
     parser.add_argument("--workers", type=int, default=max(2, min(8, 2 * (os.cpu_count() or 1) + 1)))
     parser.add_argument("--threads", type=int, default=4)
@@ -313,8 +332,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--json", action="store_true")
     args = parser.parse_args(argv)
-    if not 1 <= args.clients <= 500 or not 0 < args.duration <= 600:
-        parser.error("--clients 1..500 and --duration up to 600 s")
+    if not 1 <= args.clients <= 500 or not 0 < args.duration <= 600 or not 0 <= args.warmup <= 120:
+        parser.error("--clients 1..500, --duration up to 600 s, --warmup up to 120 s")
     base = {k: v for k, v in os.environ.items() if k not in ("DATABASE_URL", "BOARDKEEPER_DATA")}
     base.update(DEBUG="false", BOARDKEEPER_TASKS="immediate", DJANGO_SETTINGS_MODULE="boardkeeper.settings")
     label = (
