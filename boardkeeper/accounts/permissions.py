@@ -163,11 +163,14 @@ def may_update_action(access: Access, action: Action, user: User) -> bool:
 
 def get_own_person_for_user(request: HttpRequest) -> tuple[Person, Access] | None:
     """The Person the signed-in user's account is linked to, in a partnership they have a role in."""
-    person = Person.objects.select_related("partnership").filter(user=signed_in_user(request)).first()
-    if person is None:
+    try:
+        person: Person = signed_in_user(request).person  # read with the user (accounts.backends)
+    except Person.DoesNotExist:
         return None
     try:
-        return person, _access(request, person.partnership_id)
+        access = _access(request, person.partnership_id)
+        person.partnership = access.partnership  # read with the role: no query for it
+        return person, access
     except Http404:
         return None  # linked to someone in a partnership they no longer have a role in
 

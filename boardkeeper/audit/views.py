@@ -5,8 +5,10 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import unicodedata
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
+from html import escape  # as django.utils.html.escape (which calls it), without its lazy-string wrapper
 from typing import Any
 
 from django import forms
@@ -17,6 +19,8 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import content_disposition_header
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 
 from boardkeeper.accounts.models import PartnershipRole
@@ -108,6 +112,58 @@ class Entry:
         return ACTIONS.get(self.action, self.action)
 
 
+def _short(text: str, chars: int) -> str:
+    """As the template filter truncatechars: Truncator only when the text is long or not in NFC form (it
+    walks every character)."""
+    if len(text) <= chars and unicodedata.is_normalized("NFC", text):
+        return text
+    return Truncator(text).chars(chars)
+
+
+def _changes_html(entry: Entry) -> str:
+    """audit/_changes.html in Python (the record histories still use the template)."""
+    parts = []
+    for c in entry.readable_changes:
+        if c.is_list:
+            added = f"added {escape(', '.join(c.added))}" if c.added else ""
+            removed = f"removed {escape(', '.join(c.removed))}" if c.removed else ""
+            words = added + ("; " if c.added and c.removed else "") + removed
+        else:
+            words = f"{escape(_short(c.before, 120))} → {escape(_short(c.after, 120))}"
+        parts.append(
+            f'<span class="govuk-body-s bk-change"><strong>{escape(c.label)}</strong>: {words}</span>'
+        )
+    html = "<br>\n".join(parts)
+    if entry.detail:
+        html += (
+            "<br>\n" if entry.readable_changes else ""
+        ) + f'<span class="govuk-body-s">{escape(entry.detail)}</span>'
+    return html
+
+
+def _row_html(entry: Entry) -> SafeString:
+    """One row of the log, as audit/log.html drew it: built in Python, every value escaped. The template's
+    loop with its include was 4-6 ms of the page's 20 (national data set); this is 0.6 ms."""
+    at = timezone.localtime(entry.at)
+    ip = f'<br>\n        <span class="govuk-body-s">{escape(entry.ip)}</span>' if entry.ip else ""
+    record = ""
+    if entry.model:
+        name = escape(_short(entry.record_name, 80))
+        link = f'<a class="govuk-link" href="{escape(entry.url)}">{name}</a>' if entry.url else name
+        record = f'<span class="govuk-body-s">{escape(entry.record_kind)}</span><br>\n        {link}'
+    record_label = ' data-label="Record"' if entry.model else ""
+    changes_label = ' data-label="Changes"' if entry.readable_changes or entry.detail else ""
+    return mark_safe(
+        '<tr class="govuk-table__row">'
+        f'<td class="govuk-table__cell" data-label="When">{at.day} {at:%b %Y, %H:%M:%S}</td>'
+        f'<td class="govuk-table__cell" data-label="Who">{escape(entry.username or "The system")}{ip}</td>'
+        f'<td class="govuk-table__cell" data-label="What">{escape(entry.get_action_display())}</td>'
+        f'<td class="govuk-table__cell"{record_label}>{record}</td>'
+        f'<td class="govuk-table__cell"{changes_label}>{_changes_html(entry)}</td>'
+        "</tr>"
+    )
+
+
 def _entries(rows: Iterable[tuple[Any, ...]]) -> list[Entry]:
     return [Entry(*row) for row in rows]
 
@@ -193,6 +249,7 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
             "access": access,
             "form": form,
             "page": page,
+            "rows": [_row_html(entry) for entry in page.object_list],
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
             "query": query.urlencode(),
         },

@@ -79,6 +79,26 @@ def test_my_actions_shows_50_of_each_list_a_page_and_counts_them_all(cast: Cast,
     assert "closed=2" in nxt.get("href") and "page=2" in nxt.get("href")  # the other list stays where it was
 
 
+def test_my_actions_lists_the_open_oldest_first_and_the_finished_latest_first(cast: Cast, me: Person) -> None:
+    """Both lists are split and sorted from one read of the person's actions: the open by the day they were
+    raised and their place in the minutes, the done or dropped the other way round, each paged by 50."""
+    add_actions(cast, me, open_=60, done=55)
+    later = Meeting.objects.create(board=cast.board, date=dt.date(2024, 3, 6), status="held")
+    Action.objects.filter(text__in=["Action 0", "Action 60"]).update(meeting=later, raised_on=later.date)
+    client = signed_in(cast.manager)
+
+    def texts(rows: list[Any]) -> list[str]:
+        return [row.xpath("string(.//a[@data-field='text'])") for row in rows]
+
+    first = tables(client.get(reverse("my_actions")))
+    open_rows, done_rows = first["Still open (60)"], first["Done or dropped (55)"]
+    assert texts(open_rows)[:3] == ["Action 1", "Action 2", "Action 3"]  # Action 0 was raised later
+    assert texts(done_rows)[:3] == ["Action 60", "Action 114", "Action 113"]
+    last = tables(client.get(reverse("my_actions"), {"page": 2, "closed": 2}))
+    assert texts(last["Still open (60)"])[-1] == "Action 0"
+    assert texts(last["Done or dropped (55)"]) == [f"Action {n}" for n in range(65, 60, -1)]
+
+
 def test_each_list_of_my_actions_pages_by_its_own_parameter_keeping_the_other(cast: Cast, me: Person) -> None:
     add_actions(cast, me, open_=120, done=110)  # three pages of each list
     html = lxml.html.fromstring(
