@@ -233,11 +233,7 @@ class MeetingsHeld:
     meetings), so a flag costs no query."""
 
     def __init__(self, meetings: QuerySet[Meeting], today: dt.date):
-        self.dates: dict[int, list[dt.date]] = defaultdict(list)
-        self.latest: dict[int, Meeting] = {}  # board id: its latest meeting held
-        self.rules: dict[int, tuple[int, int]] = {}  # board id: its partnership's (amber, red) months
-        last: dict[int, int] = {}
-        rows = (
+        self._fill(
             meetings.filter(date__lte=today)
             .order_by("date", "pk")
             .values_list(
@@ -248,12 +244,6 @@ class MeetingsHeld:
                 "board__partnership__undated_red_months",
             )
         )
-        for pk, board_id, date, amber, red in rows:
-            self.dates[board_id].append(date)
-            last[board_id] = pk
-            self.rules[board_id] = (amber, red)
-        for board_id, pk in last.items():
-            self.latest[board_id] = Meeting(pk=pk, board_id=board_id, date=self.dates[board_id][-1])
 
     @classmethod
     def of(
@@ -262,17 +252,22 @@ class MeetingsHeld:
         """The same from meetings a page has read already, (pk, board id, date, ...) by date, all of one
         partnership (whose undated-flag months they share): no query."""
         held = cls.__new__(cls)
-        held.dates, held.latest = defaultdict(list), {}
-        rules = (partnership.undated_amber_months, partnership.undated_red_months)
-        last: dict[int, int] = {}
-        for pk, board_id, date, *_ in meetings:
-            if date <= today:
-                held.dates[board_id].append(date)
-                last[board_id] = pk
-        held.rules = {board_id: rules for board_id in held.dates}
-        for board_id, pk in last.items():
-            held.latest[board_id] = Meeting(pk=pk, board_id=board_id, date=held.dates[board_id][-1])
+        amber, red = partnership.undated_amber_months, partnership.undated_red_months
+        held._fill((pk, board_id, date, amber, red) for pk, board_id, date, *_ in meetings if date <= today)
         return held
+
+    def _fill(self, rows: Iterable[tuple[int, int, dt.date, int, int]]) -> None:
+        """From (pk, board id, date, amber months, red months) of the meetings held, by date."""
+        self.dates: dict[int, list[dt.date]] = defaultdict(list)
+        self.latest: dict[int, Meeting] = {}  # board id: its latest meeting held
+        self.rules: dict[int, tuple[int, int]] = {}  # board id: its partnership's (amber, red) months
+        last: dict[int, int] = {}
+        for pk, board_id, date, amber, red in rows:
+            self.dates[board_id].append(date)
+            last[board_id] = pk
+            self.rules[board_id] = (amber, red)
+        for board_id, pk in last.items():
+            self.latest[board_id] = Meeting(pk=pk, board_id=board_id, date=self.dates[board_id][-1])
 
     def since(self, board_id: int, date: dt.date) -> int:
         """How many meetings the board has held after `date`."""

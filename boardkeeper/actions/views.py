@@ -16,7 +16,6 @@ from django.db import connection
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.cache import patch_vary_headers
 from django.utils.safestring import SafeString, mark_safe
@@ -42,6 +41,7 @@ from boardkeeper.audit import recorder as audit
 from boardkeeper.directory.models import Board, Partnership, Person, Team
 from boardkeeper.lib import exports
 from boardkeeper.lib.http import attachment
+from boardkeeper.lib.urls import address_of
 from boardkeeper.lib.versioning import StaleEdit, rebound
 from boardkeeper.meetings.models import Meeting
 
@@ -108,9 +108,9 @@ class _Links:
     a row, 50 rows) was a tenth of a log page's time."""
 
     def __init__(self) -> None:
-        self.action = reverse("action", args=[0])[:-2]
-        self.meeting = reverse("meeting", args=[0])[:-2]
-        self.person = reverse("person", args=[0])[:-2]
+        self.action = address_of("action")
+        self.meeting = address_of("meeting")
+        self.person = address_of("person")
 
 
 def _day(date: dt.date) -> str:
@@ -121,7 +121,7 @@ def _day(date: dt.date) -> str:
 def _owners_html(action: LogAction, links: _Links) -> str:
     """actions/_owners.html in Python: people (linked) then teams, else the minutes' words, else 'None'."""
     people = [
-        f'<a class="govuk-link" href="{links.person}{pk}/">{escape(name)}</a>' for pk, name in action.people
+        f'<a class="govuk-link" href="{links.person(pk)}">{escape(name)}</a>' for pk, name in action.people
     ]
     teams = [escape(name) for name in action.teams]
     if people or teams:
@@ -136,7 +136,7 @@ def _due_html(action: LogAction, links: _Links) -> str:
         parts.append(_day(action.due_date))
     if action.due_meeting_id is not None and action.due_meeting_date is not None:
         parts.append(
-            f'<a class="govuk-link" href="{links.meeting}{action.due_meeting_id}/">'
+            f'<a class="govuk-link" href="{links.meeting(action.due_meeting_id)}">'
             f"Meeting of {_day(action.due_meeting_date)}</a>"
         )
     if parts:
@@ -157,9 +157,9 @@ def _row_html(action: LogAction, flag: Flag, links: _Links, show_board: bool) ->
     # every value below is escaped (escape()); the rest is fixed markup
     return mark_safe(
         '<tr class="govuk-table__row"><td class="govuk-table__cell">'
-        f'<a class="govuk-link" href="{links.action}{action.pk}/" data-field="text">{escape(action.text)}</a>'
+        f'<a class="govuk-link" href="{links.action(action.pk)}" data-field="text">{escape(action.text)}</a>'
         ' <span class="govuk-body-s govuk-!-display-block govuk-!-margin-top-1 govuk-!-margin-bottom-0">'
-        f'Raised{board} on <a class="govuk-link" href="{links.meeting}{action.meeting_id}/" data-field="raised">'
+        f'Raised{board} on <a class="govuk-link" href="{links.meeting(action.meeting_id)}" data-field="raised">'
         f"{_day(action.raised)}</a>{item_text}</span></td>"
         f'<td class="govuk-table__cell" data-field="owner" data-label="Owner">{_owners_html(action, links)}</td>'
         f'<td class="govuk-table__cell" data-field="due" data-label="Due">{_due_html(action, links)}</td>'
@@ -238,7 +238,7 @@ def _owners_of(ids: list[int]) -> list[tuple[int, int | None, str]]:
 def _status_counts(actions: QuerySet[Action]) -> list[tuple[str, str, int]]:
     """(status, label, number) for every status, in the order of Action.Status: one query. A plain count
     (no DISTINCT, which sorts every matching row): the owner filter joins one (action, person) row at most."""
-    # COUNT(*), not COUNT(id): the (board, status) index alone answers it (an index-only scan)
+    # COUNT(*), not COUNT(id): the (partnership, status) or (board, status) index alone answers it
     found = dict(actions.prefetch_related(None).order_by().values_list("status").annotate(n=Count("*")))
     return [(value, label, found.get(value, 0)) for value, label in Action.Status.choices]
 

@@ -32,6 +32,7 @@ from boardkeeper.directory.models import Board, Membership
 from boardkeeper.lib import exports
 from boardkeeper.lib.dates import add_months, month_start
 from boardkeeper.lib.http import CONTENT_TYPES, attachment
+from boardkeeper.lib.urls import address_of
 from boardkeeper.lib.versioning import StaleEdit, rebound
 from boardkeeper.meetings.models import Meeting
 from boardkeeper.plan import agenda as agendas
@@ -112,9 +113,8 @@ class _EntriesTable:
 
     def __init__(self, request: HttpRequest, access: Access, board: Board) -> None:
         self.can_edit = access.can_edit
-        self.meeting = reverse("meeting", args=[0])[:-2]
-        remove = reverse("forward_plan_entry_remove", args=[access.partnership.slug, board.slug, 0])
-        self.remove, self.remove_end = remove.rsplit("/0/", 1)  # the entry's id goes between
+        self.meeting = address_of("meeting")
+        self.remove = address_of("forward_plan_entry_remove", access.partnership.slug, board.slug)
         # one token for the page's forms, as {% csrf_token %} gives (escaped: it is only letters and digits)
         self.csrf = (
             f'<input type="hidden" name="csrfmiddlewaretoken" value="{escape(get_token(request))}">'
@@ -160,13 +160,13 @@ class _EntriesTable:
             day = source.meeting_date
             item = f", item {escape(source.item_number)}" if source.item_number else ""
             came_from = (
-                f'<a class="govuk-link" href="{self.meeting}{source.meeting_id}/">'
+                f'<a class="govuk-link" href="{self.meeting(source.meeting_id)}">'
                 f"Meeting of {day.day} {day:%B %Y}</a>{item}"
                 f'<p class="govuk-body-s bk-quote">“{escape(source.text)}”</p>'
             )
         remove = (
             '<td class="govuk-table__cell">'
-            f'<form method="post" action="{self.remove}/{entry.pk}/{self.remove_end}">{self.csrf}'
+            f'<form method="post" action="{self.remove(entry.pk)}">{self.csrf}'
             '<button type="submit" class="govuk-button govuk-button--secondary govuk-!-margin-bottom-0" '
             f'data-module="govuk-button">Remove<span class="govuk-visually-hidden"> ‘{topic}’ from the plan'
             "</span></button></form></td>"

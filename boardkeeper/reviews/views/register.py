@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from decimal import ROUND_HALF_UP, Decimal
 from html import escape  # as django.utils.html.escape (which calls it), without its lazy-string wrapper
@@ -15,13 +15,13 @@ from django.db.models import Count, DateField, Q, QuerySet
 from django.db.models.functions import Cast, Coalesce, ExtractYear
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
-from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET, require_http_methods
 
 from boardkeeper.accounts.permissions import get_partnership_for_user, signed_in_user
 from boardkeeper.directory.models import Partnership
+from boardkeeper.lib.urls import address_of
 from boardkeeper.reviews import forms as f
 from boardkeeper.reviews import services
 from boardkeeper.reviews.clocks import DATE_FIELDS, Clock, clocks_of
@@ -218,11 +218,11 @@ def _day(date: dt.date) -> str:
     return f"{date.day} {date:%b %Y}"
 
 
-def _review_rows(review: Listed, clocks: list[Clock], link: str) -> str:
+def _review_rows(review: Listed, clocks: list[Clock], link: Callable[[Any], str]) -> str:
     """A review's rows of its stage's table: a row a clock, the review's cell spanning them; built in Python,
     as the template's nested loops, include and lookups cost 0.15 ms a review (0.02 ms here)."""
     name = (
-        f'<a class="govuk-link" href="{link}{review.pk}/">{escape(review.pseudonym)}</a>'
+        f'<a class="govuk-link" href="{link(review.pk)}">{escape(review.pseudonym)}</a>'
         f'<br><span class="govuk-body-s">{escape(KIND_LABELS.get(review.kind, review.kind))}</span>'
     )
     if not clocks:
@@ -248,7 +248,7 @@ def _review_rows(review: Listed, clocks: list[Clock], link: str) -> str:
 def _stage_tables(reviews: Iterable[tuple[Listed, list[Clock]]]) -> list[StageTable]:
     """A table for each stage with reviews listed, in the order of the stages; the reviews within a stage
     in the order given."""
-    link = reverse("review", args=[0])[:-2]  # one reverse() a page, not one a review
+    link = address_of("review")
     by_stage: dict[str, list[str]] = defaultdict(list)
     for review, clocks in reviews:
         by_stage[review.stage].append(_review_rows(review, clocks, link))
