@@ -9,15 +9,18 @@ its business manager; or with --national N the national benchmark's build (bench
 for N partnerships, signed in as the business team of its large partnership (20,000 actions). On
 PostgreSQL the database is one of the script's own making (bench/own_database.py), dropped after; on SQLite
 a temporary directory. The server: `boardkeeper serve` (gunicorn) on 127.0.0.1 on a free port, with
---workers and --threads. The clients: --clients threads (50), each with its own session of the business
+--workers and --threads (its defaults: sync workers). The clients: --clients threads (50), each with its own session of the business
 team's account (made in the database, as a sign-in with both factors would leave it) and its own
-keep-alive connection, for --duration seconds (60) after --warmup seconds (10) of the same load that are not
+connection (kept alive while the server keeps it: sync workers close it after each answer), for --duration seconds (60) after --warmup seconds (10) of the same load that are not
 counted (every gunicorn worker and thread opens its connection and compiles its templates then), each request
 chosen at random by weight, the next sent
 at once (closed loop, no think time) or, with --think S, after a pause of S seconds on average (exponential):
 
     My actions 25%, the partnership's action log 25%, a meeting 20%, the review register 20%,
     an action update (the action's page, then its form posted with the version it showed) 10%
+
+Every HTTP request is timed and counted on its own: an update is two, 'action page' (the GET) and 'update'
+(the POST).
 
 Bounded: loopback only, the time given, and at most --max-requests requests in all. Reported: requests a
 second, latency p50/p95/p99 per kind and overall, and errors (any 5xx, a refused connection, a timeout;
@@ -176,9 +179,14 @@ def drive(
             break
         kind = rng.choices(kinds, weights)[0]
         path = rng.choice(urls[kind])
+        # an update is two requests, each timed and counted on its own: the action's page (GET), then its
+        # form posted with the version the page showed (POST)
+        shown = "action page" if kind == "update" else kind
         start = time.perf_counter()
         try:
             status, page = client.request("GET", path)
+            if not warming:
+                out.append((shown, time.perf_counter() - start, status))
             if kind == "update" and status == 200:
                 token, version = CSRF.search(page), VERSION.search(page)
                 if token and version:
@@ -189,11 +197,12 @@ def drive(
                         "status": status_value,
                         "note": "Load test: progress noted.",
                     }
+                    shown, start = "update", time.perf_counter()
                     status, _ = client.request("POST", path, urlencode(form))
-            if not warming:
-                out.append((kind, time.perf_counter() - start, status))
+                    if not warming:
+                        out.append((shown, time.perf_counter() - start, status))
         except (OSError, http.client.HTTPException) as e:
-            out.append((kind, time.perf_counter() - start, f"error: {type(e).__name__}"))  # warming or not
+            out.append((shown, time.perf_counter() - start, f"error: {type(e).__name__}"))  # warming or not
         if think:
             time.sleep(min(rng.expovariate(1 / think), max(0.0, until - time.perf_counter())))
 
@@ -323,7 +332,7 @@ def main(argv: list[str] | None = None) -> int:
     )
     parser.add_argument("--max-requests", type=int, default=200_000)
     parser.add_argument("--workers", type=int, default=max(2, min(8, 2 * (os.cpu_count() or 1) + 1)))
-    parser.add_argument("--threads", type=int, default=4)
+    parser.add_argument("--threads", type=int, default=1)
     parser.add_argument(
         "--think",
         type=float,

@@ -64,6 +64,12 @@ def database_from_url(url: str) -> dict[str, object]:
             "PORT": str(parts.port or ""),
             "CONN_MAX_AGE": 60,
             "CONN_HEALTH_CHECKS": True,
+            # Parameters sent apart from the SQL, so that psycopg prepares a statement a connection has run
+            # five times and PostgreSQL plans it once, not on every page (docs/decisions.md, "Prepared
+            # statements"); off with BOARDKEEPER_DB_PREPARE=0.
+            "OPTIONS": {"server_side_binding": True, "prepare_threshold": 5}
+            if os.environ.get("BOARDKEEPER_DB_PREPARE", "1") != "0"
+            else {},
         }
     if parts.scheme == "sqlite":
         return sqlite_database(Path(unquote(parts.path)))

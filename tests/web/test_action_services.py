@@ -38,3 +38,13 @@ def test_the_log_filters_by_owner_status_and_overdue(seeded: Cast) -> None:
     overdue = services.action_log(partnership=seeded.partnership, overdue_on=dt.date(2022, 3, 5))
     assert [a.text for a in overdue] == ["LLB to be progressed"]
     assert services.action_log(partnership=seeded.partnership, statuses=["done"]).count() == 0
+
+
+def test_a_board_log_reads_its_board_and_refuses_another_partnerships(seeded: Cast) -> None:
+    """The board log filters on the board alone (PostgreSQL misjudged the board and partnership together):
+    a board of another partnership is refused rather than listed."""
+    board_log = [a.text for a in services.action_log(partnership=seeded.partnership, board=seeded.board)]
+    assert board_log and board_log == [a.text for a in services.action_log(partnership=seeded.partnership)]
+    assert not services.action_log(partnership=seeded.other_partnership, board=seeded.other_board).exists()
+    with pytest.raises(ValueError, match="is not one of partnership"):
+        services.action_log(partnership=seeded.other_partnership, board=seeded.board)

@@ -243,3 +243,19 @@ def test_an_action_keeps_its_boards_partnership_however_it_is_made(cast: Cast) -
     # and the partnership's own log lists none of them
     log = signed_in(cast.manager).get(reverse("partnership_actions", args=[cast.partnership.slug]))
     assert b"By id" not in log.content and b"With its board" not in log.content
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_a_page_read_again_runs_statements_prepared_on_its_connection(cast: Cast, me: Person) -> None:
+    """Parameters are bound on the server, so psycopg prepares what a connection runs again and again and
+    PostgreSQL stops planning it on every page (docs/decisions.md); with them inlined in the SQL text, as
+    Django's default client-side binding does, nothing is ever prepared."""
+    add_actions(cast, me, open_=3, done=2)
+    client = signed_in(cast.manager)
+    url = reverse("board_actions", args=[cast.partnership.slug, cast.board.slug])
+    for _ in range(6):
+        assert client.get(url).status_code == 200
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('FROM "actions_action"' in sql and "$1" in sql for sql in prepared), prepared

@@ -6,6 +6,7 @@ The server runs on an SQLite database of its own in a temporary folder (never th
 
 from __future__ import annotations
 
+import http.client
 import os
 import re
 import signal
@@ -57,7 +58,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     port = free_port()
     log = (data / "serve.log").open("wb")
     process = subprocess.Popen(
-        [*cli, "serve", "--port", str(port), "--workers", "2", "--threads", "2"],
+        [*cli, "serve", "--port", str(port), "--workers", "2"],  # the default: sync workers
         env=env,
         cwd=data,
         stdout=log,
@@ -95,6 +96,24 @@ def test_pages_still_need_a_sign_in(server: str) -> None:
     status, headers, _ = fetch(f"{server}/")
     assert status == 302 and headers["Location"].startswith("/accounts/login/")
     assert headers["Server"] == "gunicorn"
+
+
+def test_each_answer_closes_its_connection_so_waiting_requests_go_to_whichever_worker_is_free(
+    server: str,
+) -> None:
+    """Sync workers, the default: a client asking to keep its connection alive is still answered with
+    `Connection: close`, so its next request is queued for any free worker instead of being held by the
+    worker that took the connection (threaded workers keep it, and under load left clients behind)."""
+    host, port = server.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=10)
+    try:
+        connection.request("GET", "/healthz", headers={"Connection": "keep-alive"})
+        response = connection.getresponse()
+        response.read()
+        assert response.status == 200
+        assert response.headers["Connection"] == "close"
+    finally:
+        connection.close()
 
 
 def test_static_files_are_hashed_compressed_cached_for_a_year_and_carry_the_security_headers(

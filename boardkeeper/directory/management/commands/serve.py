@@ -1,7 +1,10 @@
 """`boardkeeper serve [--host H] [--port P] [--workers N] [--threads T]`: the production server.
 
-Gunicorn (threaded workers) runs the WSGI application; the static files are collected first with hashed,
-compressed copies and served by WhiteNoise from the application, cached for a year. The process becomes
+Gunicorn runs the WSGI application: by default with sync workers, each process one request at a time, the
+waiting requests queued in the kernel and taken in turn by whichever worker is free (with threads, a worker
+holds the keep-alive connections it accepted, and under load some clients waited seconds behind a busy
+worker while others were served at once: docs/decisions.md); with --threads above 1, threaded workers.
+The static files are collected first with hashed, compressed copies and served by WhiteNoise from the application, cached for a year. The process becomes
 gunicorn (exec), so a service manager's signals reach it: SIGTERM stops it gracefully, SIGHUP reloads it.
 """
 
@@ -35,7 +38,12 @@ class Command(BoardkeeperCommand):
             default=default_workers(),
             help="worker processes (default 2 x cores + 1, at most 8)",
         )
-        parser.add_argument("--threads", type=int, default=4, help="threads in each worker (default 4)")
+        parser.add_argument(
+            "--threads",
+            type=int,
+            default=1,
+            help="threads in each worker (default 1: sync workers, one request at a time each, fairly queued)",
+        )
         parser.add_argument(
             "--timeout", type=int, default=60, help="seconds before a stuck request's worker is restarted"
         )
@@ -68,7 +76,7 @@ class Command(BoardkeeperCommand):
             "--bind", bind,
             "--workers", str(options["workers"]),
             "--threads", str(options["threads"]),
-            "--worker-class", "gthread",
+            "--worker-class", "sync" if options["threads"] == 1 else "gthread",
             "--timeout", str(options["timeout"]),
             "--graceful-timeout", "30",
             "--max-requests", "2000",
@@ -78,7 +86,8 @@ class Command(BoardkeeperCommand):
             "--forwarded-allow-ips", os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1,::1"),
         ]  # fmt: skip
         self.stdout.write(
-            f"Serving on http://{bind}/ with {options['workers']} x {options['threads']} threads"
+            f"Serving on http://{bind}/ with {options['workers']} workers"
+            + (f" x {options['threads']} threads" if options["threads"] > 1 else "")
         )
         self.stdout.flush()
         os.execve(sys.executable, argv, env)
