@@ -17,6 +17,7 @@ from django.utils import timezone
 
 from boardkeeper.audit import recorder as audit
 from boardkeeper.directory.models import Partnership
+from boardkeeper.lib.versioning import row_updated
 from boardkeeper.meetings.models import Meeting, PendingImport, SourceDocument
 from boardkeeper.minutes import MinutesError, extract_with_text
 
@@ -210,6 +211,7 @@ def minutes_approve(*, meeting: Meeting, user: User, on: dt.date, today: dt.date
     if not Meeting.objects.filter(pk=meeting.pk, status=Meeting.Status.MINUTES_DRAFT).update(**fields):
         raise MinutesApprovalRefused(_not_draft(Meeting.objects.filter(pk=meeting.pk).first()))
     audit.updated(meeting, fields)
+    row_updated.send(sender=Meeting, pk=meeting.pk)  # the search index shows the minutes' status
     meeting.status, meeting.approved_on = Meeting.Status.MINUTES_APPROVED, on
     return meeting
 
@@ -223,5 +225,6 @@ def minutes_unapprove(*, meeting: Meeting, user: User) -> Meeting:
     if not Meeting.objects.filter(pk=meeting.pk, status=Meeting.Status.MINUTES_APPROVED).update(**fields):
         raise MinutesApprovalRefused("These minutes are not recorded as approved.")
     audit.updated(meeting, fields)
+    row_updated.send(sender=Meeting, pk=meeting.pk)  # the search index shows the minutes' status
     meeting.status, meeting.approved_on = Meeting.Status.MINUTES_DRAFT, None
     return meeting

@@ -209,13 +209,31 @@ def is_paused() -> bool:
 
 
 def reindex(kind: str, ids: Iterable[int]) -> None:
-    """Replace the rows of these records with what they now hold (a record gone is left out)."""
+    """Replace the rows of these records with what they now hold (a record gone is left out), CHUNK
+    records a statement."""
     ids = list(ids)
-    if not ids:
-        return
     with transaction.atomic():
-        SearchEntry.objects.filter(kind=kind, record_id__in=ids).delete()
-        _write(BUILDERS[kind](ids))
+        for start in range(0, len(ids), CHUNK):
+            chunk = ids[start : start + CHUNK]
+            SearchEntry.objects.filter(kind=kind, record_id__in=chunk).delete()
+            _write(BUILDERS[kind](chunk))
+
+
+def reindex_board(board_id: int) -> None:
+    """A board renamed: every row that names it, those of its meetings, their items and decisions, and its
+    actions."""
+    meetings = Meeting.objects.filter(board_id=board_id).order_by()
+    items = AgendaItem.objects.filter(meeting__board_id=board_id).order_by()
+    decisions = Decision.objects.filter(item__meeting__board_id=board_id).order_by()
+    actions = Action.objects.filter(board_id=board_id).order_by()
+    with transaction.atomic():
+        for kind, qs in [
+            (Kind.MEETING, meetings),
+            (Kind.ITEM, items),
+            (Kind.DECISION, decisions),
+            (Kind.ACTION, actions),
+        ]:
+            reindex(kind, qs.values_list("pk", flat=True))
 
 
 def forget(kind: str, ids: Iterable[int]) -> None:

@@ -18,10 +18,13 @@ from django.urls import reverse
 
 from boardkeeper.actions.models import Action
 from boardkeeper.actions.services import action_update
-from boardkeeper.directory.models import Person
+from boardkeeper.directory.boards import board_change
+from boardkeeper.directory.models import Person, PersonAlias
 from boardkeeper.imports import services as imports
 from boardkeeper.meetings.models import AgendaItem, Meeting
+from boardkeeper.meetings.services import minutes_approve, minutes_unapprove
 from boardkeeper.reviews import services as review_services
+from boardkeeper.reviews.models import Theme
 from boardkeeper.search import indexer
 from boardkeeper.search.backends import Query
 from boardkeeper.search.models import SearchEntry
@@ -208,6 +211,47 @@ def test_the_index_follows_an_action_update_an_item_edit_and_a_deletion(cast: Ca
     assert [k for k, _, _ in results(client, q="quokka")] == ["item"]
     it.delete()
     assert results(client, q="quokka") == []
+
+
+def test_the_index_follows_what_a_row_reads_of_other_records(cast: Cast, held: Meeting) -> None:
+    """A board renamed, minutes approved, a review's themes and a person's aliases changed: the rows that
+    show them change too, without a rebuild."""
+    client = signed_in(cast.manager)
+    assert results(client, q="Strategic", kind="meeting") == []
+    board_change(board=cast.board, name="Strategic Safeguarding Board", parent=None)
+    assert [u for _, _, u in results(client, q="Strategic", kind="meeting")] == [f"/meetings/{held.pk}/"]
+    named = SearchEntry.objects.filter(board_id=cast.board.pk).exclude(kind="meeting")
+    assert named.count() > 20 and all(
+        c.startswith("Strategic Safeguarding Board, ") for c in named.values_list("context", flat=True)
+    )
+
+    assert results(client, q="approved 11 March", kind="meeting") == []
+    minutes_approve(meeting=held, user=cast.manager, on=dt.date(2022, 3, 11), today=dt.date(2022, 3, 11))
+    assert [u for _, _, u in results(client, q="approved 11 March", kind="meeting")] == [
+        f"/meetings/{held.pk}/"
+    ]
+    minutes_unapprove(meeting=held, user=cast.manager)
+    assert results(client, q="approved 11 March", kind="meeting") == []
+
+    review = review_services.review_create(
+        partnership=cast.partnership,
+        user=cast.manager,
+        pseudonym="Child Y",
+        kind="lcspr",
+        on=dt.date(2024, 1, 8),
+    )
+    neglect = Theme.objects.create(partnership=cast.partnership, name="Neglect")
+    assert results(client, q="neglect", kind="review") == []
+    review_services.themes_set(review=review, themes=[neglect])
+    assert [t for _, t, _ in results(client, q="neglect", kind="review")] == ["Child Y"]
+    review_services.themes_set(review=review, themes=[])
+    assert results(client, q="neglect", kind="review") == []
+
+    pete = Person.objects.get(partnership=cast.partnership, full_name="Pete Hill")
+    alias = PersonAlias.objects.create(person=pete, alias="Petros", kind=PersonAlias.Kind.NAME)
+    assert [t for _, t, _ in results(client, q="Petros")] == ["Pete Hill"]
+    alias.delete()
+    assert results(client, q="Petros") == []
 
 
 def test_minutes_confirmed_from_the_preview_are_found(cast: Cast) -> None:
