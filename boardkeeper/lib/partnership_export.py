@@ -59,8 +59,8 @@ def partnership_paths(
     """Each model whose foreign keys lead to a partnership within `hops`: the shortest lookup to it."""
     paths: dict[type[models.Model], str] = {partnership_model: "pk"}
     for model in apps.get_models():
-        if model is partnership_model or model._meta.proxy:
-            continue
+        if model is partnership_model or model._meta.proxy or getattr(model, "DERIVED", False):
+            continue  # a model that says it is DERIVED (the search index) is rebuilt from the records
         if any(
             f.attname == "partnership_id" and not f.is_relation for f in model._meta.concrete_fields
         ):  # a plain column, no foreign key (the audit trail outlives what it describes)

@@ -29,6 +29,10 @@ class SearchEntry(models.Model):
     context = models.CharField(max_length=300, blank=True)  # where it is: 'Executive Board, 23 February 2022'
     url = models.CharField(max_length=300)  # the page that shows it, as it was when indexed
 
+    # made from the records and made again by `boardkeeper search --rebuild`: not one of a partnership's
+    # records, so its export leaves it out (lib/partnership_export.py)
+    DERIVED = True
+
     class Meta:
         constraints = [
             models.UniqueConstraint(fields=["kind", "record_id"], name="search_entry_unique_record")

@@ -37,6 +37,7 @@ from boardkeeper.lib import backup as backups
 from boardkeeper.plan.calendar_feeds import calendar_feed_create
 from boardkeeper.reviews import services as review_services
 from boardkeeper.reviews.models import ChangeRequest, Review
+from boardkeeper.search.models import SearchEntry
 
 REPORT = b"PK\x03\x04 version 1 of the Child Q report \xe2\x80\x94 not a real document"
 on_sqlite = pytest.mark.skipif(connection.vendor != "sqlite", reason="the SQLite round trip")
@@ -381,6 +382,9 @@ def test_a_partnership_export_holds_its_records_and_nothing_of_another_or_secret
         "accounts.partnershiprole",
     } <= models
     assert not models & {"auth.user", "accounts.twofactor", "accounts.recoverycode", "sessions.session"}
+    # the search index is made from the records (and again by `search --rebuild`): not exported twice
+    assert SearchEntry.objects.filter(partnership=cast.partnership).exists()
+    assert "search.searchentry" not in models
     assert records[0] == {
         "model": "directory.partnership",
         "pk": cast.partnership.pk,
