@@ -121,7 +121,7 @@ def plan_docx(inspection: Inspection, plan: Plan, today: dt.date) -> bytes:
         lines.append(f"Progress: {rec.progress}")
         first = len(table.rows)
         for a in rec.actions:
-            rag = f"{a.flag.colour.capitalize()}: {a.flag.reason}\nStatus: {a.action.get_status_display()}"
+            rag = f"{a.flag.words}\nStatus: {a.action.get_status_display()}"  # as the other exports write it
             add_row(("", a.action.text, a.owners, _due_text(a), rag, evidence_text(a.evidence)))
         if not rec.actions or rec.evidence:
             add_row(

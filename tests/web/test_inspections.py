@@ -324,9 +324,9 @@ def test_the_plan_as_a_word_document_for_the_inspectorate(cast: Cast, held: Meet
     )
     assert "Status: In progress" in rows[1][0] and "Agencies: Warwickshire Police" in rows[1][0]
     assert rows[1][1:4] == ["Agree the strategy meeting protocol", "", "1 March 2022"]
-    assert rows[1][4].startswith("Green: Done") and rows[1][5] == "Protocol signed off (file: protocol.pdf)"
+    assert rows[1][4].startswith("Green – Done") and rows[1][5] == "Protocol signed off (file: protocol.pdf)"
     assert rows[2][1:4] == ["Audit 20 strategy meetings held out of hours", "Pete Hill", "31 March 2022"]
-    assert rows[2][4] == "Red: Overdue\nStatus: Open"
+    assert rows[2][4] == "Red – Overdue\nStatus: Open"
     assert rows[3][0].startswith("2. Strengthen management oversight") and rows[3][1] == "Train supervisors"
     assert rows[4][0].startswith("10. Review the quality") and rows[4][1] == "No actions yet"
     assert rows[4][5] == "Commissioned an audit" and len(rows) == 5
