@@ -7,8 +7,7 @@ Chromium at 320 px and must not scroll sideways (document width <= the window's,
 element of it may be set to break words anywhere (`word-break: break-all`, `overflow-wrap: anywhere`): a long
 word then still breaks where it must (`overflow-wrap: break-word`) but a table no longer shrinks its columns
 by cutting every word in two. The one exception is a secret shown once (`.bk-secret`), a single long string.
-And every table stacked on a phone has each cell that needs it name its column (tests/web/stacked_tables.py),
-but for the tables listed in NOT_YET_LABELLED.
+And every table stacked on a phone has each cell that needs it name its column (tests/web/stacked_tables.py).
 """
 
 from __future__ import annotations
@@ -37,19 +36,6 @@ pytestmark = [
 record = test_permissions.record  # the walk's fixture, used here as it is
 PHONE = {"width": 320, "height": 640}
 ALLOWED_TO_BREAK_ANYWHERE = ".bk-secret"  # a token shown once: one word with no boundaries to wrap at
-# Stacked tables (by their column headers) whose cells do not all name their column yet, and where they are
-# made: to be labelled, then taken off this list (the test fails while a table listed is labelled).
-NOT_YET_LABELLED = {
-    ("When", "Who", "What", "Changes"): "audit/_history.html",
-    ("Account", "Role", "Authenticator app", "Remove"): "accounts/access.html",
-    ("Email address", "Role", "Link", "Send again or cancel"): "accounts/access.html",
-    ("Line", "Amount"): "funding/year.html",
-    ("Partner", "Agreed", "Invoiced and paid"): "funding/year.html",
-    ("File", "State", "Next"): "imports/_batch.html",
-    ("Inspection", "Dates and judgement", "Improvement plan"): "inspections/register.html",
-    ("Item", "Action", "Owner", "Status"): "meetings/_actions_table.html",
-    ("Review", "Clock", "Due", "Status"): "reviews/register.html (its 'No statutory clock running')",
-}
 
 # In the page: its width against the window's, and the elements set to break words anywhere (with what they
 # say, so a failure names them).
@@ -132,7 +118,6 @@ def test_every_page_fits_a_320px_phone_without_breaking_words(
     wide: list[str] = []
     breaking: list[str] = []
     unnamed: list[str] = []
-    not_yet: set[tuple[str, ...]] = set()  # the tables of NOT_YET_LABELLED seen still unlabelled
 
     def check(number: int, name: str) -> None:
         result = measure(page)
@@ -142,11 +127,9 @@ def test_every_page_fits_a_320px_phone_without_breaking_words(
                 f"past its edge: {'; '.join(result['wide'])}"
             )
         breaking.extend(f"{name}: {element}" for element in result["breaking"])
-        for cell in unnamed_cells(page.content(), row_named_by_first_cell=True):
-            if cell.columns in NOT_YET_LABELLED:
-                not_yet.add(cell.columns)
-            else:
-                unnamed.append(f"{name}: {cell}")
+        unnamed.extend(
+            f"{name}: {cell}" for cell in unnamed_cells(page.content(), row_named_by_first_cell=True)
+        )
         shoot(page, screenshots, number, name)
 
     page.goto(f"{live_server.url}/accounts/login/")
@@ -164,6 +147,4 @@ def test_every_page_fits_a_320px_phone_without_breaking_words(
     failures = ["pages that scroll sideways at 320px:", *wide] if wide else []
     failures += ["elements that break words anywhere:", *breaking] if breaking else []
     failures += ["cells of stacked tables that do not name their column:", *unnamed] if unnamed else []
-    labelled = [f"{' | '.join(c)} ({t})" for c, t in NOT_YET_LABELLED.items() if c not in not_yet]
-    failures += ["labelled now, or not seen: take off NOT_YET_LABELLED:", *labelled] if labelled else []
     assert failures == [], "\n".join(failures)

@@ -49,7 +49,6 @@ def test_an_actions_history_names_every_column_of_an_update(
     html = manager.get(reverse("action", args=[action.pk])).content
     updates = ("When", "Who", "Status", "Note")
     assert {*updates} in labels(html)
-    # (the page's audit history below is audit/_history.html, on test_browser_phone.py's list still to do)
     assert [cell for cell in unnamed_cells(html) if cell.columns == updates] == []
 
 

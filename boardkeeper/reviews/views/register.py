@@ -228,7 +228,7 @@ def _review_rows(review: Listed, clocks: list[Clock], link: Callable[[Any], str]
     if not clocks:
         return (
             f'<tr class="govuk-table__row"><td class="govuk-table__cell">{name}</td>'
-            '<td class="govuk-table__cell" colspan="3">No statutory clock running</td></tr>'
+            '<td class="govuk-table__cell" colspan="3" data-label="Clock">No statutory clock running</td></tr>'
         )
     note = '<br><span class="govuk-body-s">No reason recorded for the overrun</span>'
     out = []
