@@ -11,6 +11,7 @@ from django import forms
 from django.db.models import Q
 from django.utils.safestring import SafeString, mark_safe
 
+from boardkeeper.actions import services
 from boardkeeper.actions.models import Action
 from boardkeeper.directory.models import Board, Partnership, Person, Team
 from boardkeeper.lib.date_input import GovukDateField
@@ -49,11 +50,7 @@ class LogFilterForm(forms.Form):
             "pk", "full_name", "organisation__name"
         )
         if meetings is None:
-            scope = (
-                Meeting.objects.filter(board=board)
-                if board
-                else Meeting.objects.filter(board__partnership=partnership)
-            )
+            scope = services.log_meetings(partnership=partnership, board=board)
             meetings = scope.order_by("-date", "board__name").values_list("pk", "date", "board__name")
         self.owner_choices = [("", "Anyone")] + [
             (str(pk), f"{name} ({organisation})" if organisation else name)

@@ -187,6 +187,15 @@ def action_log(
     )
 
 
+def log_meetings(*, partnership: Partnership, board: Board | None = None) -> QuerySet[Meeting]:
+    """The meetings an action log offers and flags by: the board's, or every board's of the partnership."""
+    return (
+        Meeting.objects.filter(board=board)
+        if board
+        else Meeting.objects.filter(board__partnership=partnership)
+    )
+
+
 def open_actions_before(meeting: Meeting) -> QuerySet[Action]:
     """What the 'minutes of the previous meeting and action log' item goes through: open actions raised earlier."""
     return (

@@ -40,6 +40,7 @@ from boardkeeper.actions.services import MeetingsHeld
 from boardkeeper.audit import recorder as audit
 from boardkeeper.directory.models import Board, Partnership, Person, Team
 from boardkeeper.lib import exports
+from boardkeeper.lib.filters import short_day
 from boardkeeper.lib.http import attachment
 from boardkeeper.lib.urls import address_of
 from boardkeeper.lib.versioning import StaleEdit, rebound
@@ -113,11 +114,6 @@ class _Links:
         self.person = address_of("person")
 
 
-def _day(date: dt.date) -> str:
-    """'3 Mar 2022', as the template filter date:"j M Y" writes it."""
-    return f"{date.day} {date:%b %Y}"
-
-
 def _owners_html(action: LogAction, links: _Links) -> str:
     """actions/_owners.html in Python: people (linked) then teams, else the minutes' words, else 'None'."""
     people = [
@@ -133,11 +129,11 @@ def _due_html(action: LogAction, links: _Links) -> str:
     """actions/_due.html in Python: the due date, the due meeting, else the minutes' words, else 'Not set'."""
     parts = []
     if action.due_date:
-        parts.append(_day(action.due_date))
+        parts.append(short_day(action.due_date))
     if action.due_meeting_id is not None and action.due_meeting_date is not None:
         parts.append(
             f'<a class="govuk-link" href="{links.meeting(action.due_meeting_id)}">'
-            f"Meeting of {_day(action.due_meeting_date)}</a>"
+            f"Meeting of {short_day(action.due_meeting_date)}</a>"
         )
     if parts:
         return "<br>".join(parts)
@@ -160,7 +156,7 @@ def _row_html(action: LogAction, flag: Flag, links: _Links, show_board: bool) ->
         f'<a class="govuk-link" href="{links.action(action.pk)}" data-field="text">{escape(action.text)}</a>'
         ' <span class="govuk-body-s govuk-!-display-block govuk-!-margin-top-1 govuk-!-margin-bottom-0">'
         f'Raised{board} on <a class="govuk-link" href="{links.meeting(action.meeting_id)}" data-field="raised">'
-        f"{_day(action.raised)}</a>{item_text}</span></td>"
+        f"{short_day(action.raised)}</a>{item_text}</span></td>"
         f'<td class="govuk-table__cell" data-field="owner" data-label="Owner">{_owners_html(action, links)}</td>'
         f'<td class="govuk-table__cell" data-field="due" data-label="Due">{_due_html(action, links)}</td>'
         '<td class="govuk-table__cell" data-label="Status">'
@@ -254,11 +250,7 @@ def _action_log(request: HttpRequest, *, access: Access, board: Board | None) ->
     today = timezone.localdate()
     # the meetings of the board (or partnership), read once: the filter's choices, newest first, and the
     # meetings held for the flags
-    scope = (
-        Meeting.objects.filter(board=board)
-        if board
-        else Meeting.objects.filter(board__partnership=partnership)
-    )
+    scope = services.log_meetings(partnership=partnership, board=board)
     meetings = list(scope.order_by("date", "pk").values_list("pk", "board_id", "date", "board__name"))
     held = MeetingsHeld.of(meetings, today, partnership)
     form = LogFilterForm(

@@ -5,7 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import unicodedata
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass, field
 from html import escape  # as django.utils.html.escape (which calls it), without its lazy-string wrapper
@@ -19,7 +18,6 @@ from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.text import Truncator
 from django.views.decorators.http import require_GET
 
 from boardkeeper.accounts.models import PartnershipRole
@@ -30,6 +28,7 @@ from boardkeeper.audit import recorder as audit
 from boardkeeper.audit.models import AuditEvent
 from boardkeeper.lib.date_input import GovukDateField
 from boardkeeper.lib.exports import _csv_safe
+from boardkeeper.lib.filters import truncated
 from boardkeeper.lib.http import CONTENT_TYPES
 from boardkeeper.lib.urls import address_of
 
@@ -112,14 +111,6 @@ class Entry:
         return ACTIONS.get(self.action, self.action)
 
 
-def _short(text: str, chars: int) -> str:
-    """As the template filter truncatechars: Truncator only when the text is long or not in NFC form (it
-    walks every character)."""
-    if len(text) <= chars and unicodedata.is_normalized("NFC", text):
-        return text
-    return Truncator(text).chars(chars)
-
-
 def _changes_html(entry: Entry) -> str:
     """audit/_changes.html in Python (the record histories still use the template)."""
     parts = []
@@ -129,7 +120,7 @@ def _changes_html(entry: Entry) -> str:
             removed = f"removed {escape(', '.join(c.removed))}" if c.removed else ""
             words = added + ("; " if c.added and c.removed else "") + removed
         else:
-            words = f"{escape(_short(c.before, 120))} → {escape(_short(c.after, 120))}"
+            words = f"{escape(truncated(c.before, 120))} → {escape(truncated(c.after, 120))}"
         parts.append(
             f'<span class="govuk-body-s bk-change"><strong>{escape(c.label)}</strong>: {words}</span>'
         )
@@ -148,7 +139,7 @@ def _row_html(entry: Entry) -> SafeString:
     ip = f'<br>\n        <span class="govuk-body-s">{escape(entry.ip)}</span>' if entry.ip else ""
     record = ""
     if entry.model:
-        name = escape(_short(entry.record_name, 80))
+        name = escape(truncated(entry.record_name, 80))
         link = f'<a class="govuk-link" href="{escape(entry.url)}">{name}</a>' if entry.url else name
         record = f'<span class="govuk-body-s">{escape(entry.record_kind)}</span><br>\n        {link}'
     record_label = ' data-label="Record"' if entry.model else ""

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 
 from boardkeeper.accounts.permissions import get_partnership_for_user, signed_in_user
 from boardkeeper.directory.models import Partnership
+from boardkeeper.lib.filters import short_day
 from boardkeeper.lib.urls import address_of
 from boardkeeper.reviews import forms as f
 from boardkeeper.reviews import services
@@ -213,11 +214,6 @@ def _stage_counts(partnership: Partnership, visible: QuerySet[Review] | None) ->
     return {stage: (n, seen) for stage, n, seen in grouped}
 
 
-def _day(date: dt.date) -> str:
-    """'3 Mar 2022', as the template filter date:"j M Y" writes it."""
-    return f"{date.day} {date:%b %Y}"
-
-
 def _review_rows(review: Listed, clocks: list[Clock], link: Callable[[Any], str]) -> str:
     """A review's rows of its stage's table: a row a clock, the review's cell spanning them; built in Python,
     as the template's nested loops, include and lookups cost 0.15 ms a review (0.02 ms here)."""
@@ -237,7 +233,7 @@ def _review_rows(review: Listed, clocks: list[Clock], link: Callable[[Any], str]
         out.append(
             f'<tr class="govuk-table__row">{first}'
             f'<td class="govuk-table__cell" data-label="Clock">{escape(clock.label)}</td>'
-            f'<td class="govuk-table__cell" data-label="Due">{_day(clock.due)}</td>'
+            f'<td class="govuk-table__cell" data-label="Due">{short_day(clock.due)}</td>'
             # the status as reviews/_clock.html shows it
             f'<td class="govuk-table__cell" data-label="Status"><strong class="govuk-tag {clock.tag}">'
             f"{escape(clock.status)}</strong>{note if clock.needs_reason else ''}</td></tr>"
