@@ -23,9 +23,12 @@ Measured with Django's test Client (DEBUG off) signed in as the large partnershi
 second factor marked as given), each page two warm-up requests and --repeat timed ones (median, nearest
 rank), then one inside CaptureQueriesContext for the query count and SQL time: the sign-in page
 (anonymous), the board log and the partnership log (unfiltered, and status=open&overdue=on), My actions
-(the user's person owns about 1,000 actions), the review register, the forward plan, the audit log; and
-the CSV export of the whole partnership log (20,000 rows). Each page's ratio to the sign-in page must be
-10 or less; the export under 1 s.
+(the user's person owns 3,670 actions, 625 of them open: one of the busiest owners, and a twentieth
+more), the review register, the forward plan, the audit log; and the CSV export of the whole
+partnership log (20,000 rows). Each page's ratio to the sign-in page must be 10 or less; the export under
+1 s. Two rows show the floor under every signed-in page, timed the same way and not held to the limit
+(bench/floor_urls.py): a signed-in request whose view reads nothing, and the layout alone (base.html, no
+content); 'own ms' is a page's time less the layout's, what the page itself does.
 """
 
 from __future__ import annotations
@@ -261,7 +264,7 @@ def build(n_partnerships: int, years: int, seed: int) -> dict[str, Any]:
                         st = rng.choices(["open", "in_progress", "done"], [45, 25, 30])[0]
                     owner = rng.choices(people_of[pid], weights)[0]
                     if pid == partnerships[0].pk and rng.random() < 0.05:
-                        owner = me.pk  # My actions: about 1,000 of the large partnership's
+                        owner = me.pk  # My actions: a twentieth more of the large partnership's
                     owners.append((n_action, owner))
                     audit.append((n_action, pid, d))
                     yield (
@@ -557,6 +560,29 @@ def worker(
             "kb": len(sign_in_body) / 1024,
         }
     ]
+    # the floor under every signed-in page (bench/floor_urls.py): not list pages, so not held to the limit
+    from django.test import override_settings
+
+    with override_settings(ROOT_URLCONF="floor_urls"):
+        for name, url_name in (
+            ("signed in, reads nothing", "bench_floor_nothing"),
+            ("signed in, the layout alone", "bench_floor_layout"),
+        ):
+            url = reverse(url_name)
+            median = _nearest_rank(_timed(client, url, repeat), 50)
+            body, queries, sql_ms = _counted(client, url)
+            results.append(
+                {
+                    "page": name,
+                    "floor": True,
+                    "median_ms": median,
+                    "ratio": median / base,
+                    "queries": len(queries),
+                    "sql_ms": sql_ms,
+                    "kb": len(body) / 1024,
+                }
+            )
+    layout_ms = results[-1]["median_ms"]
     plans: dict[str, str] = {}
     large, ordinary = data["large"], data["ordinary"]
     # the large partnership's pages, and My actions (its user's person); an ordinary one's, for query counts
@@ -583,6 +609,7 @@ def worker(
                 "median_ms": median,
                 "p95_ms": _nearest_rank(times, 95),
                 "ratio": median / base,
+                "beyond_layout_ms": median - layout_ms,
                 "queries": len(queries),
                 "queries_ordinary": ordinary_counts.get(name),
                 "sql_ms": sql_ms,
@@ -645,14 +672,18 @@ def report(r: dict[str, Any]) -> list[str]:
     print("  " + ", ".join(f"{v:,} {k}" for k, v in r["counts"].items()))
     print(f"  measured partnership: {r['large_actions']:,} actions\n")
     print(
-        f"  {'page':34} {'median ms':>10} {'ratio':>7} {'queries':>8} {'(3,600)':>8} {'SQL ms':>8} {'slowest':>8} {'KB':>6}"
+        f"  {'page':34} {'median ms':>10} {'ratio':>7} {'own ms':>8} {'queries':>8} {'(3,600)':>8} {'SQL ms':>8} {'slowest':>8} {'KB':>6}"
     )
     for p in r["pages"]:
         q_ord = p.get("queries_ordinary")
+        beyond = p.get("beyond_layout_ms")
         print(
-            f"  {p['page']:34} {p['median_ms']:10.1f} {p['ratio']:7.1f} {p['queries']:8} "
-            f"{'' if q_ord is None else q_ord:>8} {p.get('sql_ms', 0):8.1f} {p.get('slowest_sql_ms', 0):8.1f} {p.get('kb', 0):6.0f}"
+            f"  {p['page']:34} {p['median_ms']:10.1f} {p['ratio']:7.1f} {'' if beyond is None else f'{beyond:.1f}':>8} "
+            f"{p['queries']:8} {'' if q_ord is None else q_ord:>8} {p.get('sql_ms', 0):8.1f} "
+            f"{p.get('slowest_sql_ms', 0):8.1f} {p.get('kb', 0):6.0f}"
         )
+        if p.get("floor"):
+            continue  # the floor: shown, not held to the limit
         if p["ratio"] > LIMIT_RATIO:
             problems.append(f"{p['page']}: {p['ratio']:.1f} times the sign-in page")
         if q_ord is not None and q_ord != p["queries"]:
