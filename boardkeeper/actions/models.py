@@ -79,7 +79,9 @@ class Action(models.Model):
     )
     position = models.PositiveIntegerField(default=0)
     text = models.TextField()
-    owner_people = models.ManyToManyField(Person, blank=True, related_name="actions")
+    owner_people = models.ManyToManyField["Person", "ActionOwner"](
+        Person, blank=True, related_name="actions", through="ActionOwner"
+    )
     owner_teams = models.ManyToManyField(Team, blank=True, related_name="actions")
     owner_text = models.CharField(max_length=300, blank=True)  # as the minutes write it
     due_date = models.DateField(null=True, blank=True)
@@ -213,6 +215,36 @@ def rag_flag(
         if meetings_since >= AMBER_AFTER_MEETINGS:
             return Flag("amber", f"No due date; open through {meetings_since} meetings")
     return Flag("green", "On track")
+
+
+class ActionOwner(models.Model):
+    """A person who owns an action (`Action.owner_people`), and with the link a copy of the action's status,
+    partnership and place in the log, which the database keeps (triggers: `owner_copies`). 'My actions'
+    counts and pages someone's actions from this table's (person, partnership, raised_on, position, action)
+    index alone, however many they have owned over the years, instead of joining every one of them to its
+    action (3,670 for a busy owner at national scale: docs/benchmarks.md)."""
+
+    action = models.ForeignKey(Action, on_delete=models.CASCADE)
+    person = models.ForeignKey(Person, on_delete=models.CASCADE)
+    # the action's own columns, written by the database's triggers (this code never sets them): on a
+    # link's insert, and whenever the action's status, partnership, raised_on or position changes
+    status = models.CharField(max_length=20, default="", editable=False)
+    partnership_id = models.BigIntegerField(null=True, editable=False)
+    raised_on = models.DateField(null=True, editable=False)
+    position = models.PositiveIntegerField(default=0, editable=False)
+
+    class Meta:
+        db_table = "actions_action_owner_people"  # the table the link had before it had a model
+        unique_together = [("action", "person")]
+        indexes = [
+            models.Index(
+                fields=["person", "partnership_id", "raised_on", "position", "action", "status"],
+                name="action_owner_mine",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.person_id} owns {self.action_id}"
 
 
 @receiver(post_save, sender=Meeting, dispatch_uid="actions_raised_on")

@@ -208,12 +208,19 @@ class MergeResult:
 def _relations() -> list[tuple[type[models.Model], models.Field[Any, Any], bool]]:
     """Every (model, field, is many-to-many) that points at a Person, but the Person's own fields."""
     found: list[tuple[type[models.Model], models.Field[Any, Any], bool]] = []
-    for rel in Person._meta.get_fields(include_hidden=True):  # hidden too: attendance's deputy_for
-        if not isinstance(rel, ForeignObjectRel):
-            continue
+    # hidden too: attendance's deputy_for
+    rels = [r for r in Person._meta.get_fields(include_hidden=True) if isinstance(r, ForeignObjectRel)]
+    # a many-to-many's own table, made by Django or a model of its own (ActionOwner): moved through its field
+    through = {getattr(r.field.remote_field, "through", None) for r in rels if r.many_to_many}
+    for rel in rels:
         model = rel.related_model
-        if not isinstance(model, type) or model._meta.auto_created or rel.field.model is not model:
-            continue  # a many-to-many's own table: moved through its field
+        if (
+            not isinstance(model, type)
+            or model._meta.auto_created
+            or model in through
+            or rel.field.model is not model
+        ):
+            continue
         found.append((model, rel.field, bool(rel.many_to_many)))
     return sorted(found, key=lambda r: (r[0]._meta.label_lower, r[1].name))
 

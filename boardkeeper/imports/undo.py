@@ -50,7 +50,7 @@ Removed = dict[type[models.Model], set[Any]]
 _USES = {
     ("meetings.attendance", "person"): "attended another meeting",
     ("meetings.attendance", "deputy_for"): "is named as a deputy's principal at another meeting",
-    ("actions.action_owner_people", "person"): "owns an action that stays",
+    ("actions.actionowner", "person"): "owns an action that stays",
     ("directory.membership", "person"): "is a member of a board",
     ("directory.personalias", "person"): "has initials or spellings learned from other minutes",
     ("reviews.review_named_people", "person"): "is named on a case review",

@@ -30,7 +30,7 @@ from django.db import connection
 from django.db.migrations.loader import MigrationLoader
 
 from boardkeeper.actions import services as action_services
-from boardkeeper.actions.models import Action, ActionUpdate
+from boardkeeper.actions.models import Action, ActionOwner, ActionUpdate
 from boardkeeper.directory.models import Person
 from boardkeeper.imports import services as meeting_services
 from boardkeeper.lib import backup as backups
@@ -399,6 +399,13 @@ def test_a_partnership_export_holds_its_records_and_nothing_of_another_or_secret
     assert review.pseudonym in text and "Under way ✓" in text  # UTF-8, not escaped
     for action in Action.objects.filter(board=cast.board):
         assert any(r["model"] == "actions.action" and r["fields"]["text"] == action.text for r in records)
+    # who owns each action: the owner links, a model of their own (ActionOwner), with the people
+    owners = {
+        (r["fields"]["action"], r["fields"]["person"]) for r in records if r["model"] == "actions.actionowner"
+    }
+    assert owners and owners == set(
+        ActionOwner.objects.filter(action__board=cast.board).values_list("action_id", "person_id")
+    )
     assert {r["pk"] for r in records if r["model"] == "reviews.changerequest"} == set(
         ChangeRequest.objects.values_list("pk", flat=True)
     )
