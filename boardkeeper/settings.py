@@ -239,6 +239,8 @@ FILE_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 DATA_UPLOAD_MAX_MEMORY_SIZE = 5 * 1024 * 1024
 MAX_UPLOAD_BYTES = 50 * 1024 * 1024
 
+# Django's database sessions, read with one plain SELECT (boardkeeper/accounts/sessions.py)
+SESSION_ENGINE = "boardkeeper.accounts.sessions"
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_AGE = int(os.environ.get("SESSION_COOKIE_AGE", 30 * 60))  # idle seconds before sign-in again
