@@ -33,6 +33,10 @@ from boardkeeper.lib.http import CONTENT_TYPES
 from boardkeeper.lib.urls import address_of
 
 PAGE_SIZE = 50  # events a page (issue 15: every list page 50 rows)
+# entries counted, and paged, at most (200 pages): the trail only grows, and counting all of it on every
+# look grew with it (2-3 ms for the 60,000 events of a large partnership's ten years, bench/national.py).
+# Past the limit the page says so; dates, a person or a record narrow it, and the CSV holds every entry.
+COUNT_LIMIT = 10_000
 CSV_BATCH = 500  # events read, named and written to the download at a time
 CSV_COLUMNS = ("When", "Who", "IP address", "What", "Record", "Changes")
 # the records with a page of their own, by URL name and whether its address names the partnership: an entry
@@ -224,7 +228,10 @@ def _linked(entries: list[Entry], slug: str) -> list[Entry]:
 @require_GET
 def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     access, form, events = _filtered(request, slug)
-    page = Paginator(events.values_list(*ENTRY_FIELDS), PAGE_SIZE).get_page(request.GET.get("page"))
+    found = events.order_by()[: COUNT_LIMIT + 1].count()  # counts COUNT_LIMIT + 1 at most
+    paginator = Paginator(events.values_list(*ENTRY_FIELDS), PAGE_SIZE)
+    paginator.count = min(found, COUNT_LIMIT)  # a cached_property: the paginator reads this and never counts
+    page = paginator.get_page(request.GET.get("page"))
     page.object_list = _linked(_entries(page.object_list), access.partnership.slug)
     query = request.GET.copy()
     query.pop("page", None)
@@ -237,6 +244,8 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
             "page": page,
             "rows": [_row_html(entry) for entry in page.object_list],
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
+            "more": found > COUNT_LIMIT,
+            "limit": f"{COUNT_LIMIT:,}",
             "query": query.urlencode(),
         },
     )

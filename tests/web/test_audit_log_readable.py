@@ -10,6 +10,7 @@ import io
 from typing import Any
 
 import lxml.html
+import pytest
 from cast import Cast, signed_in
 from django.db import connection
 from django.test import Client
@@ -18,6 +19,7 @@ from django.urls import reverse
 
 from boardkeeper.actions import services as actions
 from boardkeeper.actions.models import Action
+from boardkeeper.audit import views as audit_views
 from boardkeeper.audit.models import AuditEvent
 from boardkeeper.meetings.models import Meeting
 from boardkeeper.reviews import services as reviews
@@ -117,6 +119,34 @@ def test_50_to_a_page_with_the_filters_kept_in_the_page_links(cast: Cast, manage
     )
     csv_link = lxml.html.fromstring(last.content).xpath("//a[@id='audit-csv']/@href")[0]
     assert csv_link == log_csv(cast) + "?action=export"  # the filters, not the page
+
+
+def test_past_the_count_limit_the_log_counts_no_further_and_says_how_to_find_the_rest(
+    cast: Cast, manager: Client, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The trail only grows: the page counts COUNT_LIMIT + 1 entries at most (10,000; 100 here), pages the
+    latest COUNT_LIMIT and says how to reach the others."""
+    monkeypatch.setattr(audit_views, "COUNT_LIMIT", 100)
+    AuditEvent.objects.bulk_create(
+        AuditEvent(
+            action="export", detail=f"file-{k}.csv", partnership_id=cast.partnership.pk, username="amrita"
+        )
+        for k in range(130)
+    )
+    with CaptureQueriesContext(connection) as ctx:
+        first = manager.get(log(cast), {"action": "export"})
+    (counted,) = [q["sql"] for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert "LIMIT 101" in counted  # never every entry
+    said = " ".join(lxml.html.fromstring(first.content).text_content().split())
+    assert "More than 100 entries, showing 1 to 50." in said
+    assert "These pages hold the latest 100 entries. To find earlier ones, choose dates" in said
+    assert "Download as CSV all the entries found" in said
+    page = lxml.html.fromstring(first.content)
+    assert page.xpath("//nav[@id='audit-pages']//a[@aria-label]/text()") == ["1", "2"]  # 100 entries
+    beyond = manager.get(log(cast) + "?action=export&page=9")  # past the pages: the last of them
+    assert [r[4] for r in rows_of(beyond)][-1] == "file-30.csv"  # the 100th newest of 130
+    rows = csv_of(manager.get(log_csv(cast), {"action": "export"}))
+    assert {f"file-{k}.csv" for k in range(130)} <= {r[5] for r in rows[1:]}  # the CSV holds every one
 
 
 def test_the_page_runs_the_same_queries_for_a_few_changes_and_for_many(cast: Cast, manager: Client) -> None:
