@@ -9,13 +9,13 @@ from dataclasses import dataclass
 
 from django.contrib.auth.models import User
 from django.core.exceptions import PermissionDenied
-from django.db.models import F, Q
 from django.http import Http404, HttpRequest
 from django.shortcuts import get_object_or_404
 
 from boardkeeper.accounts.models import PartnershipRole
 from boardkeeper.actions.models import Action, AgendaEntry, ForwardPlanEntry
 from boardkeeper.directory.models import Board, Partnership, Person
+from boardkeeper.lib.plain_sql import select_models
 from boardkeeper.meetings.models import Meeting, PendingImport, SourceDocument
 from boardkeeper.reviews.models import Review
 
@@ -50,20 +50,41 @@ def partnerships_for_user(request: HttpRequest) -> list[PartnershipRole]:
     )
 
 
+_ROLE = PartnershipRole._meta.db_table
+_PARTNERSHIP = Partnership._meta.db_table
+_BOARD = Board._meta.db_table
+# the user's role with its partnership, by the partnership's id or its address (lib.plain_sql: every page asks)
+_ROLE_BY_ID = (
+    f"FROM {_ROLE} r JOIN {_PARTNERSHIP} p ON p.id = r.partnership_id"
+    " WHERE r.user_id = %s AND r.partnership_id = %s"
+)
+_ROLE_BY_SLUG = (
+    f"FROM {_ROLE} r JOIN {_PARTNERSHIP} p ON p.id = r.partnership_id WHERE r.user_id = %s AND p.slug = %s"
+)
+# a board of a partnership, by their addresses, with the partnership and the user's role in it
+_BOARD_WITH_ROLE = (
+    f"FROM {_BOARD} b JOIN {_PARTNERSHIP} p ON p.id = b.partnership_id"
+    f" JOIN {_ROLE} r ON r.partnership_id = p.id WHERE p.slug = %s AND b.slug = %s AND r.user_id = %s"
+)
+
+
 def _access(
     request: HttpRequest, partnership_id: int | None = None, *, edit: bool = False, slug: str = ""
 ) -> Access:
     """The user's role in the partnership of this id (or address, `slug`) with the partnership, one query.
     No such partnership and no role in it are the same 404: nobody learns which partnerships exist."""
-    where = Q(partnership_id=partnership_id) if partnership_id is not None else Q(partnership__slug=slug)
-    role = (
-        PartnershipRole.objects.filter(where, user=signed_in_user(request))
-        .select_related("partnership")
-        .first()
+    user = signed_in_user(request)
+    # one role a user and partnership at most (partnership_role_unique)
+    found = (
+        select_models([(PartnershipRole, "r"), (Partnership, "p")], _ROLE_BY_ID, [user.pk, partnership_id])
+        if partnership_id is not None
+        else select_models([(PartnershipRole, "r"), (Partnership, "p")], _ROLE_BY_SLUG, [user.pk, slug])
     )
-    if role is None:
+    if not found:
         raise Http404("No such partnership")
-    access = Access(role.partnership, role)
+    role, partnership = found[0]
+    role.partnership, role.user = partnership, user
+    access = Access(partnership, role)
     if edit:
         access.require_edit()
     return access
@@ -78,23 +99,18 @@ def get_board_for_user(
 ) -> tuple[Board, Access]:
     user = signed_in_user(request)
     # the board, its partnership and the user's role in it, one query: no such board, no such partnership
-    # and no role in it are the same 404
-    found = (
-        Board.objects.select_related("partnership")
-        .filter(partnership__slug=partnership_slug, slug=board_slug, partnership__roles__user=user)
-        .annotate(role_id=F("partnership__roles__id"), role_name=F("partnership__roles__role"))
-        .first()
+    # and no role in it are the same 404 (a board's address is unique in its partnership)
+    found = select_models(
+        [(Board, "b"), (Partnership, "p"), (PartnershipRole, "r")],
+        _BOARD_WITH_ROLE,
+        [partnership_slug, board_slug, user.pk],
     )
-    if found is None:
+    if not found:
         raise Http404("No such board")
-    board: Board = found
-    role = PartnershipRole(
-        pk=board.role_id,  # type: ignore[attr-defined]
-        user=user,
-        partnership=board.partnership,
-        role=board.role_name,  # type: ignore[attr-defined]
-    )
-    access = Access(board.partnership, role)
+    board, partnership, role = found[0]
+    board.partnership = role.partnership = partnership
+    role.user = user
+    access = Access(partnership, role)
     if edit:
         access.require_edit()  # after the board is found: a board that is not there is not found, for anyone
     return board, access

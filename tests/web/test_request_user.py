@@ -12,11 +12,14 @@ from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore as DjangoStore
 from django.contrib.sessions.models import Session
 from django.db import connection
+from django.http import Http404
+from django.test import RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
 from boardkeeper.accounts.backends import UserWithPersonBackend
+from boardkeeper.accounts.permissions import _access, get_board_for_user, get_partnership_for_user
 from boardkeeper.accounts.sessions import SessionStore
 from boardkeeper.directory.models import Person
 
@@ -97,3 +100,25 @@ def test_a_signed_in_page_reads_the_session_and_the_user_and_signing_out_ends_it
     assert client.post(reverse("logout")).status_code == 302
     gone = client.get(reverse("my_actions"))
     assert gone.status_code == 302 and gone["Location"].startswith(reverse("login"))
+
+
+def test_access_is_read_with_one_query_and_a_strange_address_finds_nothing(cast: Cast) -> None:
+    client = signed_in(cast.member)
+    board = reverse("board_actions", args=[cast.partnership.slug, cast.board.slug])
+    assert client.get(board).status_code == 200
+    other = reverse("board_actions", args=[cast.other_partnership.slug, cast.other_board.slug])
+    assert client.get(other).status_code == 404  # another partnership's board: not found
+    request = RequestFactory().get("/")
+    request.user = cast.member
+    with CaptureQueriesContext(connection) as read:
+        found, access = get_board_for_user(request, cast.partnership.slug, cast.board.slug)
+        assert (found, access.partnership, access.role.role) == (cast.board, cast.partnership, "member")
+        assert found.partnership is access.partnership and access.role.user is cast.member
+        assert _access(request, cast.partnership.pk).role == access.role
+        assert get_partnership_for_user(request, cast.partnership.slug).role == access.role
+    assert len(read.captured_queries) == 3  # one each, nothing read after
+    for slug in (cast.other_partnership.slug, "warwickshire' OR '1'='1", "%"):  # theirs; not addresses
+        with pytest.raises(Http404):
+            get_partnership_for_user(request, slug)
+        with pytest.raises(Http404):
+            get_board_for_user(request, slug, cast.board.slug)
