@@ -228,7 +228,7 @@ class ActionOwner(models.Model):
     person = models.ForeignKey(Person, on_delete=models.CASCADE)
     # the action's own columns, written by the database's triggers (this code never sets them): on a
     # link's insert, and whenever the action's status, partnership, raised_on or position changes
-    status = models.CharField(max_length=20, default="", editable=False)
+    status = models.CharField(max_length=20, default="", editable=False)  # as long as Action.status
     partnership_id = models.BigIntegerField(null=True, editable=False)
     raised_on = models.DateField(null=True, editable=False)
     position = models.PositiveIntegerField(default=0, editable=False)

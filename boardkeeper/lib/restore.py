@@ -27,6 +27,7 @@ from boardkeeper.lib.backup import (
     UPLOADS,
     BackupError,
     count_rows,
+    counted_models,
     engine_of,
     files_in_database,
     files_under,
@@ -154,11 +155,21 @@ def _database_rows(connection: BaseDatabaseWrapper) -> dict[str, int]:
 PG_RESTORE_OPTIONS = ["--clean", "--if-exists", "--no-owner", "--no-privileges", "--single-transaction"]
 
 
+def _by_table(rows: dict[str, int]) -> dict[str, tuple[str, int]]:
+    """Row counts (by model label) by table: (label, rows). Rows are in tables, and a model may be renamed
+    on the same table: the owners of actions were Django's own many-to-many model, 'actions.Action_owner_people',
+    and are 'actions.ActionOwner' since actions 0007, so an older backup's manifest names them the old way. A
+    label no model has now is given Django's default table name."""
+    tables = counted_models()
+    return {tables.get(label) or label.replace(".", "_").lower(): (label, n) for label, n in rows.items()}
+
+
 def _differences(manifest: dict[str, Any], rows: dict[str, int]) -> list[str]:
+    found = _by_table(rows)
     return [
-        f"{label} {rows.get(label, 0)} not {n}"
-        for label, n in sorted(manifest["rows"].items())
-        if rows.get(label, 0) != n
+        f"{label} {found.get(table, (label, 0))[1]} not {n}"
+        for table, (label, n) in sorted(_by_table(manifest["rows"]).items(), key=lambda t: t[1][0])
+        if found.get(table, (label, 0))[1] != n
     ]
 
 

@@ -15,6 +15,7 @@ import sqlite3
 import subprocess
 import sys
 import uuid
+from contextlib import closing
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -461,6 +462,31 @@ def test_restore_counts_the_rows_before_it_replaces_anything(cast: Cast, tmp_pat
     assert "nothing was restored" in refused.err and "Traceback" not in refused.err
     assert sqlite_tables(data / "boardkeeper.sqlite3") == before  # the installation as it was
     assert not list(data.glob("*.restoring")) and not (data / "uploads").exists()
+
+
+@on_sqlite
+def test_a_backup_that_names_the_owner_links_the_old_way_restores(
+    transactional_db: None, cast: Cast, tmp_path: Path
+) -> None:
+    """Backups made before actions 0007 count the owners of actions under Django's own many-to-many model,
+    'actions.Action_owner_people'; the table, and so the rows, are the same."""
+    fill(cast)
+    assert ActionOwner.objects.exists()
+    call_command("backup", str(tmp_path / "b"), stdout=io.StringIO())
+    manifest = manifest_of(tmp_path / "b")
+    manifest["rows"]["actions.Action_owner_people"] = manifest["rows"].pop("actions.ActionOwner")
+    (tmp_path / "b" / "manifest.json").write_text(json.dumps(manifest))
+    data = tmp_path / "new"
+    assert boardkeeper(data, "migrate", "--verbosity", "0").code == 0
+    restored = boardkeeper(data, "restore", tmp_path / "b")
+    assert restored.code == 0, restored.err
+    with closing(sqlite3.connect(data / "boardkeeper.sqlite3")) as db:
+        (n,) = db.execute("SELECT COUNT(*) FROM actions_action_owner_people").fetchone()
+    assert n == ActionOwner.objects.count()
+    manifest["rows"]["actions.Action_owner_people"] += 1  # and a real difference is still found
+    (tmp_path / "b" / "manifest.json").write_text(json.dumps(manifest))
+    refused = boardkeeper(tmp_path / "other", "restore", tmp_path / "b")
+    assert "actions.Action_owner_people" in refused.err and refused.code == 2
 
 
 @on_postgresql

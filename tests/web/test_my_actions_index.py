@@ -10,7 +10,7 @@ import datetime as dt
 import lxml.html
 import pytest
 from cast import Cast, signed_in, text_of
-from django.db import connection
+from django.db import connection, transaction
 from django.urls import reverse
 
 from boardkeeper.actions.models import Action, ActionOwner
@@ -92,6 +92,36 @@ def test_a_link_pointed_at_another_action_copies_that_one(cast: Cast, meeting: M
     first.owner_people.add(pete)
     ActionOwner.objects.filter(action=first).update(action=second)
     assert _copies(second) == [("done", cast.partnership.pk, dt.date(2022, 2, 23), 2)]
+
+
+def test_a_link_written_before_its_action_gets_the_copies_when_the_action_is_written(
+    cast: Cast, meeting: Meeting, pete: Person
+) -> None:
+    """Within a transaction the foreign key waits for the commit: the link may come first (a restore, SQL)."""
+    ahead = (Action.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 100
+    with transaction.atomic():
+        ActionOwner.objects.create(action_id=ahead, person=pete)
+        action = Action.objects.create(
+            pk=ahead,
+            board=cast.board,
+            meeting=meeting,
+            position=4,
+            text="Late",
+            origin="manual",
+            status="done",
+        )
+    assert _copies(action) == [("done", cast.partnership.pk, dt.date(2022, 2, 23), 4)]
+
+
+def test_an_action_moved_to_another_partnership_leaves_my_actions(
+    cast: Cast, meeting: Meeting, pete: Person
+) -> None:
+    action = _action(cast, meeting, "Moving on")
+    action.owner_people.add(pete)
+    assert _lists(cast) == (["Moving on"], [])
+    Action.objects.filter(pk=action.pk).update(board=cast.other_board, partnership=cast.other_partnership)
+    assert _copies(action)[0][1] == cast.other_partnership.pk
+    assert _lists(cast) == ([], [])
 
 
 def test_links_written_in_bulk_copy_their_actions(cast: Cast, meeting: Meeting, pete: Person) -> None:

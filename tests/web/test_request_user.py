@@ -5,9 +5,11 @@ own database sessions and ModelBackend give. Run on SQLite and on PostgreSQL."""
 from __future__ import annotations
 
 import datetime as dt
+from importlib import import_module
 
 import pytest
 from cast import Cast, signed_in
+from django.conf import settings
 from django.contrib.auth.models import User
 from django.contrib.sessions.backends.db import SessionStore as DjangoStore
 from django.contrib.sessions.models import Session
@@ -46,7 +48,9 @@ def test_the_store_reads_what_djangos_store_wrote_and_nothing_expired_or_unknown
     assert Session.objects.count() == 1
 
 
-def test_the_store_sees_the_expiry_on_the_second_as_the_orm_does(db: None) -> None:
+def test_the_store_is_the_one_in_use_and_reads_a_session_until_it_expires(cast: Cast) -> None:
+    assert import_module(settings.SESSION_ENGINE).SessionStore is SessionStore
+    assert type(signed_in(cast.manager).session) is SessionStore
     written = DjangoStore()
     written["n"] = 1
     written.create()

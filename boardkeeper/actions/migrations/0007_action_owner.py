@@ -8,9 +8,15 @@ QuerySet.update(), bulk_update(), raw SQL, a restore) keeps them right:
 - a link written (or pointed at another action) copies its action's columns;
 - an action written, or its status, partnership, raised_on or position changed, writes them to its links.
 
-SQLite loses a table's triggers when Django's schema editor remakes the table (some AlterField/AddField
-operations do): a migration that remakes `actions_action` or `actions_action_owner_people` must create them
-again (`create_triggers`). tests/web/test_my_actions_index.py fails if they are missing.
+A later migration that remakes `actions_action` or `actions_action_owner_people` on SQLite (some
+AlterField/AddField operations do) fails while these triggers name the table, and PostgreSQL refuses to
+change the type of a column a trigger reads: such a migration drops the triggers first (`drop_triggers`)
+and creates them again after (`create_triggers`). tests/web/test_my_actions_index.py fails if a copy stops
+following its action.
+
+On PostgreSQL the copy of a new link reads its action FOR SHARE: a change to the action's status being
+made at that moment in another transaction is waited for and copied, rather than missed by both triggers
+(each would not see the other's uncommitted row).
 """
 
 import django.db.models.deletion
@@ -25,7 +31,7 @@ POSTGRESQL = [
 BEGIN
     SELECT a.status, a.partnership_id, a.raised_on, a.position
       INTO NEW.status, NEW.partnership_id, NEW.raised_on, NEW.position
-      FROM {ACTION} a WHERE a.id = NEW.action_id;
+      FROM {ACTION} a WHERE a.id = NEW.action_id FOR SHARE;
     IF NOT FOUND THEN  -- its action is written later in the transaction, and copies its columns then
         NEW.status := '';
         NEW.position := 0;
