@@ -219,7 +219,7 @@ def rag_flag(
 
 class ActionOwner(models.Model):
     """A person who owns an action (`Action.owner_people`), and with the link a copy of the action's status,
-    partnership and place in the log, which the database keeps (triggers: `owner_copies`). 'My actions'
+    partnership and place in the log, which the database keeps (triggers: migration actions 0007). 'My actions'
     counts and pages someone's actions from this table's (person, partnership, raised_on, position, action)
     index alone, however many they have owned over the years, instead of joining every one of them to its
     action (3,670 for a busy owner at national scale: docs/benchmarks.md)."""

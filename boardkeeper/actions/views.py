@@ -11,7 +11,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.core.exceptions import PermissionDenied
-from django.core.paginator import Page, Paginator
+from django.core.paginator import Page
 from django.db import connection
 from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
@@ -42,6 +42,7 @@ from boardkeeper.directory.models import Board, Partnership, Person, Team
 from boardkeeper.lib import exports
 from boardkeeper.lib.filters import short_day
 from boardkeeper.lib.http import attachment
+from boardkeeper.lib.pages import counted_page
 from boardkeeper.lib.urls import address_of
 from boardkeeper.lib.versioning import StaleEdit, rebound
 from boardkeeper.meetings.models import Meeting
@@ -186,10 +187,9 @@ def page_of(actions: QuerySet[Action], number: str | None, *, count: int | None 
     those rows as tuples (ROW_FIELDS) with their owners (`_owners_of`). `count`, when the page already knows
     how many match (the status counts), saves the paginator's COUNT. Queries: ids, rows, owners, and the
     count when not given, however many actions match."""
-    paginator = Paginator(actions.prefetch_related(None).values_list("pk", flat=True), PAGE_SIZE)
-    if count is not None:
-        paginator.count = count  # a cached_property: the paginator reads this and never counts
-    page: Page[Any] = paginator.get_page(number)
+    page = counted_page(
+        actions.prefetch_related(None).values_list("pk", flat=True), PAGE_SIZE, number, count=count
+    )
     ids = list(page.object_list)
     found = log_actions(ids)
     page.object_list = [found[pk] for pk in ids if pk in found]
@@ -358,9 +358,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
 
 def _owned_page(links: QuerySet[ActionOwner], count: int, number: str | None) -> Page[Any]:
     """One page of these owner links' action ids, `count` of them in all (counted already): one query."""
-    paginator = Paginator(links.values_list("action_id", flat=True), PAGE_SIZE)
-    paginator.count = count  # a cached_property: the paginator reads this and never counts
-    page: Page[Any] = paginator.get_page(number)
+    page = counted_page(links.values_list("action_id", flat=True), PAGE_SIZE, number, count=count)
     page.object_list = list(page.object_list)
     return page
 

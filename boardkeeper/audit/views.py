@@ -11,7 +11,6 @@ from html import escape  # as django.utils.html.escape (which calls it), without
 from typing import Any
 
 from django import forms
-from django.core.paginator import Paginator
 from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -30,6 +29,7 @@ from boardkeeper.lib.date_input import GovukDateField
 from boardkeeper.lib.exports import _csv_safe
 from boardkeeper.lib.filters import truncated
 from boardkeeper.lib.http import CONTENT_TYPES
+from boardkeeper.lib.pages import counted_page
 from boardkeeper.lib.urls import address_of
 
 PAGE_SIZE = 50  # events a page (issue 15: every list page 50 rows)
@@ -229,9 +229,9 @@ def _linked(entries: list[Entry], slug: str) -> list[Entry]:
 def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     access, form, events = _filtered(request, slug)
     found = events.order_by()[: COUNT_LIMIT + 1].count()  # counts COUNT_LIMIT + 1 at most
-    paginator = Paginator(events.values_list(*ENTRY_FIELDS), PAGE_SIZE)
-    paginator.count = min(found, COUNT_LIMIT)  # a cached_property: the paginator reads this and never counts
-    page = paginator.get_page(request.GET.get("page"))
+    page = counted_page(
+        events.values_list(*ENTRY_FIELDS), PAGE_SIZE, request.GET.get("page"), count=min(found, COUNT_LIMIT)
+    )
     page.object_list = _linked(_entries(page.object_list), access.partnership.slug)
     query = request.GET.copy()
     query.pop("page", None)

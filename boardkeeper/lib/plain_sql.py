@@ -18,22 +18,47 @@ that found nothing) is None.
 from __future__ import annotations
 
 import functools
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import connections, models, router
+from django.db.backends.base.base import BaseDatabaseWrapper
 
 Part = tuple[type[models.Model], str]  # a model, and its alias in the SQL
 
 
+@dataclass(frozen=True, slots=True)
+class _Read:
+    """How one model's columns in a row become an instance: its attnames, where its primary key is, and
+    each column's converters with the expression they are given (none for most)."""
+
+    model: type[models.Model]
+    attnames: list[str]
+    pk_index: int
+    converters: list[tuple[Any, list[Callable[..., Any]]]]
+
+
 @functools.cache
-def _columns(vendor: str, parts: tuple[Part, ...]) -> str:
-    """The SELECT list: every concrete column of each model under its alias, in field order (written once
-    a kind of database; `vendor` keys the quoting)."""
-    quote = connections[router.db_for_read(parts[0][0])].ops.quote_name
-    return ", ".join(
+def _plan(connection: BaseDatabaseWrapper, parts: tuple[Part, ...]) -> tuple[str, list[_Read]]:
+    """The SELECT list (every concrete column of each model under its alias, in field order) and how each
+    model is read back: made once a connection (each thread has its own), not on every request."""
+    quote = connection.ops.quote_name
+    columns = ", ".join(
         f"{alias}.{quote(f.column)}" for model, alias in parts for f in model._meta.concrete_fields
     )
+    reads = []
+    for model, _ in parts:
+        fields: list[Any] = list(model._meta.concrete_fields)
+        converters = []
+        for f in fields:
+            expression = f.get_col(model._meta.db_table)
+            converters.append(
+                (expression, connection.ops.get_db_converters(expression) + f.get_db_converters(connection))
+            )
+        pk_index = next(i for i, f in enumerate(fields) if f.primary_key)
+        reads.append(_Read(model, [f.attname for f in fields], pk_index, converters))
+    return columns, reads
 
 
 def select_models(parts: Sequence[Part], tail: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
@@ -43,32 +68,26 @@ def select_models(parts: Sequence[Part], tail: str, params: Sequence[Any]) -> li
     parts = tuple(parts)
     alias = router.db_for_read(parts[0][0])
     connection = connections[alias]
+    columns, reads = _plan(connection, parts)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {_columns(connection.vendor, parts)} {tail}", list(params))
+        cursor.execute(f"SELECT {columns} {tail}", list(params))
         rows = cursor.fetchall()
     found = []
     for row in rows:
         instances: list[Any] = []
         start = 0
-        for model, _ in parts:
-            fields = model._meta.concrete_fields
-            values = row[start : start + len(fields)]
-            start += len(fields)
-            pk_index = next(i for i, f in enumerate(fields) if f.primary_key)
-            if values[pk_index] is None:
+        for read in reads:
+            values = row[start : start + len(read.attnames)]
+            start += len(read.attnames)
+            if values[read.pk_index] is None:
                 instances.append(None)
                 continue
-            converted = [_converted(connection, f, v) for f, v in zip(fields, values, strict=True)]
-            instances.append(model.from_db(alias, [f.attname for f in fields], converted))
+            converted = []
+            for value, (expression, converters) in zip(values, read.converters, strict=True):
+                if value is not None:  # as the ORM gives it
+                    for convert in converters:
+                        value = convert(value, expression, connection)
+                converted.append(value)
+            instances.append(read.model.from_db(alias, read.attnames, converted))
         found.append(tuple(instances))
     return found
-
-
-def _converted(connection: Any, field: Any, value: Any) -> Any:
-    """A column's value as the ORM gives it."""
-    if value is None:
-        return None
-    expression = field.get_col(field.model._meta.db_table)
-    for convert in connection.ops.get_db_converters(expression) + field.get_db_converters(connection):
-        value = convert(value, expression, connection)
-    return value

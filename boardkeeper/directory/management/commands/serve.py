@@ -4,8 +4,9 @@ Gunicorn runs the WSGI application: by default with sync workers, each process o
 waiting requests queued in the kernel and taken in turn by whichever worker is free (with threads, a worker
 holds the keep-alive connections it accepted, and under load some clients waited seconds behind a busy
 worker while others were served at once: docs/decisions.md); with --threads above 1, threaded workers.
-The static files are collected first with hashed, compressed copies and served by WhiteNoise from the application, cached for a year. The process becomes
-gunicorn (exec), so a service manager's signals reach it: SIGTERM stops it gracefully, SIGHUP reloads it.
+The static files are collected first with hashed, compressed copies and served by WhiteNoise from the
+application, cached for a year. The process becomes gunicorn (exec), so a service manager's signals reach
+it: SIGTERM stops it gracefully, SIGHUP reloads it.
 """
 
 from __future__ import annotations
