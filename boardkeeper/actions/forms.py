@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Iterable
+from dataclasses import dataclass
 from html import escape
 from typing import Any, cast
 
@@ -14,6 +15,7 @@ from django.utils.safestring import SafeString, mark_safe
 from boardkeeper.actions import services
 from boardkeeper.actions.models import Action
 from boardkeeper.directory.models import Board, Partnership, Person, Team
+from boardkeeper.lib import govuk
 from boardkeeper.lib.date_input import GovukDateField
 from boardkeeper.lib.versioning import version_field
 from boardkeeper.meetings.models import Meeting
@@ -25,11 +27,65 @@ SORTS = [
 ]
 
 
+@dataclass(frozen=True, slots=True)
+class Options:
+    """A select's choices made once, for as long as what they are made of is unchanged (boardkeeper.lib.reference
+    keeps them between requests): the choices, their values (a choice is cleaned by lookup, not by query) and
+    every <option>, written in one pass. A partnership's log offers every meeting it has held (hundreds over
+    ten years), too many for a template loop asking the bound field each time."""
+
+    choices: tuple[tuple[str, str], ...]
+    values: frozenset[str]
+    html: str  # the <option>s, none selected
+
+    @classmethod
+    def of(cls, choices: Iterable[tuple[str, str]]) -> Options:
+        choices = tuple(choices)
+        # escape() and a join, not format_html_join: format_html per option was 6 ms of a log page
+        html = "".join(
+            f'<option value="{escape(value)}">{escape(label)}</option>' for value, label in choices
+        )
+        return cls(choices, frozenset(value for value, _ in choices), html)
+
+    def rendered(self, chosen: Any) -> SafeString:
+        """The <option>s with the chosen one (when it is offered) selected."""
+        if isinstance(chosen, str) and chosen in self.values:
+            option = f'<option value="{escape(chosen)}">'
+            return mark_safe(self.html.replace(option, f"{option[:-1]} selected>", 1))
+        return mark_safe(self.html)  # every value and label escaped in `of`
+
+
+def owner_options(partnership: Partnership) -> Options:
+    """The log's 'Owner' choices: anyone, then the partnership's people by name, each with their organisation."""
+    people = Person.objects.filter(partnership=partnership).order_by("full_name", "pk")
+    return Options.of(
+        [("", "Anyone")]
+        + [
+            (str(pk), f"{name} ({organisation})" if organisation else name)
+            for pk, name, organisation in people.values_list("pk", "full_name", "organisation__name")
+        ]
+    )
+
+
+def raised_options(meetings: Iterable[tuple[int, dt.date, str]], *, one_board: bool) -> Options:
+    """The log's 'Raised at' choices from (pk, date, board name) newest first: any meeting, then each meeting,
+    named by its day (and its board, when the log has several)."""
+    return Options.of(
+        [("", "Any meeting")]
+        + [
+            (str(pk), f"{date:%-d %B %Y}" if one_board else f"{board_name}, {date:%-d %B %Y}")
+            for pk, date, board_name in meetings
+        ]
+    )
+
+
+SORT_OPTIONS = Options.of(SORTS)
+
+
 class LogFilterForm(forms.Form):
-    """What the log shows. The people and meetings offered are read once (`meetings`: the page's own read
-    of them, newest first, as (pk, date, board name)) and a choice is cleaned by lookup, not by query. They
-    are plain lists, not ChoiceField choices: normalising hundreds of meetings' choices on every page was a
-    tenth of a log page's time."""
+    """What the log shows. The people and meetings offered come made (`Options`: the page's own, kept between
+    requests) or are read here, and a choice is cleaned by lookup, not by query. They are not ChoiceField
+    choices: normalising hundreds of meetings' choices on every page was a tenth of a log page's time."""
 
     owner = forms.CharField(label="Owner", required=False)
     status = forms.MultipleChoiceField(label="Status", choices=Action.Status.choices, required=False)
@@ -43,60 +99,61 @@ class LogFilterForm(forms.Form):
         *,
         partnership: Partnership,
         board: Board | None = None,
-        meetings: Iterable[tuple[int, dt.date, str]] | None = None,
+        owners: Options | None = None,
+        raised: Options | None = None,
     ):
         super().__init__(data)
-        people = Person.objects.filter(partnership=partnership).values_list(
-            "pk", "full_name", "organisation__name"
-        )
-        if meetings is None:
+        if owners is None:
+            owners = owner_options(partnership)
+        if raised is None:
             scope = services.log_meetings(partnership=partnership, board=board)
-            meetings = scope.order_by("-date", "board__name").values_list("pk", "date", "board__name")
-        self.owner_choices = [("", "Anyone")] + [
-            (str(pk), f"{name} ({organisation})" if organisation else name)
-            for pk, name, organisation in people.order_by("full_name", "pk")
-        ]
-        self.raised_choices = [("", "Any meeting")] + [
-            (str(pk), f"{date:%-d %B %Y}" if board is not None else f"{board_name}, {date:%-d %B %Y}")
-            for pk, date, board_name in meetings
-        ]
-        # the values offered, for `filters`: a choice is cleaned by lookup, not by query
-        self.people = {value for value, _ in self.owner_choices[1:]}
-        self.meetings = {value for value, _ in self.raised_choices[1:]}
+            raised = raised_options(
+                scope.order_by("-date", "board__name").values_list("pk", "date", "board__name"),
+                one_board=board is not None,
+            )
+        self.owners, self.raised_at = owners, raised
         self.fields["status"].error_messages["invalid_choice"] = "Choose statuses from the list."
         self.fields["sort"].error_messages["invalid_choice"] = "Choose an order from the list."
 
     def clean_owner(self) -> str:
         value: str = self.cleaned_data.get("owner") or ""
-        if value and value not in self.people:
+        if value and value not in self.owners.values:
             raise forms.ValidationError("Choose an owner from the list.")
         return value
 
     def clean_raised(self) -> str:
         value: str = self.cleaned_data.get("raised") or ""
-        if value and value not in self.meetings:
+        if value and value not in self.raised_at.values:
             raise forms.ValidationError("Choose a meeting from the list.")
         return value
 
-    @staticmethod
-    def _options(choices: list[tuple[str, str]], chosen: Any) -> SafeString:
-        """A select's <option>s, written in one pass: a partnership's log offers every meeting it has held
-        (hundreds over ten years), too many for a template loop asking the bound field each time."""
-        # escape() and a join, not format_html_join: format_html per option was 6 ms of a log page
-        return mark_safe(
-            "".join(
-                f'<option value="{escape(value)}"{" selected" if value == chosen else ""}>{escape(label)}</option>'
-                for value, label in choices
-            )
+    # each filter's form group (boardkeeper.lib.govuk: the markup in Python, drawn on every log page)
+    def _field_errors(self, name: str) -> list[str]:
+        return [str(e) for e in self.errors.get(name, [])]
+
+    @property
+    def owner_group(self) -> SafeString:
+        options = self.owners.rendered(self["owner"].value())
+        return govuk.select("owner", "Owner", options, self._field_errors("owner"), classes="bk-select-fill")
+
+    @property
+    def raised_group(self) -> SafeString:
+        options = self.raised_at.rendered(self["raised"].value())
+        return govuk.select(
+            "raised", "Raised at", options, self._field_errors("raised"), classes="bk-select-fill"
         )
 
     @property
-    def owner_options(self) -> SafeString:
-        return self._options(self.owner_choices, self["owner"].value())
+    def sort_group(self) -> SafeString:
+        options = SORT_OPTIONS.rendered(self["sort"].value())
+        return govuk.select("sort", "Sort by", options, self._field_errors("sort"), classes="bk-select-fill")
 
     @property
-    def raised_options(self) -> SafeString:
-        return self._options(self.raised_choices, self["raised"].value())
+    def status_group(self) -> SafeString:
+        chosen = self["status"].value() or []
+        return govuk.checkboxes(
+            "status", "Status", Action.Status.choices, chosen, self._field_errors("status")
+        )
 
     def filters(self) -> dict[str, Any]:
         """The valid filters, as services.action_log takes them; a bad value is dropped (and reported)."""
@@ -104,9 +161,9 @@ class LogFilterForm(forms.Form):
         data = self.cleaned_data
         owner, raised = data.get("owner") or "", data.get("raised") or ""
         return {  # by id alone: all a filter of services.action_log reads
-            "owner": Person(pk=int(owner)) if owner in self.people else None,
+            "owner": Person(pk=int(owner)) if owner and owner in self.owners.values else None,
             "statuses": data.get("status") or [],
-            "raised_at": Meeting(pk=int(raised)) if raised in self.meetings else None,
+            "raised_at": Meeting(pk=int(raised)) if raised and raised in self.raised_at.values else None,
         }
 
     @property

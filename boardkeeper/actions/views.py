@@ -4,6 +4,8 @@ with its history."""
 from __future__ import annotations
 
 import datetime as dt
+import functools
+import json
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from html import escape  # as django.utils.html.escape (which calls it), without its lazy-string wrapper
@@ -34,7 +36,13 @@ from boardkeeper.accounts.permissions import (
 )
 from boardkeeper.actions import services
 from boardkeeper.actions.csv_export import action_log_csv_response, flag_text, latest_notes, meetings_held
-from boardkeeper.actions.forms import ActionOwnersForm, ActionUpdateForm, LogFilterForm
+from boardkeeper.actions.forms import (
+    ActionOwnersForm,
+    ActionUpdateForm,
+    LogFilterForm,
+    owner_options,
+    raised_options,
+)
 from boardkeeper.actions.models import OPEN_STATUSES, Action, ActionOwner, Flag
 from boardkeeper.actions.services import MeetingsHeld
 from boardkeeper.audit import recorder as audit
@@ -43,29 +51,12 @@ from boardkeeper.lib import exports
 from boardkeeper.lib.filters import short_day
 from boardkeeper.lib.http import attachment
 from boardkeeper.lib.pages import counted_page
+from boardkeeper.lib.reference import cached
 from boardkeeper.lib.urls import address_of
 from boardkeeper.lib.versioning import StaleEdit, rebound
-from boardkeeper.meetings.models import Meeting
+from boardkeeper.meetings.models import AgendaItem, Meeting
 
 PAGE_SIZE = 50  # rows of a log page, and of each list of My actions
-# what a log row shows (actions/_table.html), read as a tuple: no model instance a row, and never the
-# action's quote or its item's discussion
-ROW_FIELDS = (
-    "pk",
-    "board_id",
-    "meeting__board__name",
-    "meeting_id",
-    "meeting__date",
-    "item__number",
-    "item__title",
-    "text",
-    "owner_text",
-    "due_date",
-    "due_meeting_id",
-    "due_meeting__date",
-    "due_text",
-    "status",
-)
 
 
 STATUS_LABELS = dict(Action.Status.choices)
@@ -73,7 +64,8 @@ STATUS_LABELS = dict(Action.Status.choices)
 
 @dataclass(slots=True)
 class LogAction:
-    """One action as a log row shows it (ROW_FIELDS, then its owners)."""
+    """One action as a log row shows it (actions/_table.html): the columns `_log_rows_sql` reads, in order, as a
+    tuple (no model instance a row, and never the action's quote or its item's discussion), then its owners."""
 
     pk: int
     board_id: int
@@ -184,9 +176,9 @@ def rows_of(
 def page_of(actions: QuerySet[Action], number: str | None, *, count: int | None = None) -> Page[Any]:
     """One page of PAGE_SIZE actions (LogActions) in two steps: the page's ids, sorted and sliced on the
     action alone (no agenda item, owners or due meeting joined to every matching row before the LIMIT), then
-    those rows as tuples (ROW_FIELDS) with their owners (`_owners_of`). `count`, when the page already knows
-    how many match (the status counts), saves the paginator's COUNT. Queries: ids, rows, owners, and the
-    count when not given, however many actions match."""
+    those rows with their owners (`log_actions`). `count`, when the page already knows
+    how many match (the status counts), saves the paginator's COUNT. Queries: ids, then rows with owners, and
+    the count when not given, however many actions match."""
     page = counted_page(
         actions.prefetch_related(None).values_list("pk", flat=True), PAGE_SIZE, number, count=count
     )
@@ -197,38 +189,65 @@ def page_of(actions: QuerySet[Action], number: str | None, *, count: int | None 
 
 
 def log_actions(ids: list[int]) -> dict[int, LogAction]:
-    """These actions as log rows, by id: their columns (ROW_FIELDS) in one query, their owners in another."""
+    """These actions as log rows, by id: their columns and their owners in one plain query
+    (`_log_rows_sql`). Through the ORM this was three round trips (the rows, then people and teams), each
+    built anew on every page: 40 % of a log page's own time (docs/benchmarks.md)."""
     found: dict[int, LogAction] = {}
-    if ids:
-        for values in Action.objects.filter(pk__in=ids).values_list(*ROW_FIELDS):
-            found[values[0]] = LogAction(*values)
-        for action, person, name in _owners_of(ids):
-            if action in found:
-                if person is None:
-                    found[action].teams.append(name)
-                else:
-                    found[action].people.append((person, name))
+    if not ids:
+        return found
+    vendor = connection.vendor
+    with connection.cursor() as cursor:
+        if vendor == "postgresql":
+            cursor.execute(_log_rows_sql(vendor, "= ANY(%s)"), [list(ids)])
+        else:
+            cursor.execute(_log_rows_sql(vendor, f"IN ({', '.join(['%s'] * len(ids))})"), list(ids))
+        rows = cursor.fetchall()
+    for *values, people, teams in rows:
+        action = LogAction(*values)
+        # the dates as the ORM gives them (SQLite returns ISO text)
+        action.raised = _day(action.raised) or action.raised
+        action.due_date, action.due_meeting_date = _day(action.due_date), _day(action.due_meeting_date)
+        # people then teams, each by name, as the ORM's prefetch gave them
+        action.people = sorted(((pk, name) for pk, name in _json_list(people)), key=lambda p: (p[1], p[0]))
+        action.teams = sorted(_json_list(teams))
+        found[action.pk] = action
     return found
 
 
-def _owners_of(ids: list[int]) -> list[tuple[int, int | None, str]]:
-    """The owners of these actions in one query of plain tuples: (action, person id, name) for a person,
-    (action, None, name) for a team, people then teams, each by name as prefetch_related gave them.
-    Written as SQL: the ORM's UNION of two annotated querysets cost more to build than to run."""
-    people, teams = Action.owner_people.through, Action.owner_teams.through
-    marks = ", ".join(["%s"] * len(ids))
-    sql = (
-        f"SELECT o.action_id, 0, o.person_id, p.full_name FROM {people._meta.db_table} o"
-        f" JOIN {Person._meta.db_table} p ON p.id = o.person_id WHERE o.action_id IN ({marks})"
-        " UNION ALL"
-        f" SELECT o.action_id, 1, NULL, t.name FROM {teams._meta.db_table} o"
-        f" JOIN {Team._meta.db_table} t ON t.id = o.team_id WHERE o.action_id IN ({marks})"
+def _day(value: Any) -> dt.date | None:
+    return dt.date.fromisoformat(value) if isinstance(value, str) else value
+
+
+def _json_list(value: Any) -> list[Any]:
+    """An aggregated JSON list as Python: psycopg may give it parsed or as text; no rows give NULL (or [])."""
+    if value is None:
+        return []
+    return json.loads(value) if isinstance(value, (str, bytes)) else list(value)
+
+
+@functools.cache
+def _log_rows_sql(vendor: str, ids_test: str) -> str:
+    """The log columns (LogAction's, in order) of the actions whose id passes `ids_test`, then their people [[id, name], ...] and teams
+    [name, ...] as JSON lists, in the database's own JSON aggregate."""
+    if vendor == "postgresql":
+        people_agg, teams_agg = "json_agg(json_build_array(p.id, p.full_name))", "json_agg(t.name)"
+    else:  # SQLite (its JSON functions are built in since 3.38)
+        people_agg, teams_agg = "json_group_array(json_array(p.id, p.full_name))", "json_group_array(t.name)"
+    people, teams = Action.owner_people.through._meta.db_table, Action.owner_teams.through._meta.db_table
+    return (
+        "SELECT a.id, a.board_id, b.name, a.meeting_id, m.date, i.number, i.title, a.text, a.owner_text,"
+        " a.due_date, a.due_meeting_id, dm.date, a.due_text, a.status,"
+        f" (SELECT {people_agg} FROM {people} o JOIN {Person._meta.db_table} p ON p.id = o.person_id"
+        "  WHERE o.action_id = a.id),"
+        f" (SELECT {teams_agg} FROM {teams} o JOIN {Team._meta.db_table} t ON t.id = o.team_id"
+        "  WHERE o.action_id = a.id)"
+        f" FROM {Action._meta.db_table} a"
+        f" JOIN {Meeting._meta.db_table} m ON m.id = a.meeting_id"
+        f" JOIN {Board._meta.db_table} b ON b.id = m.board_id"
+        f" LEFT JOIN {AgendaItem._meta.db_table} i ON i.id = a.item_id"
+        f" LEFT JOIN {Meeting._meta.db_table} dm ON dm.id = a.due_meeting_id"
+        f" WHERE a.id {ids_test}"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [*ids, *ids])
-        rows = cursor.fetchall()
-    rows.sort(key=lambda r: (r[1], r[3], r[2] or 0))
-    return [(action, pk, name) for action, _, pk, name in rows]
 
 
 def _status_counts(actions: QuerySet[Action]) -> list[tuple[str, str, int]]:
@@ -248,19 +267,27 @@ def _matching(counts: list[tuple[str, str, int]], statuses: Iterable[str]) -> in
 def _action_log(request: HttpRequest, *, access: Access, board: Board | None) -> HttpResponse:
     partnership: Partnership = access.partnership
     today = timezone.localdate()
-    # the meetings of the board (or partnership), read once: the filter's choices, newest first, and the
-    # meetings held for the flags
-    scope = services.log_meetings(partnership=partnership, board=board)
-    meetings = list(scope.order_by("date", "pk").values_list("pk", "board_id", "date", "board__name"))
-    held = MeetingsHeld.of(meetings, today, partnership)
+    # the meetings of the board (or partnership), and the filter's choices made of them and of the people,
+    # kept between requests while the partnership's reference version is unchanged (lib.reference)
+    scope = board.pk if board else None
+    meetings = _log_meetings(access, board)
+    held = _meetings_held(access, board, today)
     form = LogFilterForm(
         request.GET,
         partnership=partnership,
         board=board,
-        meetings=[  # newest first, boards by name on a day
-            (pk, date, name)
-            for pk, _, date, name in sorted(meetings, key=lambda m: (-m[2].toordinal(), m[3]))
-        ],
+        owners=cached(access.reference, "owner options", lambda: owner_options(partnership)),
+        raised=cached(
+            access.reference,
+            ("raised options", scope),
+            lambda: raised_options(  # newest first, boards by name on a day
+                [
+                    (pk, date, name)
+                    for pk, _, date, name in sorted(meetings, key=lambda m: (-m[2].toordinal(), m[3]))
+                ],
+                one_board=board is not None,
+            ),
+        ),
     )
     filters = form.filters()
     overdue_on = today if form.overdue_only else None
@@ -299,6 +326,34 @@ def _action_log(request: HttpRequest, *, access: Access, board: Board | None) ->
     response = render(request, "actions/_log_results.html" if fragment else "actions/log.html", context)
     patch_vary_headers(response, ["HX-Request"])
     return response
+
+
+def _log_meetings(access: Access, board: Board | None) -> tuple[tuple[int, int, dt.date, str], ...]:
+    """(pk, board id, date, board name) of the meetings of the board (or of the whole partnership), by date:
+    kept between requests while the partnership's reference version is unchanged (lib.reference)."""
+
+    def read() -> tuple[tuple[int, int, dt.date, str], ...]:
+        scope = services.log_meetings(partnership=access.partnership, board=board)
+        return tuple(scope.order_by("date", "pk").values_list("pk", "board_id", "date", "board__name"))
+
+    return cached(access.reference, ("log meetings", board.pk if board else None), read)
+
+
+def _meetings_held(access: Access, board: Board | None, today: dt.date) -> MeetingsHeld:
+    """The flags' MeetingsHeld of the board (or partnership) today, kept as `_log_meetings` is (never changed
+    once made), with the partnership's own months for undated actions, which are read with it every request."""
+    partnership = access.partnership
+    return cached(
+        access.reference,
+        (
+            "meetings held",
+            board.pk if board else None,
+            today,
+            partnership.undated_amber_months,
+            partnership.undated_red_months,
+        ),
+        lambda: MeetingsHeld.of(_log_meetings(access, board), today, partnership),
+    )
 
 
 @require_GET
@@ -341,7 +396,7 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     found = log_actions([*open_page.object_list, *closed_page.object_list])  # both pages' rows at once
     open_page.object_list = [found[pk] for pk in open_page.object_list if pk in found]
     closed_page.object_list = [found[pk] for pk in closed_page.object_list if pk in found]
-    held = MeetingsHeld(Meeting.objects.filter(board__partnership=access.partnership), today)
+    held = _meetings_held(access, None, today)
     return render(
         request,
         "actions/my_actions.html",

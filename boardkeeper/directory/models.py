@@ -32,6 +32,23 @@ class Partnership(models.Model):
         return self.name
 
 
+class ReferenceVersion(models.Model):
+    """A token the database changes whenever what pages cache of a partnership changes: its boards (name),
+    meetings (date, board), people (name, organisation) and organisations (name). Pages key that cache by
+    it (boardkeeper.lib.reference), and read it with the user's role on every request, so no page shows a
+    list older than the database.
+
+    Written by database triggers alone (directory migration 0004): a row when the partnership is made, a new
+    random token whenever one of those rows is written, changed or deleted, however it is done (save(),
+    update(), bulk_create(), raw SQL, a restore). A table of its own, not a column of the partnership, so
+    that saving a partnership the page read earlier can never put an old token back."""
+
+    partnership = models.OneToOneField(
+        Partnership, primary_key=True, on_delete=models.CASCADE, related_name="+", editable=False
+    )
+    version = models.BigIntegerField(editable=False)
+
+
 class Organisation(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="organisations")
     name = models.CharField(max_length=200)

@@ -114,12 +114,12 @@ def test_each_list_of_my_actions_pages_by_its_own_parameter_keeping_the_other(ca
         }
 
     assert links("Pages of your open actions") == {
-        "prev": ({"page": ["1"], "closed": ["2"]}, "Previous page : 1 of 3"),
-        "next": ({"page": ["3"], "closed": ["2"]}, "Next page : 3 of 3"),
+        "prev": ({"page": ["1"], "closed": ["2"]}, "Previous page: 1 of 3"),
+        "next": ({"page": ["3"], "closed": ["2"]}, "Next page: 3 of 3"),
     }
     assert links("Pages of your done or dropped actions") == {
-        "prev": ({"page": ["2"], "closed": ["1"]}, "Previous page : 1 of 3"),
-        "next": ({"page": ["2"], "closed": ["3"]}, "Next page : 3 of 3"),
+        "prev": ({"page": ["2"], "closed": ["1"]}, "Previous page: 1 of 3"),
+        "next": ({"page": ["2"], "closed": ["3"]}, "Next page: 3 of 3"),
     }
 
 

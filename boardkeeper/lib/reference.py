@@ -1,0 +1,58 @@
+"""What list pages read of a partnership that rarely changes (its meetings, its people, the options made of
+them), kept in the process between requests and keyed by the partnership's reference version.
+
+The version (directory.models.ReferenceVersion) is a token the database changes, by triggers, whenever a
+board, meeting, person or organisation of the partnership changes in what a page shows of it; every page
+reads it in the same query as the user's role (accounts.permissions). So a value found here was read while
+the partnership's token was the one the page has just read: never older than the database, in any process on
+any machine, with nothing to invalidate and nothing shared between processes.
+
+    meetings = cached(access.reference, ("log meetings", board_id), lambda: tuple(...))
+
+A value is shared by every request that asks for the same name: it must never be changed (tuples, frozen
+dataclasses, strings). At most LIMIT values are kept, the least recently used dropped first: a partnership's
+action log keeps about 0.4 MB (840 meetings and their options) at national scale.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from collections.abc import Callable, Hashable
+from typing import Any, TypeVar
+
+T = TypeVar("T")
+
+LIMIT = 128  # values kept in a process
+
+# (partnership id, its version): what a key starts with; None when the page has no version (never cached)
+Reference = tuple[int, int] | None
+
+_values: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
+_lock = threading.Lock()
+
+
+def cached(reference: Reference, name: Hashable, build: Callable[[], T]) -> T:
+    """The value `build()` gave under this name for the partnership at this version, built now if no request
+    of this process has asked for it since the version changed."""
+    if reference is None:
+        return build()
+    key = (*reference, name)
+    with _lock:
+        if key in _values:
+            _values.move_to_end(key)
+            found: T = _values[key]
+            return found
+    value = build()  # outside the lock: two requests may both build it, and either result is right
+    with _lock:
+        _values[key] = value
+        _values.move_to_end(key)
+        while len(_values) > LIMIT:
+            _values.popitem(last=False)
+    return value
+
+
+def clear() -> None:
+    """Forget every value (tests that compare a page before and after a change made outside the version)."""
+    with _lock:
+        _values.clear()

@@ -1,0 +1,156 @@
+"""The action log keeps what it reads of a partnership that rarely changes (its meetings, its people, the
+filter's options made of them) between requests, keyed by the partnership's reference version: a token the
+database changes by triggers (directory migration 0004). These tests change boards, meetings, people and
+organisations every way the application and a person at a SQL prompt can, and check that the token changes
+and that the page shows the change on the next request. They run on SQLite and on PostgreSQL (CI runs both)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Callable
+
+import lxml.html
+import pytest
+from cast import Cast
+from django.db import connection
+from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import reverse
+
+from boardkeeper.actions.models import Action
+from boardkeeper.directory.models import Board, Organisation, Partnership, Person, ReferenceVersion
+from boardkeeper.lib import reference
+from boardkeeper.meetings.models import Meeting
+
+
+def _token(partnership: Partnership) -> int:
+    return ReferenceVersion.objects.get(partnership=partnership).version
+
+
+def _changes(partnership: Partnership, change: Callable[[], object]) -> bool:
+    """Whether `change` gives the partnership a new token."""
+    before = _token(partnership)
+    change()
+    return _token(partnership) != before
+
+
+def _sql(statement: str, params: list[object]) -> None:
+    with connection.cursor() as cursor:
+        cursor.execute(statement, params)
+
+
+def _options(client: Client, url: str, select: str) -> list[str]:
+    page = lxml.html.fromstring(client.get(url).content)
+    return [" ".join(o.text_content().split()) for o in page.xpath(f"//select[@id='{select}']/option")]
+
+
+def test_a_partnership_has_a_token_from_the_start(db: None) -> None:
+    one = Partnership.objects.create(name="Northshire", slug="northshire")
+    two = Partnership.objects.create(name="Southshire", slug="southshire")
+    assert _token(one) != _token(two)
+
+
+def test_every_kind_of_change_to_a_meeting_changes_the_token(cast: Cast) -> None:
+    p = cast.partnership
+    made: list[Meeting] = []
+    assert _changes(
+        p, lambda: made.append(Meeting.objects.create(board=cast.board, date=dt.date(2025, 1, 9)))
+    )
+    meeting = made[0]
+    assert _changes(p, lambda: Meeting.objects.filter(pk=meeting.pk).update(date=dt.date(2025, 1, 10)))
+    meeting.date = dt.date(2025, 1, 11)
+    assert _changes(p, meeting.save)
+    assert _changes(
+        p, lambda: Meeting.objects.bulk_create([Meeting(board=cast.board, date=dt.date(2025, 2, 1))])
+    )
+    assert _changes(
+        p, lambda: _sql("UPDATE meetings_meeting SET date = %s WHERE id = %s", ["2025-01-12", meeting.pk])
+    )
+    # a change the lists do not show leaves the token (and what is kept) as it was
+    assert not _changes(p, lambda: Meeting.objects.filter(pk=meeting.pk).update(status=Meeting.Status.HELD))
+    # moved to another partnership's board: both partnerships' lists change
+    other = cast.other_partnership
+    before = _token(other)
+    assert _changes(p, lambda: Meeting.objects.filter(pk=meeting.pk).update(board=cast.other_board))
+    assert _token(other) != before
+    assert _changes(other, lambda: _sql("DELETE FROM meetings_meeting WHERE id = %s", [meeting.pk]))
+
+
+def test_boards_people_and_organisations_change_the_token(cast: Cast) -> None:
+    p = cast.partnership
+    org = Organisation.objects.create(partnership=p, name="Warwickshire Police")
+    person = Person.objects.create(partnership=p, full_name="Pete Hill")
+    assert _changes(p, lambda: Person.objects.filter(pk=person.pk).update(organisation=org))
+    assert _changes(p, lambda: Person.objects.filter(pk=person.pk).update(full_name="Peter Hill"))
+    assert not _changes(
+        p, lambda: Person.objects.filter(pk=person.pk).update(job_title="Detective Inspector")
+    )
+    assert _changes(p, lambda: Organisation.objects.filter(pk=org.pk).update(name="Police"))
+    assert _changes(p, lambda: Person.objects.filter(pk=person.pk).delete())
+    assert _changes(p, lambda: Board.objects.create(partnership=p, name="Subgroup", slug="subgroup"))
+    assert _changes(p, lambda: Board.objects.filter(slug="subgroup").update(name="Learning Subgroup"))
+    assert _changes(p, lambda: Board.objects.filter(slug="subgroup").delete())
+    # another partnership's people are not this one's
+    assert not _changes(
+        p, lambda: Person.objects.create(partnership=cast.other_partnership, full_name="A N Other")
+    )
+
+
+def test_the_log_shows_a_change_made_below_the_application_on_the_next_request(
+    cast: Cast, manager: Client
+) -> None:
+    meeting = Meeting.objects.create(board=cast.board, date=dt.date(2025, 3, 6))
+    Action.objects.create(
+        board=cast.board, meeting=meeting, position=1, text="Audit the referrals", origin="manual"
+    )
+    person = Person.objects.create(partnership=cast.partnership, full_name="Pete Hill")
+    url = reverse("board_actions", args=[cast.partnership.slug, cast.board.slug])
+    assert _options(manager, url, "raised") == ["Any meeting", "6 March 2025"]
+    assert "Pete Hill" in _options(manager, url, "owner")
+
+    # the same lists again, from what the process kept: no query for the meetings or the people
+    with CaptureQueriesContext(connection) as queries:
+        assert _options(manager, url, "raised") == ["Any meeting", "6 March 2025"]
+    read = " ".join(q["sql"] for q in queries.captured_queries)
+    assert 'FROM "meetings_meeting"' not in read and 'FROM "directory_person"' not in read
+
+    _sql("UPDATE meetings_meeting SET date = %s WHERE id = %s", ["2025-03-13", meeting.pk])
+    columns = [f.column for f in Meeting._meta.concrete_fields if not f.primary_key]
+    _sql(
+        f"INSERT INTO meetings_meeting ({', '.join(columns)})"
+        f" SELECT {', '.join('%s' if c == 'date' else c for c in columns)} FROM meetings_meeting WHERE id = %s",
+        ["2025-04-10", meeting.pk],
+    )
+    assert _options(manager, url, "raised") == ["Any meeting", "10 April 2025", "13 March 2025"]
+    _sql("UPDATE directory_person SET full_name = %s WHERE id = %s", ["Peter Hill", person.pk])
+    owners = _options(manager, url, "owner")
+    assert "Peter Hill" in owners and "Pete Hill" not in owners
+
+
+def test_a_partnership_with_its_boards_meetings_and_people_can_be_deleted(cast: Cast) -> None:
+    Meeting.objects.create(board=cast.board, date=dt.date(2025, 3, 6))
+    Person.objects.create(partnership=cast.partnership, full_name="Pete Hill")
+    pk = cast.partnership.pk
+    cast.partnership.delete()
+    assert not ReferenceVersion.objects.filter(partnership_id=pk).exists()
+    assert not Board.objects.filter(partnership_id=pk).exists()
+
+
+def test_the_cache_keeps_at_most_its_limit_and_never_a_page_without_a_version(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    reference.clear()
+    monkeypatch.setattr(reference, "LIMIT", 3)
+    built: list[int] = []
+
+    def build(n: int) -> Callable[[], int]:
+        return lambda: built.append(n) or n
+
+    for n in range(5):
+        assert reference.cached((1, 7), n, build(n)) == n
+    assert reference.cached((1, 7), 4, build(99)) == 4  # kept
+    assert reference.cached((1, 7), 0, build(0)) == 0  # dropped (the least recently used), built again
+    assert reference.cached((1, 8), 4, build(44)) == 44  # another version is another value
+    assert reference.cached(None, 4, build(5)) == 5 and reference.cached(None, 4, build(6)) == 6
+    assert built == [0, 1, 2, 3, 4, 0, 44, 5, 6]
+    reference.clear()
