@@ -43,6 +43,7 @@ from boardkeeper.actions.forms import (
     owner_options,
     raised_options,
 )
+from boardkeeper.actions.log_query import LogQuery, PageIds
 from boardkeeper.actions.models import OPEN_STATUSES, Action, ActionOwner, Flag
 from boardkeeper.actions.services import MeetingsHeld
 from boardkeeper.audit import recorder as audit
@@ -173,18 +174,15 @@ def rows_of(
     return rows
 
 
-def page_of(actions: QuerySet[Action], number: str | None, *, count: int | None = None) -> Page[Any]:
+def page_of(ids: PageIds, number: str | None, *, count: int) -> Page[Any]:
     """One page of PAGE_SIZE actions (LogActions) in two steps: the page's ids, sorted and sliced on the
     action alone (no agenda item, owners or due meeting joined to every matching row before the LIMIT), then
-    those rows with their owners (`log_actions`). `count`, when the page already knows
-    how many match (the status counts), saves the paginator's COUNT. Queries: ids, then rows with owners, and
-    the count when not given, however many actions match."""
-    page = counted_page(
-        actions.prefetch_related(None).values_list("pk", flat=True), PAGE_SIZE, number, count=count
-    )
-    ids = list(page.object_list)
-    found = log_actions(ids)
-    page.object_list = [found[pk] for pk in ids if pk in found]
+    those rows with their owners (`log_actions`). `count` is how many match (the status counts): the
+    paginator runs no COUNT. Two queries, however many actions match."""
+    page = counted_page(ids, PAGE_SIZE, number, count=count)
+    ids_of_page = list(page.object_list)
+    found = log_actions(ids_of_page)
+    page.object_list = [found[pk] for pk in ids_of_page if pk in found]
     return page
 
 
@@ -250,14 +248,6 @@ def _log_rows_sql(vendor: str, ids_test: str) -> str:
     )
 
 
-def _status_counts(actions: QuerySet[Action]) -> list[tuple[str, str, int]]:
-    """(status, label, number) for every status, in the order of Action.Status: one query. A plain count
-    (no DISTINCT, which sorts every matching row): the owner filter joins one (action, person) row at most."""
-    # COUNT(*), not COUNT(id): the (partnership, status) or (board, status) index alone answers it
-    found = dict(actions.prefetch_related(None).order_by().values_list("status").annotate(n=Count("*")))
-    return [(value, label, found.get(value, 0)) for value, label in Action.Status.choices]
-
-
 def _matching(counts: list[tuple[str, str, int]], statuses: Iterable[str]) -> int:
     """How many of the counted actions have one of these statuses (all of them when none is chosen)."""
     chosen = set(statuses)
@@ -291,20 +281,21 @@ def _action_log(request: HttpRequest, *, access: Access, board: Board | None) ->
     )
     filters = form.filters()
     overdue_on = today if form.overdue_only else None
-    actions = services.action_log_sorted(
-        partnership=partnership, board=board, overdue_on=overdue_on, sort=form.sort_order, **filters
+    query = LogQuery(  # the filters other than status (log_query: plain SQL, as action_log_sorted selects)
+        partnership.pk,
+        board.pk if board else None,
+        owner_id=filters["owner"].pk if filters["owner"] else None,
+        raised_at_id=filters["raised_at"].pk if filters["raised_at"] else None,
+        overdue_on=overdue_on,
     )
     # the counts by status within the other filters: what choosing a status would show
-    counts = _status_counts(
-        services.action_log(
-            partnership=partnership,
-            board=board,
-            owner=filters["owner"],
-            raised_at=filters["raised_at"],
-            overdue_on=overdue_on,
-        )
+    found = query.counts()
+    counts = [(value, label, found.get(value, 0)) for value, label in Action.Status.choices]
+    page = page_of(
+        PageIds(query, tuple(filters["statuses"]), form.sort_order),
+        request.GET.get("page"),
+        count=_matching(counts, filters["statuses"]),
     )
-    page = page_of(actions, request.GET.get("page"), count=_matching(counts, filters["statuses"]))
     # htmx asks for the results alone when a filter changes; a history restore needs the whole page
     fragment = bool(request.headers.get("HX-Request")) and not request.headers.get(
         "HX-History-Restore-Request"

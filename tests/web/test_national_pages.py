@@ -258,4 +258,4 @@ def test_a_page_read_again_runs_statements_prepared_on_its_connection(cast: Cast
     with connection.cursor() as cursor:
         cursor.execute("SELECT statement FROM pg_prepared_statements")
         prepared = [row[0] for row in cursor.fetchall()]
-    assert any('FROM "actions_action"' in sql and "$1" in sql for sql in prepared), prepared
+    assert any("FROM actions_action" in sql.replace('"', "") and "$1" in sql for sql in prepared), prepared
