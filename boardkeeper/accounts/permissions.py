@@ -14,7 +14,7 @@ from django.shortcuts import get_object_or_404
 
 from boardkeeper.accounts.models import PartnershipRole
 from boardkeeper.actions.models import Action, AgendaEntry, ForwardPlanEntry
-from boardkeeper.directory.models import Board, Partnership, Person, ReferenceVersion
+from boardkeeper.directory.models import Board, Partnership, Person, ReferenceChange
 from boardkeeper.lib.plain_sql import select_models
 from boardkeeper.lib.reference import Reference
 from boardkeeper.meetings.models import Meeting, PendingImport, SourceDocument
@@ -61,21 +61,21 @@ def partnerships_for_user(request: HttpRequest) -> list[PartnershipRole]:
 _ROLE = PartnershipRole._meta.db_table
 _PARTNERSHIP = Partnership._meta.db_table
 _BOARD = Board._meta.db_table
-# the partnership's reference version, read with it (lib.reference)
-_VERSION = f"LEFT JOIN {ReferenceVersion._meta.db_table} v ON v.partnership_id = p.id"
+# the partnership's reference version, read with it (lib.reference): the sum of its changes' tokens, from
+# the (partnership_id, id, token) index alone
+_VERSION = f"(SELECT SUM(c.token) FROM {ReferenceChange._meta.db_table} c WHERE c.partnership_id = p.id)"
 # the user's role with its partnership, by the partnership's id or its address (lib.plain_sql: every page asks)
 _ROLE_BY_ID = (
-    f"FROM {_ROLE} r JOIN {_PARTNERSHIP} p ON p.id = r.partnership_id {_VERSION}"
+    f"FROM {_ROLE} r JOIN {_PARTNERSHIP} p ON p.id = r.partnership_id"
     " WHERE r.user_id = %s AND r.partnership_id = %s"
 )
 _ROLE_BY_SLUG = (
-    f"FROM {_ROLE} r JOIN {_PARTNERSHIP} p ON p.id = r.partnership_id {_VERSION}"
-    " WHERE r.user_id = %s AND p.slug = %s"
+    f"FROM {_ROLE} r JOIN {_PARTNERSHIP} p ON p.id = r.partnership_id WHERE r.user_id = %s AND p.slug = %s"
 )
 # a board of a partnership, by their addresses, with the partnership and the user's role in it
 _BOARD_WITH_ROLE = (
     f"FROM {_BOARD} b JOIN {_PARTNERSHIP} p ON p.id = b.partnership_id"
-    f" JOIN {_ROLE} r ON r.partnership_id = p.id {_VERSION} WHERE p.slug = %s AND b.slug = %s AND r.user_id = %s"
+    f" JOIN {_ROLE} r ON r.partnership_id = p.id WHERE p.slug = %s AND b.slug = %s AND r.user_id = %s"
 )
 
 
@@ -86,17 +86,17 @@ def _access(
     No such partnership and no role in it are the same 404: nobody learns which partnerships exist."""
     user = signed_in_user(request)
     # one role a user and partnership at most (partnership_role_unique)
-    parts = [(PartnershipRole, "r"), (Partnership, "p"), (ReferenceVersion, "v")]
+    parts = [(PartnershipRole, "r"), (Partnership, "p")]
     found = (
-        select_models(parts, _ROLE_BY_ID, [user.pk, partnership_id])
+        select_models(parts, _ROLE_BY_ID, [user.pk, partnership_id], extra=_VERSION)
         if partnership_id is not None
-        else select_models(parts, _ROLE_BY_SLUG, [user.pk, slug])
+        else select_models(parts, _ROLE_BY_SLUG, [user.pk, slug], extra=_VERSION)
     )
     if not found:
         raise Http404("No such partnership")
     role, partnership, version = found[0]
     role.partnership, role.user = partnership, user
-    access = Access(partnership, role, version.version if version else None)
+    access = Access(partnership, role, None if version is None else int(version))
     if edit:
         access.require_edit()
     return access
@@ -113,16 +113,17 @@ def get_board_for_user(
     # the board, its partnership and the user's role in it, one query: no such board, no such partnership
     # and no role in it are the same 404 (a board's address is unique in its partnership)
     found = select_models(
-        [(Board, "b"), (Partnership, "p"), (PartnershipRole, "r"), (ReferenceVersion, "v")],
+        [(Board, "b"), (Partnership, "p"), (PartnershipRole, "r")],
         _BOARD_WITH_ROLE,
         [partnership_slug, board_slug, user.pk],
+        extra=_VERSION,
     )
     if not found:
         raise Http404("No such board")
     board, partnership, role, version = found[0]
     board.partnership = role.partnership = partnership
     role.user = user
-    access = Access(partnership, role, version.version if version else None)
+    access = Access(partnership, role, None if version is None else int(version))
     if edit:
         access.require_edit()  # after the board is found: a board that is not there is not found, for anyone
     return board, access

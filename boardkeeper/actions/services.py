@@ -272,20 +272,23 @@ class MeetingsHeld:
 
     def _fill(self, rows: Iterable[tuple[int, int, dt.date, int, int]]) -> None:
         """From (pk, board id, date, amber months, red months) of the meetings held, by date."""
-        self.dates: dict[int, list[dt.date]] = defaultdict(list)
+        dates: dict[int, list[dt.date]] = defaultdict(list)
         self.latest: dict[int, Meeting] = {}  # board id: its latest meeting held
         self.rules: dict[int, tuple[int, int]] = {}  # board id: its partnership's (amber, red) months
         last: dict[int, int] = {}
         for pk, board_id, date, amber, red in rows:
-            self.dates[board_id].append(date)
+            dates[board_id].append(date)
             last[board_id] = pk
             self.rules[board_id] = (amber, red)
         for board_id, pk in last.items():
-            self.latest[board_id] = Meeting(pk=pk, board_id=board_id, date=self.dates[board_id][-1])
+            self.latest[board_id] = Meeting(pk=pk, board_id=board_id, date=dates[board_id][-1])
+        # tuples: a MeetingsHeld may be shared by the requests of a process (actions.views keeps the log's in
+        # lib.reference); nothing changes one once made
+        self.dates: dict[int, tuple[dt.date, ...]] = {board_id: tuple(d) for board_id, d in dates.items()}
 
     def since(self, board_id: int, date: dt.date) -> int:
         """How many meetings the board has held after `date`."""
-        dates = self.dates.get(board_id, [])
+        dates = self.dates.get(board_id, ())
         return len(dates) - bisect_right(dates, date)
 
     def undated_months(self, board_id: int) -> tuple[int, int]:

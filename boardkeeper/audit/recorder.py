@@ -49,6 +49,7 @@ NOT_AUDITED = {
     "accounts.recoverycode",  # their use is recorded as a second-factor event
     "reminders.remindersent",  # a record of mail sent, not of business
     "accounts.throttle",  # counters of attempts; each failed attempt is itself an audit event
+    "directory.referencechange",  # written by the database when records change (lib/reference.py)
 }
 SECRET_FIELDS = {"password", "secret", "token", "token_hash", "data", "code_hash", "last_step", "last_login"}
 MAX_TEXT = 1000  # characters of a long text kept in the trail (a discussion, a rationale)

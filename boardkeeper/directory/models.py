@@ -32,21 +32,27 @@ class Partnership(models.Model):
         return self.name
 
 
-class ReferenceVersion(models.Model):
-    """A token the database changes whenever what pages cache of a partnership changes: its boards (name),
-    meetings (date, board), people (name, organisation) and organisations (name). Pages key that cache by
-    it (boardkeeper.lib.reference), and read it with the user's role on every request, so no page shows a
-    list older than the database.
+class ReferenceChange(models.Model):
+    """A change to what pages cache of a partnership: its boards (name), meetings (date, board), people
+    (name, organisation) and organisations (name). Written by database triggers alone (directory migration
+    0004), one row a statement that inserts, deletes or changes such rows (on SQLite one a row), with a random
+    token; the latest few are kept.
 
-    Written by database triggers alone (directory migration 0004): a row when the partnership is made, a new
-    random token whenever one of those rows is written, changed or deleted, however it is done (save(),
-    update(), bulk_create(), raw SQL, a restore). A table of its own, not a column of the partnership, so
-    that saving a partnership the page read earlier can never put an old token back."""
+    The pages key that cache (boardkeeper.lib.reference) by the sum of the tokens of the partnership's rows,
+    read with the user's role on every request. The sum changes when a change commits, whatever order
+    changes commit in, and a writer only ever inserts: no row is shared by two writers, so nothing waits and
+    nothing can deadlock on it (a single token row, updated by every change, made every import wait for the
+    partnership's other writes, and could deadlock with them)."""
 
-    partnership = models.OneToOneField(
-        Partnership, primary_key=True, on_delete=models.CASCADE, related_name="+", editable=False
-    )
-    version = models.BigIntegerField(editable=False)
+    partnership_id = models.BigIntegerField(editable=False)  # no foreign key: written while one is deleted
+    token = models.IntegerField(editable=False)  # 1 to 2**31: a sum of many fits a bigint
+
+    # made by the database from the records: not one of a partnership's records (lib/partnership_export.py),
+    # and not audited (a change to the records is audited as itself)
+    DERIVED = True
+
+    class Meta:
+        indexes = [models.Index(fields=["partnership_id", "id", "token"], name="reference_change_latest")]
 
 
 class Organisation(models.Model):

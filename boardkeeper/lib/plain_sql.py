@@ -61,16 +61,19 @@ def _plan(connection: BaseDatabaseWrapper, parts: tuple[Part, ...]) -> tuple[str
     return columns, reads
 
 
-def select_models(parts: Sequence[Part], tail: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+def select_models(
+    parts: Sequence[Part], tail: str, params: Sequence[Any], *, extra: str = ""
+) -> list[tuple[Any, ...]]:
     """`SELECT <every column of each part> <tail>` with `params`: each row as a tuple of instances (or None),
     one for each part. `tail` is the FROM and WHERE (and ORDER BY, LIMIT), written with the parts' aliases
-    and `%s` placeholders; its values only ever come through `params`."""
+    and `%s` placeholders; its values only ever come through `params`. `extra`, an expression of the parts
+    (a scalar subquery), is selected after them and its value ends the tuple, as the database gives it."""
     parts = tuple(parts)
     alias = router.db_for_read(parts[0][0])
     connection = connections[alias]
     columns, reads = _plan(connection, parts)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns} {tail}", list(params))
+        cursor.execute(f"SELECT {columns}{', ' + extra if extra else ''} {tail}", list(params))
         rows = cursor.fetchall()
     found = []
     for row in rows:
@@ -89,5 +92,7 @@ def select_models(parts: Sequence[Part], tail: str, params: Sequence[Any]) -> li
                         value = convert(value, expression, connection)
                 converted.append(value)
             instances.append(read.model.from_db(alias, read.attnames, converted))
+        if extra:
+            instances.append(row[start])
         found.append(tuple(instances))
     return found

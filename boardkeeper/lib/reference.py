@@ -1,17 +1,19 @@
 """What list pages read of a partnership that rarely changes (its meetings, its people, the options made of
 them), kept in the process between requests and keyed by the partnership's reference version.
 
-The version (directory.models.ReferenceVersion) is a token the database changes, by triggers, whenever a
-board, meeting, person or organisation of the partnership changes in what a page shows of it; every page
-reads it in the same query as the user's role (accounts.permissions). So a value found here was read while
-the partnership's token was the one the page has just read: never older than the database, in any process on
-any machine, with nothing to invalidate and nothing shared between processes.
+The version is the sum of the tokens of the partnership's changes (directory.models.ReferenceChange): the
+database adds a change with a random token, by triggers, whenever a board, meeting, person or organisation of
+the partnership changes in what a page shows of it, and every page reads the sum in the same query as the
+user's role (accounts.permissions). So a value found here was read while the partnership's version was the
+one the page has just read: never older than the database, in any process on any machine, with nothing to
+invalidate and nothing shared between processes.
 
     meetings = cached(access.reference, ("log meetings", board_id), lambda: tuple(...))
 
 A value is shared by every request that asks for the same name: it must never be changed (tuples, frozen
-dataclasses, strings). At most LIMIT values are kept, the least recently used dropped first: a partnership's
-action log keeps about 0.4 MB (840 meetings and their options) at national scale.
+dataclasses, strings) by the request that gets it. At most LIMIT values are kept, the least recently used
+dropped first: a large partnership's own log keeps about 0.4 MB (840 meetings and their options), a board's
+log a tenth of that. A value not kept costs what reading it did before: one query and its options.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ from typing import Any, TypeVar
 
 T = TypeVar("T")
 
-LIMIT = 128  # values kept in a process
+LIMIT = 256  # values kept in a process: the log's of about 40 partnerships, 25-100 MB at national scale
 
 # (partnership id, its version): what a key starts with; None when the page has no version (never cached)
 Reference = tuple[int, int] | None

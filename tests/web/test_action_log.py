@@ -232,6 +232,22 @@ def test_bad_filter_values_are_reported_and_the_rest_still_applies(
     assert "There is a problem" in page
     assert "Choose an owner from the list." in page and "Choose statuses from the list." in page
     assert len(log_rows(response)) == 8
+    # each error is linked from the summary, said beside its field, and named by the field's description
+    html = lxml.html.fromstring(response.content)
+    summary = [a.get("href") for a in html.xpath("//div[contains(@class, 'govuk-error-summary')]//a")]
+    assert summary == ["#owner", "#status", "#sort"]
+    for name, control in (("owner", "select"), ("sort", "select"), ("status", "fieldset")):
+        error = html.xpath(f"//*[@id='{name}-error']")[0]
+        assert "govuk-error-message" in error.get("class")
+        described = html.xpath(f"//{control}[@aria-describedby='{name}-error']")
+        assert described and "govuk-form-group--error" in described[0].xpath("ancestor::div[1]")[0].get(
+            "class"
+        )
+    assert html.xpath("//select[@id='owner']/@class")[0].endswith("govuk-select--error")
+    assert not html.xpath("//*[@id='raised-error']") and not html.xpath(
+        "//select[@id='raised']/@aria-describedby"
+    )
+    assert html.xpath("//input[@id='status']/@value") == ["open"] and html.xpath("//input[@id='status-2']")
 
 
 def test_the_partnership_log_spans_its_boards_and_no_other_partnerships(

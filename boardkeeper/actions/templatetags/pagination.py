@@ -37,13 +37,6 @@ _ARROW_NEXT = (
 
 
 @register.simple_tag(takes_context=True)
-def page_query(context: Context, param: str, number: int) -> str:
-    """`{% querystring %}` with `param` set to `number`: '?status=open&page=3', the request's other
-    parameters (the filters, the other list's page) kept as they are."""
-    return querystring(context, None, **{param: number})  # None: the request's own query
-
-
-@register.simple_tag(takes_context=True)
 def pagination(
     context: Context,
     page: Page[Any],
