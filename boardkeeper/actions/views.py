@@ -312,6 +312,8 @@ def _action_log(request: HttpRequest, *, access: Access, board: Board | None) ->
         "counts": counts,
         "total": sum(n for _, _, n in counts),
         "latest_meeting": held.latest.get(board.pk) if board else None,
+        # the partnership's boards, for the partnership's log (by name, as the partnership's boards are)
+        "boards": None if board else cached(access.reference, "boards", lambda: _boards(partnership)),
         "fragment": fragment,
     }
     response = render(request, "actions/_log_results.html" if fragment else "actions/log.html", context)
@@ -328,6 +330,11 @@ def _log_meetings(access: Access, board: Board | None) -> tuple[tuple[int, int, 
         return tuple(scope.order_by("date", "pk").values_list("pk", "board_id", "date", "board__name"))
 
     return cached(access.reference, ("log meetings", board.pk if board else None), read)
+
+
+def _boards(partnership: Partnership) -> tuple[Board, ...]:
+    """The partnership's boards by name, with what the log links by (kept in lib.reference: never changed)."""
+    return tuple(Board.objects.filter(partnership=partnership).order_by("name").only("pk", "name", "slug"))
 
 
 def _meetings_held(access: Access, board: Board | None, today: dt.date) -> MeetingsHeld:

@@ -33,7 +33,7 @@ class Partnership(models.Model):
 
 
 class ReferenceChange(models.Model):
-    """A change to what pages cache of a partnership: its boards (name), meetings (date, board), people
+    """A change to what pages cache of a partnership: its boards (name, address), meetings (date, board), people
     (name, organisation) and organisations (name). Written by database triggers alone (directory migration
     0004), one row a statement that inserts, deletes or changes such rows (on SQLite one a row), with a random
     token; the latest few are kept.

@@ -99,7 +99,8 @@ def test_boards_people_and_organisations_change_the_token(cast: Cast) -> None:
     assert _changes(p, lambda: Person.objects.filter(pk=person.pk).delete())
     assert _changes(p, lambda: Board.objects.create(partnership=p, name="Subgroup", slug="subgroup"))
     assert _changes(p, lambda: Board.objects.filter(slug="subgroup").update(name="Learning Subgroup"))
-    assert _changes(p, lambda: Board.objects.filter(slug="subgroup").delete())
+    assert _changes(p, lambda: Board.objects.filter(slug="subgroup").update(slug="learning"))
+    assert _changes(p, lambda: Board.objects.filter(slug="learning").delete())
     # another partnership's people are not this one's
     assert not _changes(
         p, lambda: Person.objects.create(partnership=cast.other_partnership, full_name="A N Other")
@@ -201,3 +202,22 @@ def test_two_writers_of_one_partnership_do_not_wait_for_each_other() -> None:
         release.set()
         writer.join(10)
     assert _token(partnership) is not None and Meeting.objects.filter(board=board).count() == 1
+
+
+def test_the_partnership_log_names_and_links_its_boards_as_they_now_are(cast: Cast, manager: Client) -> None:
+    url = reverse("partnership_actions", args=[cast.partnership.slug])
+
+    def boards() -> list[tuple[str, str]]:
+        page = lxml.html.fromstring(manager.get(url).content)
+        intro = page.xpath("//p[starts-with(normalize-space(), 'Meetings and action logs of each board')]")[0]
+        return [(a.text_content(), a.get("href")) for a in intro.xpath("a[not(span)]")]
+
+    before = boards()
+    assert [name for name, _ in before] == [cast.board.name]
+    _sql(
+        "UPDATE directory_board SET name = %s, slug = %s WHERE id = %s",
+        ["Safeguarding Board", "sb", cast.board.pk],
+    )
+    after = boards()
+    assert len(after) == len(before) == 1
+    assert after[0][0] == "Safeguarding Board" and after[0][1].rstrip("/").endswith("/sb")

@@ -34,7 +34,7 @@ KEEP = 16  # a partnership's latest changes kept: enough that the sum changes wi
 # a watched table: how a row names its partnership (its own column, or through its board), and the columns
 # whose change the pages would show
 WATCHED = {
-    "directory_board": ("partnership_id", ("name", "partnership_id")),
+    "directory_board": ("partnership_id", ("name", "slug", "partnership_id")),
     "directory_organisation": ("partnership_id", ("name", "partnership_id")),
     "directory_person": ("partnership_id", ("full_name", "organisation_id", "partnership_id")),
     "meetings_meeting": ("board_id", ("date", "board_id")),
