@@ -26,7 +26,7 @@ class Access:
     partnership: Partnership
     role: PartnershipRole
     # the partnership's reference version, read with the role: what lib.reference keys its values by
-    version: int | None = None
+    version: str | None = None
 
     @property
     def reference(self) -> Reference:
@@ -61,9 +61,13 @@ def partnerships_for_user(request: HttpRequest) -> list[PartnershipRole]:
 _ROLE = PartnershipRole._meta.db_table
 _PARTNERSHIP = Partnership._meta.db_table
 _BOARD = Board._meta.db_table
-# the partnership's reference version, read with it (lib.reference): the sum of its changes' tokens, from
-# the (partnership_id, id, token) index alone
-_VERSION = f"(SELECT SUM(c.token) FROM {ReferenceChange._meta.db_table} c WHERE c.partnership_id = p.id)"
+# the partnership's reference version, read with it (lib.reference): the sum of its changes' tokens and the
+# latest change's id (a sum alone could come back to an earlier one, one time in a few billion), from the
+# (partnership_id, id, token) index alone; NULL when nothing of the partnership has been written
+_VERSION = (
+    f"(SELECT CAST(SUM(c.token) AS VARCHAR(24)) || '.' || CAST(MAX(c.id) AS VARCHAR(24))"
+    f" FROM {ReferenceChange._meta.db_table} c WHERE c.partnership_id = p.id)"
+)
 # the user's role with its partnership, by the partnership's id or its address (lib.plain_sql: every page asks)
 _ROLE_BY_ID = (
     f"FROM {_ROLE} r JOIN {_PARTNERSHIP} p ON p.id = r.partnership_id"
@@ -96,7 +100,7 @@ def _access(
         raise Http404("No such partnership")
     role, partnership, version = found[0]
     role.partnership, role.user = partnership, user
-    access = Access(partnership, role, None if version is None else int(version))
+    access = Access(partnership, role, version)
     if edit:
         access.require_edit()
     return access
@@ -123,7 +127,7 @@ def get_board_for_user(
     board, partnership, role, version = found[0]
     board.partnership = role.partnership = partnership
     role.user = user
-    access = Access(partnership, role, None if version is None else int(version))
+    access = Access(partnership, role, version)
     if edit:
         access.require_edit()  # after the board is found: a board that is not there is not found, for anyone
     return board, access

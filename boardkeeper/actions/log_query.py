@@ -114,4 +114,6 @@ class PageIds:
 
     def __getitem__(self, part: slice) -> list[int]:
         start, stop = part.start or 0, part.stop
+        if stop <= start:  # nothing matches: no query
+            return []
         return self.query.ids(self.statuses, self.sort, offset=start, limit=stop - start)

@@ -57,7 +57,7 @@ class ActionQuerySet(models.QuerySet["Action"]):
         return super().bulk_create(objs, *args, **kwargs)
 
 
-OVERDUE_READS = ["due_date", "due_meeting", "raised_on", "position"]  # (Action.Meta.indexes)
+OVERDUE_READS = ["due_date", "due_meeting", "raised_on", "position", "id"]  # (Action.Meta.indexes)
 
 
 class Action(models.Model):

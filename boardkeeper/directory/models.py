@@ -38,8 +38,8 @@ class ReferenceChange(models.Model):
     0004), one row a statement that inserts, deletes or changes such rows (on SQLite one a row), with a random
     token; the latest few are kept.
 
-    The pages key that cache (boardkeeper.lib.reference) by the sum of the tokens of the partnership's rows,
-    read with the user's role on every request. The sum changes when a change commits, whatever order
+    The pages key that cache (boardkeeper.lib.reference) by the sum of the tokens of the partnership's rows and
+    the latest one's id, read with the user's role on every request. The sum changes when a change commits, whatever order
     changes commit in, and a writer only ever inserts: no row is shared by two writers, so nothing waits and
     nothing can deadlock on it (a single token row, updated by every change, made every import wait for the
     partnership's other writes, and could deadlock with them)."""

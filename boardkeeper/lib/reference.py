@@ -1,12 +1,12 @@
 """What list pages read of a partnership that rarely changes (its meetings, its people, the options made of
 them), kept in the process between requests and keyed by the partnership's reference version.
 
-The version is the sum of the tokens of the partnership's changes (directory.models.ReferenceChange): the
-database adds a change with a random token, by triggers, whenever a board, meeting, person or organisation of
-the partnership changes in what a page shows of it, and every page reads the sum in the same query as the
-user's role (accounts.permissions). So a value found here was read while the partnership's version was the
-one the page has just read: never older than the database, in any process on any machine, with nothing to
-invalidate and nothing shared between processes.
+The version is the sum of the tokens of the partnership's changes, with the latest one's id
+(directory.models.ReferenceChange): the database adds a change with a random token, by triggers, whenever a
+board, meeting, person or organisation of the partnership changes in what a page shows of it, and every page
+reads the version in the same query as the user's role (accounts.permissions). So a value found here was
+read while the partnership's version was the one the page has just read: never older than the database, in
+any process on any machine, with nothing to invalidate and nothing shared between processes.
 
     meetings = cached(access.reference, ("log meetings", board_id), lambda: tuple(...))
 
@@ -28,7 +28,7 @@ T = TypeVar("T")
 LIMIT = 256  # values kept in a process: the log's of about 40 partnerships, 25-100 MB at national scale
 
 # (partnership id, its version): what a key starts with; None when the page has no version (never cached)
-Reference = tuple[int, int] | None
+Reference = tuple[int, str] | None
 
 _values: OrderedDict[tuple[Any, ...], Any] = OrderedDict()
 _lock = threading.Lock()

@@ -24,10 +24,11 @@ from boardkeeper.lib import reference
 from boardkeeper.meetings.models import Meeting
 
 
-def _token(partnership: Partnership) -> int | None:
-    """The partnership's reference version, as the pages read it: the sum of its changes' tokens."""
-    tokens = ReferenceChange.objects.filter(partnership_id=partnership.pk).values_list("token", flat=True)
-    return sum(tokens) if tokens else None
+def _token(partnership: Partnership) -> tuple[int, int] | None:
+    """The partnership's reference version, as the pages read it: the sum of its changes' tokens and the
+    latest change's id."""
+    changes = list(ReferenceChange.objects.filter(partnership_id=partnership.pk).values_list("id", "token"))
+    return (sum(t for _, t in changes), max(i for i, _ in changes)) if changes else None
 
 
 def _changes(partnership: Partnership, change: Callable[[], object]) -> bool:
@@ -158,10 +159,10 @@ def test_the_cache_keeps_at_most_its_limit_and_never_a_page_without_a_version(
         return lambda: built.append(n) or n
 
     for n in range(5):
-        assert reference.cached((1, 7), n, build(n)) == n
-    assert reference.cached((1, 7), 4, build(99)) == 4  # kept
-    assert reference.cached((1, 7), 0, build(0)) == 0  # dropped (the least recently used), built again
-    assert reference.cached((1, 8), 4, build(44)) == 44  # another version is another value
+        assert reference.cached((1, "7"), n, build(n)) == n
+    assert reference.cached((1, "7"), 4, build(99)) == 4  # kept
+    assert reference.cached((1, "7"), 0, build(0)) == 0  # dropped (the least recently used), built again
+    assert reference.cached((1, "8"), 4, build(44)) == 44  # another version is another value
     assert reference.cached(None, 4, build(5)) == 5 and reference.cached(None, 4, build(6)) == 6
     assert built == [0, 1, 2, 3, 4, 0, 44, 5, 6]
     reference.clear()

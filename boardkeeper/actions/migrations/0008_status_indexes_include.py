@@ -22,10 +22,10 @@ class Migration(migrations.Migration):
         ),
         migrations.AddIndex(
             model_name='action',
-            index=models.Index(fields=['board', 'status'], include=('due_date', 'due_meeting', 'raised_on', 'position'), name='action_board_status'),
+            index=models.Index(fields=['board', 'status'], include=('due_date', 'due_meeting', 'raised_on', 'position', 'id'), name='action_board_status'),
         ),
         migrations.AddIndex(
             model_name='action',
-            index=models.Index(fields=['partnership', 'status'], include=('due_date', 'due_meeting', 'raised_on', 'position'), name='action_partnership_status'),
+            index=models.Index(fields=['partnership', 'status'], include=('due_date', 'due_meeting', 'raised_on', 'position', 'id'), name='action_partnership_status'),
         ),
     ]

@@ -1,6 +1,7 @@
 """ReferenceChange: a row with a random token for each change to what the list pages cache of a partnership
 (its boards, meetings, people and organisations), written by database triggers. The pages cache those reads
-(boardkeeper.lib.reference) under the sum of the partnership's tokens, read with the user's role.
+(boardkeeper.lib.reference) under the sum of the partnership's tokens and its latest change's id, read with
+the user's role.
 
 The triggers write, never the application, so that every way those rows change (save(), QuerySet.update(),
 bulk_create(), raw SQL) is seen:
@@ -69,9 +70,9 @@ END $$"""
             f"""CREATE OR REPLACE FUNCTION {table}_reference() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
     IF TG_OP = 'INSERT' THEN
-        PERFORM directory_reference_changed(ARRAY(SELECT {_partnership_of("n", via)} FROM inserted n));
+        PERFORM directory_reference_changed(ARRAY(SELECT DISTINCT {_partnership_of("n", via)} FROM inserted n));
     ELSIF TG_OP = 'DELETE' THEN
-        PERFORM directory_reference_changed(ARRAY(SELECT {_partnership_of("o", via)} FROM deleted o));
+        PERFORM directory_reference_changed(ARRAY(SELECT DISTINCT {_partnership_of("o", via)} FROM deleted o));
     ELSE
         PERFORM directory_reference_changed(ARRAY(
             SELECT {_partnership_of("n", via)} FROM changed_new n JOIN changed_old o ON o.id = n.id WHERE {changed}
