@@ -12,9 +12,8 @@ from django import forms
 from django.db.models import Q
 from django.utils.safestring import SafeString, mark_safe
 
-from boardkeeper.actions import services
 from boardkeeper.actions.models import Action
-from boardkeeper.directory.models import Board, Partnership, Person, Team
+from boardkeeper.directory.models import Partnership, Person, Team
 from boardkeeper.lib import govuk
 from boardkeeper.lib.date_input import GovukDateField
 from boardkeeper.lib.versioning import version_field
@@ -30,11 +29,10 @@ SORTS = [
 @dataclass(frozen=True, slots=True)
 class Options:
     """A select's choices made once, for as long as what they are made of is unchanged (boardkeeper.lib.reference
-    keeps them between requests): the choices, their values (a choice is cleaned by lookup, not by query) and
-    every <option>, written in one pass. A partnership's log offers every meeting it has held (hundreds over
+    keeps them between requests): their values (a choice is cleaned by lookup, not by query) and every
+    <option>, written in one pass. A partnership's log offers every meeting it has held (hundreds over
     ten years), too many for a template loop asking the bound field each time."""
 
-    choices: tuple[tuple[str, str], ...]
     values: frozenset[str]
     html: str  # the <option>s, none selected
 
@@ -45,7 +43,7 @@ class Options:
         html = "".join(
             f'<option value="{escape(value)}">{escape(label)}</option>' for value, label in choices
         )
-        return cls(choices, frozenset(value for value, _ in choices), html)
+        return cls(frozenset(value for value, _ in choices), html)
 
     def rendered(self, chosen: Any) -> SafeString:
         """The <option>s with the chosen one (when it is offered) selected."""
@@ -84,7 +82,7 @@ SORT_OPTIONS = Options.of(SORTS)
 
 class LogFilterForm(forms.Form):
     """What the log shows. The people and meetings offered come made (`Options`: the page's own, kept between
-    requests) or are read here, and a choice is cleaned by lookup, not by query. They are not ChoiceField
+    requests, actions.views._filter_options), and a choice is cleaned by lookup, not by query. They are not ChoiceField
     choices: normalising hundreds of meetings' choices on every page was a tenth of a log page's time."""
 
     owner = forms.CharField(label="Owner", required=False)
@@ -93,24 +91,8 @@ class LogFilterForm(forms.Form):
     overdue = forms.BooleanField(label="Overdue only", required=False)
     sort = forms.ChoiceField(label="Sort by", choices=SORTS, required=False)
 
-    def __init__(
-        self,
-        data: Any,
-        *,
-        partnership: Partnership,
-        board: Board | None = None,
-        owners: Options | None = None,
-        raised: Options | None = None,
-    ):
+    def __init__(self, data: Any, *, owners: Options, raised: Options):
         super().__init__(data)
-        if owners is None:
-            owners = owner_options(partnership)
-        if raised is None:
-            scope = services.log_meetings(partnership=partnership, board=board)
-            raised = raised_options(
-                scope.order_by("-date", "board__name").values_list("pk", "date", "board__name"),
-                one_board=board is not None,
-            )
         self.owners, self.raised_at = owners, raised
         self.fields["status"].error_messages["invalid_choice"] = "Choose statuses from the list."
         self.fields["sort"].error_messages["invalid_choice"] = "Choose an order from the list."

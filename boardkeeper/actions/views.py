@@ -40,6 +40,7 @@ from boardkeeper.actions.forms import (
     ActionOwnersForm,
     ActionUpdateForm,
     LogFilterForm,
+    Options,
     owner_options,
     raised_options,
 )
@@ -257,28 +258,10 @@ def _matching(counts: list[tuple[str, str, int]], statuses: Iterable[str]) -> in
 def _action_log(request: HttpRequest, *, access: Access, board: Board | None) -> HttpResponse:
     partnership: Partnership = access.partnership
     today = timezone.localdate()
-    # the meetings of the board (or partnership), and the filter's choices made of them and of the people,
-    # kept between requests while the partnership's reference version is unchanged (lib.reference)
-    scope = board.pk if board else None
-    meetings = _log_meetings(access, board)
+    # the meetings of the board (or partnership) and what is made of them, kept between requests while the
+    # partnership's reference version is unchanged (lib.reference)
     held = _meetings_held(access, board, today)
-    form = LogFilterForm(
-        request.GET,
-        partnership=partnership,
-        board=board,
-        owners=cached(access.reference, "owner options", lambda: owner_options(partnership)),
-        raised=cached(
-            access.reference,
-            ("raised options", scope),
-            lambda: raised_options(  # newest first, boards by name on a day
-                [
-                    (pk, date, name)
-                    for pk, _, date, name in sorted(meetings, key=lambda m: (-m[2].toordinal(), m[3]))
-                ],
-                one_board=board is not None,
-            ),
-        ),
-    )
+    form = LogFilterForm(request.GET, **_filter_options(access, board))
     filters = form.filters()
     overdue_on = today if form.overdue_only else None
     query = LogQuery(  # the filters other than status (log_query: plain SQL, as action_log_sorted selects)
@@ -330,6 +313,23 @@ def _log_meetings(access: Access, board: Board | None) -> tuple[tuple[int, int, 
         return tuple(scope.order_by("date", "pk").values_list("pk", "board_id", "date", "board__name"))
 
     return cached(access.reference, ("log meetings", board.pk if board else None), read)
+
+
+def _filter_options(access: Access, board: Board | None) -> dict[str, Options]:
+    """The log filter's 'Owner' and 'Raised at' options (LogFilterForm's `owners` and `raised`), kept as
+    `_log_meetings` is: the partnership's people, and the log's meetings newest first, boards by name on a day."""
+    partnership = access.partnership
+
+    def raised() -> Options:
+        meetings = sorted(_log_meetings(access, board), key=lambda m: (-m[2].toordinal(), m[3]))
+        return raised_options(
+            ((pk, date, name) for pk, _, date, name in meetings), one_board=board is not None
+        )
+
+    return {
+        "owners": cached(access.reference, "owner options", lambda: owner_options(partnership)),
+        "raised": cached(access.reference, ("raised options", board.pk if board else None), raised),
+    }
 
 
 def _boards(partnership: Partnership) -> tuple[Board, ...]:
@@ -523,7 +523,7 @@ def partnership_actions_export(request: HttpRequest, slug: str, fmt: str) -> Htt
 def _log_export(request: HttpRequest, *, access: Access, board: Board | None, fmt: str) -> HttpResponseBase:
     """The log as its page shows it for the same query string (every page of it, not just the first)."""
     today = timezone.localdate()
-    form = LogFilterForm(request.GET, partnership=access.partnership, board=board)
+    form = LogFilterForm(request.GET, **_filter_options(access, board))
     actions = services.action_log_sorted(
         partnership=access.partnership,
         board=board,

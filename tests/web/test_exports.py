@@ -424,6 +424,9 @@ def test_the_log_downloads_carry_the_flag_and_the_latest_progress_note(
 def test_the_flag_and_notes_cost_the_same_queries_however_many_actions_have_notes(
     cast: Cast, held: Meeting, manager: Client
 ) -> None:
+    manager.get(
+        board_export(cast, "csv")
+    )  # the first reads what the log keeps between requests (lib.reference)
     counts = {fmt: exported_queries(manager, board_export(cast, fmt)) for fmt in ("csv", "xlsx")}
     for action in Action.objects.all():
         note(action, cast.manager, f"Note on {action.pk}")
