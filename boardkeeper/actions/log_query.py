@@ -1,5 +1,5 @@
 """The action log page's two queries in plain SQL: the counts by status within the other filters, and the
-page's ids in the order chosen. They select what `services.action_log_sorted` does (the CSV, the API and
+page's ids in the order chosen; and My actions' two, from a person's owner links alone (`Owned`). They select what `services.action_log_sorted` does (the CSV, the API and
 the command line use that); tests/web/test_log_query.py holds the two to the same answers for every filter.
 
 Through the ORM, building these two querysets (a subquery of past meetings for 'overdue', the select_related
@@ -17,7 +17,7 @@ from typing import Any
 
 from django.db import connection
 
-from boardkeeper.actions.models import OPEN_STATUSES, Action
+from boardkeeper.actions.models import OPEN_STATUSES, Action, ActionOwner
 from boardkeeper.directory.models import Board
 from boardkeeper.meetings.models import Meeting
 
@@ -117,3 +117,49 @@ class PageIds:
         if stop <= start:  # nothing matches: no query
             return []
         return self.query.ids(self.statuses, self.sort, offset=start, limit=stop - start)
+
+
+@dataclass(frozen=True, slots=True)
+class Owned:
+    """A person's owner links in one partnership (ActionOwner, which keeps each action's status and place in
+    the log): counted by status, and paged from the (person, partnership, raised_on, position, action)
+    index, the open oldest first, the done or dropped latest first."""
+
+    person_id: int
+    partnership_id: int
+
+    def counts(self) -> dict[str, int]:
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT o.status, COUNT(*) FROM {ActionOwner._meta.db_table} o"
+                " WHERE o.person_id = %s AND o.partnership_id = %s GROUP BY o.status",
+                [self.person_id, self.partnership_id],
+            )
+            return dict(cursor.fetchall())
+
+    def ids(self, *, still_open: bool, offset: int, limit: int) -> list[int]:
+        statuses = list(OPEN_STATUSES)
+        order = "" if still_open else " DESC"
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT o.action_id FROM {ActionOwner._meta.db_table} o"
+                " WHERE o.person_id = %s AND o.partnership_id = %s"
+                f" AND o.status {'' if still_open else 'NOT '}IN ({_marks(statuses)})"
+                f" ORDER BY o.raised_on{order}, o.position{order}, o.action_id{order} LIMIT %s OFFSET %s",
+                [self.person_id, self.partnership_id, *statuses, limit, offset],
+            )
+            return [pk for (pk,) in cursor.fetchall()]
+
+
+@dataclass(frozen=True, slots=True)
+class OwnedIds:
+    """The ids of one of My actions' lists, for a paginator told the count: a slice is one query."""
+
+    owned: Owned
+    still_open: bool
+
+    def __getitem__(self, part: slice) -> list[int]:
+        start, stop = part.start or 0, part.stop
+        if stop <= start:
+            return []
+        return self.owned.ids(still_open=self.still_open, offset=start, limit=stop - start)

@@ -15,7 +15,6 @@ from django.contrib import messages
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Page
 from django.db import connection
-from django.db.models import Count, QuerySet
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -44,8 +43,8 @@ from boardkeeper.actions.forms import (
     owner_options,
     raised_options,
 )
-from boardkeeper.actions.log_query import LogQuery, PageIds
-from boardkeeper.actions.models import OPEN_STATUSES, Action, ActionOwner, Flag
+from boardkeeper.actions.log_query import LogQuery, Owned, OwnedIds, PageIds
+from boardkeeper.actions.models import OPEN_STATUSES, Action, Flag
 from boardkeeper.actions.services import MeetingsHeld
 from boardkeeper.audit import recorder as audit
 from boardkeeper.directory.models import Board, Partnership, Person, Team
@@ -58,7 +57,8 @@ from boardkeeper.lib.urls import address_of
 from boardkeeper.lib.versioning import StaleEdit, rebound
 from boardkeeper.meetings.models import AgendaItem, Meeting
 
-PAGE_SIZE = 50  # rows of a log page, and of each list of My actions
+PAGE_SIZE = 50  # rows of a log page, and of My actions' open list
+CLOSED_PAGE_SIZE = 10  # rows of My actions' list of the done or dropped (the latest first)
 
 
 STATUS_LABELS = dict(Action.Status.choices)
@@ -379,15 +379,18 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     # counts by status, then each list's page in order from the (person, partnership, raised_on, position)
     # index. Reading every action the person had ever owned (3,670 for a busy owner at national scale) was
     # most of the page's time (docs/benchmarks.md).
-    owned = ActionOwner.objects.filter(person=person, partnership_id=access.partnership.pk).order_by()
-    counts = dict(owned.values_list("status").annotate(n=Count("*")))
+    # The done or dropped are history: the latest CLOSED_PAGE_SIZE, paged, below what is still to do.
+    owned = Owned(person.pk, access.partnership.pk)
+    counts = owned.counts()
     open_page = _owned_page(
-        owned.filter(status__in=OPEN_STATUSES).order_by("raised_on", "position", "action_id"),
+        OwnedIds(owned, still_open=True),
+        PAGE_SIZE,
         sum(n for status, n in counts.items() if status in OPEN_STATUSES),
         request.GET.get("page"),
     )
-    closed_page = _owned_page(  # the latest first
-        owned.exclude(status__in=OPEN_STATUSES).order_by("-raised_on", "-position", "-action_id"),
+    closed_page = _owned_page(
+        OwnedIds(owned, still_open=False),
+        CLOSED_PAGE_SIZE,
         sum(n for status, n in counts.items() if status not in OPEN_STATUSES),
         request.GET.get("closed"),
     )
@@ -409,9 +412,9 @@ def my_actions(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _owned_page(links: QuerySet[ActionOwner], count: int, number: str | None) -> Page[Any]:
-    """One page of these owner links' action ids, `count` of them in all (counted already): one query."""
-    page = counted_page(links.values_list("action_id", flat=True), PAGE_SIZE, number, count=count)
+def _owned_page(ids: OwnedIds, size: int, count: int, number: str | None) -> Page[Any]:
+    """One page of a list's action ids, `count` of them in all (counted already): one query."""
+    page = counted_page(ids, size, number, count=count)
     page.object_list = list(page.object_list)
     return page
 

@@ -25,7 +25,9 @@ from typing import Any
 from django.db import connections, models, router
 from django.db.backends.base.base import BaseDatabaseWrapper
 
-Part = tuple[type[models.Model], str]  # a model, and its alias in the SQL
+# a model and its alias in the SQL, and optionally the attnames to read (the primary key among them: the
+# rest are deferred, as `QuerySet.only` leaves them); without them, every concrete column
+Part = tuple[type[models.Model], str] | tuple[type[models.Model], str, tuple[str, ...]]
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,21 +46,68 @@ def _plan(connection: BaseDatabaseWrapper, parts: tuple[Part, ...]) -> tuple[str
     """The SELECT list (every concrete column of each model under its alias, in field order) and how each
     model is read back: made once a connection (each thread has its own), not on every request."""
     quote = connection.ops.quote_name
-    columns = ", ".join(
-        f"{alias}.{quote(f.column)}" for model, alias in parts for f in model._meta.concrete_fields
-    )
+    selected: list[str] = []
     reads = []
-    for model, _ in parts:
+    for model, alias, *only in parts:
         fields: list[Any] = list(model._meta.concrete_fields)
-        converters = []
-        for f in fields:
-            expression = f.get_col(model._meta.db_table)
-            converters.append(
-                (expression, connection.ops.get_db_converters(expression) + f.get_db_converters(connection))
-            )
+        if only:
+            fields = [f for f in fields if f.attname in only[0] or f.primary_key]
+        selected += [f"{alias}.{quote(f.column)}" for f in fields]
         pk_index = next(i for i, f in enumerate(fields) if f.primary_key)
-        reads.append(_Read(model, [f.attname for f in fields], pk_index, converters))
-    return columns, reads
+        reads.append(_Read(model, [f.attname for f in fields], pk_index, _converters(connection, fields)))
+    return ", ".join(selected), reads
+
+
+def _converters(
+    connection: BaseDatabaseWrapper, fields: Sequence[Any]
+) -> list[tuple[Any, list[Callable[..., Any]]]]:
+    """Each field's converters, with the expression they are given, as the ORM applies them."""
+    found = []
+    for f in fields:
+        expression = f.get_col(f.model._meta.db_table)
+        found.append(
+            (expression, connection.ops.get_db_converters(expression) + f.get_db_converters(connection))
+        )
+    return found
+
+
+def _convert(
+    connection: BaseDatabaseWrapper,
+    values: Sequence[Any],
+    converters: list[tuple[Any, list[Callable[..., Any]]]],
+) -> list[Any]:
+    converted = []
+    for value, (expression, functions) in zip(values, converters, strict=True):
+        if value is not None:  # as the ORM gives it
+            for convert in functions:
+                value = convert(value, expression, connection)
+        converted.append(value)
+    return converted
+
+
+Column = tuple[type[models.Model], str]  # a model and one of its attnames ('board_id', 'date')
+
+
+@functools.cache
+def _column_converters(
+    connection: BaseDatabaseWrapper, columns: tuple[Column, ...]
+) -> list[tuple[Any, list[Callable[..., Any]]]]:
+    return _converters(connection, [model._meta.get_field(name) for model, name in columns])
+
+
+def select_rows(columns: Sequence[Column], sql: str, params: Sequence[Any]) -> list[tuple[Any, ...]]:
+    """Rows of a plain SELECT (`sql`, with `%s` placeholders and `params`), each value as the ORM would give
+    that column of that model (`columns`, one for each value selected, in order): a date on SQLite a date, not
+    its ISO text; a boolean a bool, not 0 or 1. What `values_list` gives, without building a queryset."""
+    columns = tuple(columns)
+    connection = connections[router.db_for_read(columns[0][0])]
+    converters = _column_converters(connection, columns)
+    with connection.cursor() as cursor:
+        cursor.execute(sql, list(params))
+        rows: list[tuple[Any, ...]] = cursor.fetchall()
+    if not any(functions for _, functions in converters):
+        return rows
+    return [tuple(_convert(connection, row, converters)) for row in rows]
 
 
 def select_models(
@@ -85,13 +134,9 @@ def select_models(
             if values[read.pk_index] is None:
                 instances.append(None)
                 continue
-            converted = []
-            for value, (expression, converters) in zip(values, read.converters, strict=True):
-                if value is not None:  # as the ORM gives it
-                    for convert in converters:
-                        value = convert(value, expression, connection)
-                converted.append(value)
-            instances.append(read.model.from_db(alias, read.attnames, converted))
+            instances.append(
+                read.model.from_db(alias, read.attnames, _convert(connection, values, read.converters))
+            )
         if extra:
             instances.append(row[start])
         found.append(tuple(instances))

@@ -4,28 +4,27 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.db.models import Exists, OuterRef
-
 from boardkeeper.actions.due_meetings import due_meetings_attach
 from boardkeeper.actions.models import ForwardPlanEntry
 from boardkeeper.directory.models import Board
+from boardkeeper.lib.plain_sql import select_rows
 from boardkeeper.meetings.models import Meeting
 
 
 def next_meeting_suggestion(*, board: Board) -> dt.date | None:
     """The next meeting date the latest held meeting's minutes give, unless a meeting is on it already:
-    one query."""
-    latest = (
-        Meeting.objects.filter(board=board)
-        .exclude(status=Meeting.Status.SCHEDULED)
-        .order_by("-date")
-        .annotate(taken=Exists(Meeting.objects.filter(board=board, date=OuterRef("next_meeting_date"))))
-        .values_list("next_meeting_date", "taken")
-        .first()
+    one plain query (`select_rows`)."""
+    table = Meeting._meta.db_table
+    found = select_rows(
+        [(Meeting, "next_meeting_date"), (Meeting, "id")],
+        f"SELECT m.next_meeting_date, (SELECT t.id FROM {table} t WHERE t.board_id = m.board_id"
+        f" AND t.date = m.next_meeting_date LIMIT 1) FROM {table} m WHERE m.board_id = %s AND m.status <> %s"
+        " ORDER BY m.date DESC, m.id DESC LIMIT 1",
+        [board.pk, Meeting.Status.SCHEDULED],
     )
-    if latest is None or latest[0] is None or latest[1]:
+    if not found or found[0][0] is None or found[0][1] is not None:  # none held, no date, or taken
         return None
-    date: dt.date = latest[0]
+    date: dt.date = found[0][0]
     return date
 
 

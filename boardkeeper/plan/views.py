@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from html import escape  # as django.utils.html.escape (which calls it), without its lazy-string wrapper
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_not_required
 from django.core.exceptions import PermissionDenied
+from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
@@ -46,6 +48,9 @@ from boardkeeper.plan.forms import (
     ScheduleMeetingForm,
 )
 
+SECTION_SIZE = (
+    50  # entries a page of the plan's lists outside its months (earlier, later, for a future meeting)
+)
 MEETING_HOURS = dt.timedelta(hours=2)  # a meeting's length in the calendar: the minutes give only a start
 FEED_GONE = "This calendar address does not work: it was never issued, or it has been revoked.\n"
 
@@ -85,6 +90,12 @@ def forward_plan(request: HttpRequest, slug: str, board_slug: str) -> HttpRespon
     today = timezone.localdate()
     plan = plans.forward_plan_year(board=board, start=start, scheduled=scheduled)
     table = _EntriesTable(request, access, board)
+    # the lists outside the twelve months grow with the years (entries never taken to a meeting stay
+    # earlier for good): each is paged, SECTION_SIZE entries at a time, its page in a parameter of its own
+    earlier, later, undated = (
+        Paginator(entries, SECTION_SIZE).get_page(request.GET.get(param))
+        for entries, param in ((plan.earlier, "earlier"), (plan.later, "later"), (plan.undated, "undated"))
+    )
     return render(
         request,
         "plan/forward_plan.html",
@@ -94,9 +105,12 @@ def forward_plan(request: HttpRequest, slug: str, board_slug: str) -> HttpRespon
             "plan": plan,
             "before": [(slot, table(slot.entries)) for slot in plan.before],
             "slots": [(slot, table(slot.entries)) for slot in plan.slots],
-            "earlier": table(plan.earlier),
-            "later": table(plan.later),
-            "undated": table(plan.undated),
+            "earlier_page": earlier,
+            "later_page": later,
+            "undated_page": undated,
+            "earlier": table(list(earlier.object_list)),
+            "later": table(list(later.object_list)),
+            "undated": table(list(undated.object_list)),
             "previous": add_months(start, -12),
             "next": add_months(start, 12),
             "form": form,
@@ -139,7 +153,7 @@ class _EntriesTable:
             f'colspan="{4 if self.can_edit else 3}">Nothing planned yet.</td></tr>'
         )
 
-    def __call__(self, entries: list[plans.PlanEntry]) -> SafeString:
+    def __call__(self, entries: Sequence[plans.PlanEntry]) -> SafeString:
         rows = "".join(self.row(entry) for entry in entries) or self.empty
         return mark_safe(f"{self.head}{rows}</tbody></table>")  # every value in it is escaped (row)
 

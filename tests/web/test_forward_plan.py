@@ -95,7 +95,27 @@ def test_entries_without_a_meeting_are_shown_by_month_earlier_and_later(
         "For a future meeting": [STRATEGY],
     }
     later = manager.get(plan_url(cast, **{"from": "2022-07"}))
-    assert sections(later)["Earlier, not yet on an agenda"] == [OFSTED, "Budget"]  # never taken to a meeting
+    # never taken to a meeting: the latest first
+    assert sections(later)["Earlier, not yet on an agenda"] == ["Budget", OFSTED]
+
+
+def test_the_earlier_entries_are_paged_the_latest_first(cast: Cast, held: Meeting, manager: Client) -> None:
+    """Entries never taken to a meeting stay earlier for good, so that list grows with the years: it is
+    paged at 50, the months just missed first, and its pages keep the rest of the plan as it was."""
+    board = cast.board
+    for k in range(52):  # one a month, January 2016 to April 2020
+        month = dt.date(2016 + k // 12, 1 + k % 12, 1)
+        forward_plan_entry_add(board=board, topic=f"Topic of {month:%Y-%m}", target_month=month)
+    first = manager.get(plan_url(cast, **{"from": "2022-07"}))
+    earlier = sections(first)["Earlier, not yet on an agenda"]
+    assert earlier[:3] == [OFSTED, "Topic of 2020-04", "Topic of 2020-03"]  # March 2022, then the latest
+    assert len(earlier) == 50 and "Topic of 2016-04" in earlier and "Topic of 2016-03" not in earlier
+    assert "53 entries, the latest first, showing 1 to 50" in text_of(first)
+    nav = html_of(first).xpath("//nav[@id='earlier-pages']//a[@rel='next']")[0]
+    assert nav.get("href") == "?from=2022-07&earlier=2"
+    second = manager.get(plan_url(cast, **{"from": "2022-07", "earlier": "2"}))
+    assert sections(second)["Earlier, not yet on an agenda"] == [f"Topic of 2016-0{m}" for m in (3, 2, 1)]
+    assert sections(second)["For a future meeting"] == sections(first)["For a future meeting"] == [STRATEGY]
 
 
 def test_each_meeting_gets_what_the_agenda_would_draft_from_the_plan(cast: Cast, march: Meeting) -> None:
