@@ -18,8 +18,10 @@ from typing import Any, Protocol, TypeVar
 
 from django.apps import apps
 from django.conf import settings
-from django.db import models
+from django.db import connections, models, router
 from django.utils import timezone
+
+from boardkeeper.lib.plain_sql import select_models
 
 NONE = "none"
 # labels better than the field's own name, wherever the field occurs
@@ -247,13 +249,27 @@ def _named(model: type[models.Model], records: set[str], values: set[str]) -> di
         for f in model._meta.concrete_fields
         if isinstance(f, models.TextField) and f.name not in NAME_FIELDS
     ]
+    if _has_own_name(model) and not _name_joins(model):
+        # named by its own columns (an action by its text, a person by their name): one plain SELECT of
+        # them (lib.plain_sql), not a queryset built and compiled for a page's few keys
+        return _names(_read_alone(model, tuple(long_text), sorted(keys)), records, values)
     rows = model._base_manager.defer(*long_text).filter(pk__in=keys).order_by()  # each found by its key
-    if _has_own_name(model):
-        joins = _name_joins(model)
-        rows = rows.select_related(*joins) if joins else rows
-    else:
-        rows = rows.select_related()
+    # named by its own columns and its parents' (a meeting by its board's name), or by its parent
+    rows = rows.select_related(*_name_joins(model)) if _has_own_name(model) else rows.select_related()
     return _names(rows, records, values)
+
+
+def _read_alone(model: type[models.Model], unread: tuple[str, ...], keys: list[Any]) -> list[models.Model]:
+    """The records of these keys, every column but `unread` (the rest deferred, as `defer` leaves them)."""
+    read = tuple(f.attname for f in model._meta.concrete_fields if f.name not in unread)
+    connection = connections[router.db_for_read(model)]
+    pk = connection.ops.quote_name(model._meta.pk.column)
+    if connection.vendor == "postgresql":
+        test, params = f"t.{pk} = ANY(%s)", [keys]
+    else:
+        test, params = f"t.{pk} IN ({', '.join(['%s'] * len(keys))})", keys
+    table = connection.ops.quote_name(model._meta.db_table)
+    return [obj for (obj,) in select_models([(model, "t", read)], f"FROM {table} t WHERE {test}", params)]
 
 
 def _names(rows: Iterable[models.Model], records: set[str], values: set[str]) -> dict[str, _Found]:

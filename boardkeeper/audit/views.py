@@ -5,14 +5,16 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-from collections.abc import Callable, Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from html import escape  # as django.utils.html.escape (which calls it), without its lazy-string wrapper
+from types import MappingProxyType
 from typing import Any
 
 from django import forms
+from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -30,6 +32,8 @@ from boardkeeper.lib.exports import _csv_safe
 from boardkeeper.lib.filters import truncated
 from boardkeeper.lib.http import CONTENT_TYPES
 from boardkeeper.lib.pages import counted_page
+from boardkeeper.lib.plain_sql import select_rows
+from boardkeeper.lib.reference import cached
 from boardkeeper.lib.urls import address_of
 
 PAGE_SIZE = 50  # events a page (issue 15: every list page 50 rows)
@@ -191,10 +195,12 @@ def events_of(partnership_id: int, data: dict[str, Any]) -> QuerySet[AuditEvent]
 def _filtered(request: HttpRequest, slug: str) -> tuple[Access, AuditFilterForm, QuerySet[AuditEvent]]:
     """Who may read the log (the business team), its filter form, and the events it lets through."""
     access = get_partnership_for_user(request, slug, edit=True)
-    users = (
-        PartnershipRole.objects.filter(partnership=access.partnership)
-        .order_by("user__username")
-        .values_list("user_id", "user__username")
+    User = get_user_model()
+    users = select_rows(
+        [(PartnershipRole, "user_id"), (User, "username")],
+        f"SELECT r.user_id, u.username FROM {PartnershipRole._meta.db_table} r"
+        f" JOIN {User._meta.db_table} u ON u.id = r.user_id WHERE r.partnership_id = %s ORDER BY u.username",
+        [access.partnership.pk],
     )
     form = AuditFilterForm(request.GET or None, users=[(str(pk), name) for pk, name in users])
     data = form.cleaned_data if form.is_valid() else {}
@@ -241,6 +247,7 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "access": access,
             "form": form,
+            "filters": _filter_markup(access, form, request.GET),
             "page": page,
             "rows": [_row_html(entry) for entry in page.object_list],
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
@@ -248,6 +255,23 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
             "limit": f"{COUNT_LIMIT:,}",
             "query": query.urlencode(),
         },
+    )
+
+
+def _filter_markup(access: Access, form: AuditFilterForm, data: QueryDict) -> Mapping[str, SafeString]:
+    """Each filter's form group, as `as_field_group` draws it: kept between requests (lib.reference) under
+    what the markup is made of (the form's data as given, and its choice of users), since drawing the six
+    fields through their templates was a tenth of the page's time (docs/benchmarks.md)."""
+    who = form.fields["who"]
+    key = (
+        "audit filters",
+        tuple(who.choices),  # type: ignore[attr-defined]
+        tuple((name, tuple(values)) for name, values in data.lists()) if form.is_bound else None,
+    )
+    return cached(
+        access.reference,
+        key,
+        lambda: MappingProxyType({name: form[name].as_field_group() for name in form.fields}),
     )
 
 
