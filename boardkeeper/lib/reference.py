@@ -1,9 +1,11 @@
-"""What list pages read of a partnership that rarely changes (its meetings, its people, the options made of
-them), kept in the process between requests and keyed by the partnership's reference version.
+"""What list pages read of a partnership that changes less often than it is read (its meetings, its people, the
+options made of them, the action log's counts by status), kept in the process between requests and keyed by
+the partnership's reference version.
 
 The version is the sum of the tokens of the partnership's changes, with the latest one's id
 (directory.models.ReferenceChange): the database adds a change with a random token, by triggers, whenever a
-board, meeting, person or organisation of the partnership changes in what a page shows of it, and every page
+board, meeting, person or organisation of the partnership changes in what a page shows of it, and whenever
+one of its actions or their owner links changes in what the log counts by (actions migration 0009). Every page
 reads the version in the same query as the user's role (accounts.permissions). So a value found here was
 read while the partnership's version was the one the page has just read: never older than the database, in
 any process on any machine, with nothing to invalidate and nothing shared between processes.

@@ -1,8 +1,9 @@
-"""The action log keeps what it reads of a partnership that rarely changes (its meetings, its people, the
-filter's options made of them) between requests, keyed by the partnership's reference version: a token the
-database changes by triggers (directory migration 0004). These tests change boards, meetings, people and
-organisations every way the application and a person at a SQL prompt can, and check that the token changes
-and that the page shows the change on the next request. They run on SQLite and on PostgreSQL (CI runs both)."""
+"""The action log keeps what it reads of a partnership that changes less often than it is read (its meetings,
+its people, the filter's options made of them, the counts by status) between requests, keyed by the
+partnership's reference version: a token the database changes by triggers (directory migration 0004, actions
+0009). These tests change boards, meetings, people, organisations, actions and owner links every way the
+application and a person at a SQL prompt can, and check that the token changes and that the page shows the
+change on the next request. They run on SQLite and on PostgreSQL (CI runs both)."""
 
 from __future__ import annotations
 
@@ -106,6 +107,88 @@ def test_boards_people_and_organisations_change_the_token(cast: Cast) -> None:
     assert not _changes(
         p, lambda: Person.objects.create(partnership=cast.other_partnership, full_name="A N Other")
     )
+
+
+def test_actions_and_their_owner_links_change_the_token_when_what_is_counted_changes(cast: Cast) -> None:
+    """The log's counts by status are kept under the version too (actions migration 0009): every change to
+    what they count by changes it, and a change to what they do not count by leaves what is kept."""
+    p = cast.partnership
+    meeting = Meeting.objects.create(board=cast.board, date=dt.date(2025, 3, 6))
+    later = Meeting.objects.create(board=cast.board, date=dt.date(2025, 6, 5))
+    person = Person.objects.create(partnership=p, full_name="Pete Hill")
+    made: list[Action] = []
+    assert _changes(
+        p,
+        lambda: made.append(
+            Action.objects.create(
+                board=cast.board, meeting=meeting, position=1, text="Audit", origin="manual"
+            )
+        ),
+    )
+    action = made[0]
+    pk = action.pk
+    assert _changes(p, lambda: Action.objects.filter(pk=pk).update(status="done"))
+    assert _changes(p, lambda: _sql("UPDATE actions_action SET status = %s WHERE id = %s", ["open", pk]))
+    assert _changes(p, lambda: Action.objects.filter(pk=pk).update(due_date=dt.date(2025, 4, 1)))
+    assert _changes(p, lambda: Action.objects.filter(pk=pk).update(due_meeting=later))
+    assert not _changes(p, lambda: Action.objects.filter(pk=pk).update(text="Audit the referrals"))
+    assert _changes(p, lambda: action.owner_people.add(person))
+    assert _changes(p, lambda: action.owner_people.remove(person))
+    assert _changes(
+        p,
+        lambda: Action.objects.bulk_create(
+            [Action(board=cast.board, meeting=meeting, position=2, text="Report", origin="manual")]
+        ),
+    )
+    assert _changes(p, lambda: Action.objects.filter(pk=pk).delete())
+    # another partnership's actions are not this one's
+    other = Meeting.objects.create(board=cast.other_board, date=dt.date(2025, 3, 6))
+    assert not _changes(
+        p,
+        lambda: Action.objects.create(
+            board=cast.other_board, meeting=other, position=1, text="X", origin="manual"
+        ),
+    )
+
+
+def test_the_counts_follow_a_change_made_below_the_application_on_the_next_request(
+    cast: Cast, manager: Client
+) -> None:
+    meeting = Meeting.objects.create(board=cast.board, date=dt.date(2025, 3, 6))
+    action = Action.objects.create(
+        board=cast.board, meeting=meeting, position=1, text="Audit the referrals", origin="manual"
+    )
+    log = reverse("partnership_actions", args=[cast.partnership.slug])
+
+    def counted() -> tuple[str, str]:
+        """How many open and how many done, as the log's counts say."""
+        page = lxml.html.fromstring(manager.get(log).content)
+        found = {td.get("data-status"): td.text_content() for td in page.xpath("//td[@data-status]")}
+        return found["open"], found["done"]
+
+    assert counted() == ("1", "0")
+    with CaptureQueriesContext(connection) as queries:  # kept: no count the second time
+        assert counted() == ("1", "0")
+    assert not any("COUNT(" in q["sql"] for q in queries.captured_queries)
+    _sql("UPDATE actions_action SET status = %s WHERE id = %s", ["done", action.pk])
+    assert counted() == ("0", "1")
+
+    # My actions counts the user's own from their owner links, kept the same way
+    me = Person.objects.create(partnership=cast.partnership, full_name="Business Manager", user=cast.manager)
+    mine = reverse("my_actions")
+
+    def headings() -> list[str]:
+        page = lxml.html.fromstring(manager.get(mine).content)
+        return [" ".join(c.text_content().split()) for c in page.xpath("//caption | //h2")]
+
+    assert "Still open (0)" in headings() and "Done or dropped (0)" in headings()
+    _sql(
+        "INSERT INTO actions_action_owner_people (action_id, person_id, status, position) VALUES (%s, %s, '', 0)",
+        [action.pk, me.pk],
+    )
+    assert "Done or dropped (1)" in headings()
+    _sql("UPDATE actions_action SET status = %s WHERE id = %s", ["open", action.pk])
+    assert "Still open (1)" in headings() and "Done or dropped (0)" in headings()
 
 
 def test_the_log_shows_a_change_made_below_the_application_on_the_next_request(

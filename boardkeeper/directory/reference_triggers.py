@@ -1,0 +1,123 @@
+"""The SQL of the triggers that add a ReferenceChange (a random token) for a partnership whenever a watched
+table's rows change in what the list pages keep or count of it (lib.reference): used by the migrations that
+create them (directory 0004: boards, meetings, people, organisations; actions 0009: actions and their owner
+links), so that each watched table's triggers are written the same way.
+
+A watched table is given as (how a row names its partnership, the columns whose change the pages would
+show): `via` is the row's own `partnership_id`, or its `board_id` or `action_id` (the partnership read
+through the board or the action). What the triggers write and why is in directory migration 0004's
+docstring. The SQL made here must stay what it was when a migration used it (a migration is history): add
+to it, never change what it gives for the tables already watched.
+
+A later migration that remakes a watched table on SQLite (some AlterField operations do) loses its triggers
+with the old table: it drops them first (`sqlite_drop`) and creates them again after.
+"""
+
+from __future__ import annotations
+
+CHANGE = "directory_referencechange"
+BOARD = "directory_board"
+ACTION = "actions_action"
+KEEP = 16  # a partnership's latest changes kept: enough that the sum changes with every new one
+PG_TOKEN = "1 + floor(random() * 2147483646)::integer"
+SQLITE_TOKEN = "1 + abs(random() % 2147483646)"
+OPERATIONS = ("insert", "delete", "update")
+
+Watched = dict[str, tuple[str, tuple[str, ...]]]  # table: (via, columns)
+
+
+def partnership_of(row: str, via: str) -> str:
+    """The partnership of a row (`NEW`, `o`): an expression."""
+    if via == "partnership_id":
+        return f"{row}.partnership_id"
+    if via == "board_id":
+        return f"(SELECT b.partnership_id FROM {BOARD} b WHERE b.id = {row}.board_id)"
+    if via == "action_id":
+        return f"(SELECT a.partnership_id FROM {ACTION} a WHERE a.id = {row}.action_id)"
+    raise ValueError(f"a row names its partnership by partnership_id, board_id or action_id, not {via}")
+
+
+def postgresql_changed_function() -> str:
+    """directory_reference_changed(partnerships): a change for each partnership given once, then each keeps
+    its latest KEEP (skipping any row another transaction is deleting at that moment: nothing waits)."""
+    return f"""CREATE OR REPLACE FUNCTION directory_reference_changed(partnerships bigint[]) RETURNS void
+LANGUAGE plpgsql AS $$
+BEGIN
+    INSERT INTO {CHANGE} (partnership_id, token)
+        SELECT d.p, {PG_TOKEN} FROM (SELECT DISTINCT p FROM unnest(partnerships) p WHERE p IS NOT NULL) d;
+    DELETE FROM {CHANGE} WHERE id IN (
+        SELECT c.id FROM {CHANGE} c JOIN unnest(partnerships) p ON c.partnership_id = p
+         WHERE c.id < (SELECT min(l.id) FROM (SELECT k.id FROM {CHANGE} k WHERE k.partnership_id = p
+                                              ORDER BY k.id DESC LIMIT {KEEP}) l)
+         FOR UPDATE OF c SKIP LOCKED);
+END $$"""
+
+
+def postgresql(watched: Watched) -> list[str]:
+    """Each table's function and its three statement-level triggers (transition tables: once a statement)."""
+    statements = []
+    for table, (via, columns) in watched.items():
+        changed = " OR ".join(f"n.{c} IS DISTINCT FROM o.{c}" for c in columns)
+        statements += [
+            f"""CREATE OR REPLACE FUNCTION {table}_reference() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    IF TG_OP = 'INSERT' THEN
+        PERFORM directory_reference_changed(ARRAY(SELECT DISTINCT {partnership_of("n", via)} FROM inserted n));
+    ELSIF TG_OP = 'DELETE' THEN
+        PERFORM directory_reference_changed(ARRAY(SELECT DISTINCT {partnership_of("o", via)} FROM deleted o));
+    ELSE
+        PERFORM directory_reference_changed(ARRAY(
+            SELECT {partnership_of("n", via)} FROM changed_new n JOIN changed_old o ON o.id = n.id WHERE {changed}
+            UNION SELECT {partnership_of("o", via)} FROM changed_new n JOIN changed_old o ON o.id = n.id
+             WHERE {changed}));
+    END IF;
+    RETURN NULL;
+END $$""",
+            f"""CREATE TRIGGER {table}_reference_insert AFTER INSERT ON {table}
+    REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION {table}_reference()""",
+            f"""CREATE TRIGGER {table}_reference_delete AFTER DELETE ON {table}
+    REFERENCING OLD TABLE AS deleted FOR EACH STATEMENT EXECUTE FUNCTION {table}_reference()""",
+            f"""CREATE TRIGGER {table}_reference_update AFTER UPDATE ON {table}
+    REFERENCING OLD TABLE AS changed_old NEW TABLE AS changed_new
+    FOR EACH STATEMENT EXECUTE FUNCTION {table}_reference()""",
+        ]
+    return statements
+
+
+def postgresql_drop(watched: Watched) -> list[str]:
+    statements = []
+    for table in watched:
+        statements += [f"DROP TRIGGER IF EXISTS {table}_reference_{op} ON {table}" for op in OPERATIONS]
+        statements.append(f"DROP FUNCTION IF EXISTS {table}_reference()")
+    return statements
+
+
+def _sqlite_change(partnership: str) -> str:
+    """A change row for this partnership (an expression; nothing when it is NULL), then the older rows go."""
+    return (
+        f"INSERT INTO {CHANGE} (partnership_id, token) SELECT p, {SQLITE_TOKEN} FROM (SELECT {partnership} AS p)"
+        f" WHERE p IS NOT NULL; DELETE FROM {CHANGE} WHERE partnership_id = {partnership} AND id < (SELECT"
+        f" min(id) FROM (SELECT id FROM {CHANGE} WHERE partnership_id = {partnership} ORDER BY id DESC LIMIT"
+        f" {KEEP}));"
+    )
+
+
+def sqlite(watched: Watched) -> list[str]:
+    """Each table's three row-level triggers (SQLite has no statement-level ones)."""
+    statements = []
+    for table, (via, columns) in watched.items():
+        changed = " OR ".join(f"NEW.{c} IS NOT OLD.{c}" for c in columns)
+        statements += [
+            f"CREATE TRIGGER {table}_reference_insert AFTER INSERT ON {table}"
+            f" BEGIN {_sqlite_change(partnership_of('NEW', via))} END",
+            f"CREATE TRIGGER {table}_reference_delete AFTER DELETE ON {table}"
+            f" BEGIN {_sqlite_change(partnership_of('OLD', via))} END",
+            f"CREATE TRIGGER {table}_reference_update AFTER UPDATE OF {', '.join(columns)} ON {table}"
+            f" WHEN {changed}"
+            f" BEGIN {_sqlite_change(partnership_of('NEW', via))} {_sqlite_change(partnership_of('OLD', via))} END",
+        ]
+    return statements
+
+
+def sqlite_drop(watched: Watched) -> list[str]:
+    return [f"DROP TRIGGER IF EXISTS {t}_reference_{op}" for t in watched for op in OPERATIONS]
