@@ -430,6 +430,8 @@ def test_the_flag_and_notes_cost_the_same_queries_however_many_actions_have_note
     counts = {fmt: exported_queries(manager, board_export(cast, fmt)) for fmt in ("csv", "xlsx")}
     for action in Action.objects.all():
         note(action, cast.manager, f"Note on {action.pk}")
+    # the notes' status changes changed the partnership's version (actions migration 0009): read again once
+    manager.get(board_export(cast, "csv"))
     assert {fmt: exported_queries(manager, board_export(cast, fmt)) for fmt in ("csv", "xlsx")} == counts
     rows = csv_rows(manager.get(board_export(cast, "csv")))[1:]
     assert all(r[9].endswith(f"Note on {Action.objects.get(text=r[2]).pk}") for r in rows)
