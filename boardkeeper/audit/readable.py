@@ -233,43 +233,83 @@ def _name_joins(model: type[models.Model]) -> tuple[str, ...]:
     return tuple(joins)
 
 
+@functools.cache
+def _parent_joins(model: type[models.Model]) -> tuple[str, ...]:
+    """The parents a model without a name of its own is named by: its parent (`_parent_field`, when it
+    cannot be empty: what select_related() followed), and what that parent's name reads in turn."""
+    parent = _parent_field(model)
+    if parent is None or parent.null:
+        return ()
+    target: Any = parent.related_model
+    deeper = _name_joins(target) if _has_own_name(target) else _parent_joins(target)
+    return (parent.name, *(f"{parent.name}__{d}" for d in deeper))
+
+
 def _named(model: type[models.Model], records: set[str], values: set[str]) -> dict[str, _Found]:
-    """The records of these keys, read in one query and named as asked for.
+    """The records of these keys, read in one plain SELECT (lib.plain_sql: not a queryset built and
+    compiled for a page's few keys) and named as asked for.
 
     A model with a name of its own is read with the parents that name reads (`_name_joins`) and no other:
     joining every parent (an action's board and meeting, the meeting's board, their partnerships) made
     reading a page's 23 actions 4 ms rather than 1 (national data set, PostgreSQL). A model without a name
-    of its own is named by its parent, so it is read with all its parents joined."""
+    of its own is named by its parent, so it is read with that parent and what the parent's name reads
+    (`_parent_joins`)."""
     keys = {_pk(model, k) for k in records | values} - {None}
     if not keys:
         return {}
-    # long text (an item's discussion, up to megabytes) never names a record: left unread
-    long_text = [
-        f.name
+    joins = _name_joins(model) if _has_own_name(model) else _parent_joins(model)
+    return _names(_read_joined(model, joins, sorted(keys)), records, values)
+
+
+def _unread(model: type[models.Model]) -> tuple[str, ...]:
+    """Long text (an item's discussion, up to megabytes) never names a record: left unread."""
+    return tuple(
+        f.attname
         for f in model._meta.concrete_fields
         if isinstance(f, models.TextField) and f.name not in NAME_FIELDS
-    ]
-    if _has_own_name(model) and not _name_joins(model):
-        # named by its own columns (an action by its text, a person by their name): one plain SELECT of
-        # them (lib.plain_sql), not a queryset built and compiled for a page's few keys
-        return _names(_read_alone(model, tuple(long_text), sorted(keys)), records, values)
-    rows = model._base_manager.defer(*long_text).filter(pk__in=keys).order_by()  # each found by its key
-    # named by its own columns and its parents' (a meeting by its board's name), or by its parent
-    rows = rows.select_related(*_name_joins(model)) if _has_own_name(model) else rows.select_related()
-    return _names(rows, records, values)
+    )
 
 
-def _read_alone(model: type[models.Model], unread: tuple[str, ...], keys: list[Any]) -> list[models.Model]:
-    """The records of these keys, every column but `unread` (the rest deferred, as `defer` leaves them)."""
-    read = tuple(f.attname for f in model._meta.concrete_fields if f.name not in unread)
+def _read_joined(model: type[models.Model], joins: tuple[str, ...], keys: list[Any]) -> list[models.Model]:
+    """The records of these keys with the parents named by `joins` ('board', 'meeting__board') read in the
+    same row and cached on them, as select_related leaves them; long text deferred (`_unread`)."""
     connection = connections[router.db_for_read(model)]
-    pk = connection.ops.quote_name(model._meta.pk.column)
+    quote = connection.ops.quote_name
+
+    def columns(m: type[models.Model]) -> tuple[str, ...]:
+        unread = _unread(m)
+        return tuple(f.attname for f in m._meta.concrete_fields if f.attname not in unread)
+
+    paths = sorted(joins, key=lambda p: p.count("__"))  # a parent before its parents
+    parts: list[Any] = [(model, "t", columns(model))]
+    aliases: dict[str, tuple[str, type[models.Model]]] = {"": ("t", model)}
+    joined: list[tuple[str, Any]] = []  # for each path: the path of what holds its key, and the key
+    sql = f"FROM {quote(model._meta.db_table)} t"
+    for n, path in enumerate(paths):
+        holder, _, name = path.rpartition("__")
+        alias, holder_model = aliases[holder]
+        f: Any = holder_model._meta.get_field(name)
+        target = f.related_model
+        sql += (
+            f" LEFT JOIN {quote(target._meta.db_table)} j{n}"
+            f" ON j{n}.{quote(target._meta.pk.column)} = {alias}.{quote(f.column)}"
+        )
+        aliases[path] = (f"j{n}", target)
+        parts.append((target, f"j{n}", columns(target)))
+        joined.append((holder, f))
+    pk = quote(model._meta.pk.column)
     if connection.vendor == "postgresql":
-        test, params = f"t.{pk} = ANY(%s)", [keys]
+        sql, params = f"{sql} WHERE t.{pk} = ANY(%s)", [keys]
     else:
-        test, params = f"t.{pk} IN ({', '.join(['%s'] * len(keys))})", keys
-    table = connection.ops.quote_name(model._meta.db_table)
-    return [obj for (obj,) in select_models([(model, "t", read)], f"FROM {table} t WHERE {test}", params)]
+        sql, params = f"{sql} WHERE t.{pk} IN ({', '.join(['%s'] * len(keys))})", keys
+    found = []
+    for row in select_models(parts, sql, params):
+        read = dict(zip(["", *paths], row, strict=True))
+        for (holder, f), path in zip(joined, paths, strict=True):
+            if read[holder] is not None:
+                f.set_cached_value(read[holder], read[path])
+        found.append(row[0])
+    return found
 
 
 def _names(rows: Iterable[models.Model], records: set[str], values: set[str]) -> dict[str, _Found]:

@@ -19,9 +19,11 @@ from django.urls import reverse
 
 from boardkeeper.actions import services as actions
 from boardkeeper.actions.models import Action
+from boardkeeper.audit import readable
 from boardkeeper.audit import views as audit_views
 from boardkeeper.audit.models import AuditEvent
-from boardkeeper.meetings.models import Meeting
+from boardkeeper.directory.models import Person
+from boardkeeper.meetings.models import Attendance, Meeting
 from boardkeeper.reviews import services as reviews
 
 PETES = "PH to share examples of incidents"
@@ -221,3 +223,18 @@ def test_the_csv_cannot_be_run_as_formulas(cast: Cast, manager: Client) -> None:
     cells = [c for r in rows for c in r]
     assert "'=cmd|' /C calc'!A0" in cells and "'+x" in cells and "'@SUM(1)" in cells and "'-2+3" in cells
     assert not any(c[:1] in "=+-@" for c in cells if c)
+
+
+def test_a_nameless_record_is_named_by_its_parent_read_in_the_same_query(cast: Cast, march: Meeting) -> None:
+    """An attendance has no name of its own: it is named by its meeting, whose own name reads its board;
+    the attendance, the meeting and the board come from one query, whatever the page names."""
+    person = Person.objects.create(partnership=cast.partnership, full_name="Pete Hill")
+    attended = Attendance.objects.create(meeting=march, person=person)
+    event = AuditEvent(
+        model="meetings.attendance", object_id=str(attended.pk), changes={"person": [None, person.pk]}
+    )
+    with CaptureQueriesContext(connection) as queries:
+        (named,) = readable.annotate([event])
+    assert named.record == f"Attendance: {cast.board.name} – 11 March 2022"  # type: ignore[attr-defined]
+    assert [c.text for c in named.readable_changes] == ["Person: none → Pete Hill"]  # type: ignore[attr-defined]
+    assert len(queries) == 2  # the attendance with its meeting and board; the person its change names
