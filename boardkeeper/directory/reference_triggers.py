@@ -1,11 +1,11 @@
 """The SQL of the triggers that add a ReferenceChange (a random token) for a partnership whenever a watched
 table's rows change in what the list pages keep or count of it (lib.reference): used by the migrations that
 create them (directory 0004: boards, meetings, people, organisations; actions 0009: actions and their owner
-links), so that each watched table's triggers are written the same way.
+links; reviews 0003: reviews, their themes), so that each watched table's triggers are written the same way.
 
 A watched table is given as (how a row names its partnership, the columns whose change the pages would
-show): `via` is the row's own `partnership_id`, or its `board_id` or `action_id` (the partnership read
-through the board or the action). What the triggers write and why is in directory migration 0004's
+show): `via` is the row's own `partnership_id`, or its `board_id`, `action_id` or `review_id` (the
+partnership read through the board, the action or the review). What the triggers write and why is in directory migration 0004's
 docstring. The SQL made here must stay what it was when a migration used it (a migration is history): add
 to it, never change what it gives for the tables already watched.
 
@@ -18,6 +18,7 @@ from __future__ import annotations
 CHANGE = "directory_referencechange"
 BOARD = "directory_board"
 ACTION = "actions_action"
+REVIEW = "reviews_review"
 KEEP = 16  # a partnership's latest changes kept: enough that the sum changes with every new one
 PG_TOKEN = "1 + floor(random() * 2147483646)::integer"
 SQLITE_TOKEN = "1 + abs(random() % 2147483646)"
@@ -34,7 +35,11 @@ def partnership_of(row: str, via: str) -> str:
         return f"(SELECT b.partnership_id FROM {BOARD} b WHERE b.id = {row}.board_id)"
     if via == "action_id":
         return f"(SELECT a.partnership_id FROM {ACTION} a WHERE a.id = {row}.action_id)"
-    raise ValueError(f"a row names its partnership by partnership_id, board_id or action_id, not {via}")
+    if via == "review_id":
+        return f"(SELECT r.partnership_id FROM {REVIEW} r WHERE r.id = {row}.review_id)"
+    raise ValueError(
+        f"a row names its partnership by partnership_id, or its board, action or review, not {via}"
+    )
 
 
 def postgresql_changed_function() -> str:

@@ -23,6 +23,8 @@ from boardkeeper.actions.models import Action
 from boardkeeper.directory.models import Board, Organisation, Partnership, Person, ReferenceChange
 from boardkeeper.lib import reference
 from boardkeeper.meetings.models import Meeting
+from boardkeeper.reviews import services as reviews
+from boardkeeper.reviews.models import Review, Theme
 
 
 def _token(partnership: Partnership) -> tuple[int, int] | None:
@@ -189,6 +191,44 @@ def test_the_counts_follow_a_change_made_below_the_application_on_the_next_reque
     assert "Done or dropped (1)" in headings()
     _sql("UPDATE actions_action SET status = %s WHERE id = %s", ["open", action.pk])
     assert "Still open (1)" in headings() and "Done or dropped (0)" in headings()
+
+
+def test_the_review_register_keeps_its_counts_and_chart_until_a_review_or_theme_changes(
+    cast: Cast, manager: Client
+) -> None:
+    """The business team's counts by stage and chart of themes are kept under the version, which reviews,
+    the themes given to them and the themes' names change (reviews migration 0003), however they change."""
+    review = reviews.notification_record(
+        partnership=cast.partnership, user=cast.manager, pseudonym="Child Q", aware_on=dt.date(2022, 4, 8)
+    )
+    neglect = Theme.objects.create(partnership=cast.partnership, name="Neglect")
+    url = reverse("reviews", args=[cast.partnership.slug])
+
+    def register() -> tuple[dict[str, str], list[str]]:
+        """The counts by stage (those not nought), and the chart table's rows."""
+        page = lxml.html.fromstring(manager.get(url).content)
+        counts = {td.get("data-stage"): td.text_content() for td in page.xpath("//td[@data-stage]")}
+        rows = [
+            " ".join(c.text_content() for c in tr.xpath("th | td"))
+            for tr in page.xpath("//table[@id='themes-table']/tbody/tr")
+        ]
+        return {k: v for k, v in counts.items() if v != "0"}, rows
+
+    assert register() == ({"Notification": "1"}, [])
+    with CaptureQueriesContext(connection) as queries:  # kept: neither counted nor charted again
+        assert register() == ({"Notification": "1"}, [])
+    assert not any("COUNT(" in q["sql"].upper() for q in queries.captured_queries)
+    _sql("INSERT INTO reviews_review_themes (review_id, theme_id) VALUES (%s, %s)", [review.pk, neglect.pk])
+    assert register() == ({"Notification": "1"}, ["Neglect 1 1"])
+    _sql("UPDATE reviews_theme SET name = %s WHERE id = %s", ["Neglect and poverty", neglect.pk])
+    assert register()[1] == ["Neglect and poverty 1 1"]
+    _sql("UPDATE reviews_review SET stage = %s WHERE id = %s", ["scoping", review.pk])
+    assert register()[0] == {Review.Stage.SCOPING.label: "1"}
+    _sql("DELETE FROM reviews_review_themes WHERE review_id = %s", [review.pk])
+    assert register() == ({Review.Stage.SCOPING.label: "1"}, [])
+    assert not _changes(
+        cast.partnership, lambda: Review.objects.filter(pk=review.pk).update(terms_of_reference="Scope")
+    )
 
 
 def test_the_log_shows_a_change_made_below_the_application_on_the_next_request(

@@ -1,0 +1,41 @@
+"""The partnership's reference version (directory.ReferenceChange) changes with its case reviews too: a review
+inserted or deleted, or changed in what the register counts and charts by (its stage, partnership, the day
+the partnership became aware of it or decided on it), a theme given to a review or taken from it, and a
+theme inserted, renamed or deleted, adds a change for the partnership, by the same triggers as the boards'
+and actions' (directory.reference_triggers). The register keeps the business team's counts by stage and its
+chart of themes between requests under that version.
+
+A later migration that remakes one of these tables on SQLite drops these triggers first and creates them
+again after (as directory 0004 says).
+"""
+
+from django.db import migrations
+
+from boardkeeper.directory import reference_triggers as triggers
+
+WATCHED = {
+    "reviews_review": ("partnership_id", ("partnership_id", "stage", "aware_on", "decided_on")),
+    "reviews_review_themes": ("review_id", ("review_id", "theme_id")),
+    "reviews_theme": ("partnership_id", ("partnership_id", "name")),
+}
+
+
+def create_triggers(apps, schema_editor):  # type: ignore[no-untyped-def]
+    postgresql = schema_editor.connection.vendor == "postgresql"
+    for sql in triggers.postgresql(WATCHED) if postgresql else triggers.sqlite(WATCHED):
+        schema_editor.execute(sql)
+
+
+def drop_triggers(apps, schema_editor):  # type: ignore[no-untyped-def]
+    postgresql = schema_editor.connection.vendor == "postgresql"
+    for sql in triggers.postgresql_drop(WATCHED) if postgresql else triggers.sqlite_drop(WATCHED):
+        schema_editor.execute(sql)
+
+
+class Migration(migrations.Migration):
+    dependencies = [
+        ("reviews", "0002_change_request_raised_by"),
+        ("directory", "0004_reference_change"),
+    ]
+
+    operations = [migrations.RunPython(create_triggers, drop_triggers)]
