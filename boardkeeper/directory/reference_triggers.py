@@ -15,6 +15,10 @@ with the old table: it drops them first (`sqlite_drop`) and creates them again a
 
 from __future__ import annotations
 
+from typing import Any
+
+from django.db import migrations
+
 CHANGE = "directory_referencechange"
 BOARD = "directory_board"
 ACTION = "actions_action"
@@ -126,3 +130,19 @@ def sqlite(watched: Watched) -> list[str]:
 
 def sqlite_drop(watched: Watched) -> list[str]:
     return [f"DROP TRIGGER IF EXISTS {t}_reference_{op}" for t in watched for op in OPERATIONS]
+
+
+def operation(watched: Watched) -> migrations.RunPython:
+    """The migration operation that creates the watched tables' triggers (and drops them, backwards)."""
+
+    def create(apps: Any, schema_editor: Any) -> None:
+        on_postgresql = schema_editor.connection.vendor == "postgresql"
+        for sql in postgresql(watched) if on_postgresql else sqlite(watched):
+            schema_editor.execute(sql)
+
+    def drop(apps: Any, schema_editor: Any) -> None:
+        on_postgresql = schema_editor.connection.vendor == "postgresql"
+        for sql in postgresql_drop(watched) if on_postgresql else sqlite_drop(watched):
+            schema_editor.execute(sql)
+
+    return migrations.RunPython(create, drop)

@@ -21,22 +21,10 @@ WATCHED = {
 }
 
 
-def create_triggers(apps, schema_editor):  # type: ignore[no-untyped-def]
-    postgresql = schema_editor.connection.vendor == "postgresql"
-    for sql in triggers.postgresql(WATCHED) if postgresql else triggers.sqlite(WATCHED):
-        schema_editor.execute(sql)
-
-
-def drop_triggers(apps, schema_editor):  # type: ignore[no-untyped-def]
-    postgresql = schema_editor.connection.vendor == "postgresql"
-    for sql in triggers.postgresql_drop(WATCHED) if postgresql else triggers.sqlite_drop(WATCHED):
-        schema_editor.execute(sql)
-
-
 class Migration(migrations.Migration):
     dependencies = [
         ("actions", "0008_status_indexes_include"),
         ("directory", "0004_reference_change"),
     ]
 
-    operations = [migrations.RunPython(create_triggers, drop_triggers)]
+    operations = [triggers.operation(WATCHED)]
