@@ -26,6 +26,7 @@ from boardkeeper.accounts.permissions import Access, get_partnership_for_user
 from boardkeeper.actions.csv_export import StreamedAttachment
 from boardkeeper.audit import readable
 from boardkeeper.audit import recorder as audit
+from boardkeeper.audit.log_query import AuditQuery, PageRows
 from boardkeeper.audit.models import AuditEvent
 from boardkeeper.lib.date_input import GovukDateField
 from boardkeeper.lib.exports import _csv_safe
@@ -173,6 +174,20 @@ def _midnight(day: dt.date) -> dt.datetime:
     return timezone.make_aware(dt.datetime.combine(day, dt.time.min))
 
 
+def query_of(partnership_id: int, data: dict[str, Any]) -> AuditQuery:
+    """The page's plain SQL (log_query) for what `events_of` selects."""
+    end = data.get("end")
+    return AuditQuery(
+        partnership_id,
+        user_id=int(data["who"]) if data.get("who") else None,
+        model=data.get("record") or "",
+        object_id=str(data["record_id"]) if data.get("record_id") else "",
+        action=data.get("action") or "",
+        since=_midnight(data["start"]) if data.get("start") else None,
+        before=_midnight(end + dt.timedelta(days=1)) if end and end < dt.date.max else None,
+    )
+
+
 def events_of(partnership_id: int, data: dict[str, Any]) -> QuerySet[AuditEvent]:
     events = AuditEvent.objects.filter(partnership_id=partnership_id)
     if data.get("who"):
@@ -192,8 +207,8 @@ def events_of(partnership_id: int, data: dict[str, Any]) -> QuerySet[AuditEvent]
     return events.order_by("-at", "-pk")
 
 
-def _filtered(request: HttpRequest, slug: str) -> tuple[Access, AuditFilterForm, QuerySet[AuditEvent]]:
-    """Who may read the log (the business team), its filter form, and the events it lets through."""
+def _filtered(request: HttpRequest, slug: str) -> tuple[Access, AuditFilterForm, dict[str, Any]]:
+    """Who may read the log (the business team), its filter form, and its filters (none when not valid)."""
     access = get_partnership_for_user(request, slug, edit=True)
     User = get_user_model()
     users = select_rows(
@@ -203,8 +218,7 @@ def _filtered(request: HttpRequest, slug: str) -> tuple[Access, AuditFilterForm,
         [access.partnership.pk],
     )
     form = AuditFilterForm(request.GET or None, users=[(str(pk), name) for pk, name in users])
-    data = form.cleaned_data if form.is_valid() else {}
-    return access, form, events_of(access.partnership.pk, data)
+    return access, form, form.cleaned_data if form.is_valid() else {}
 
 
 class _Links:
@@ -233,10 +247,11 @@ def _linked(entries: list[Entry], slug: str) -> list[Entry]:
 
 @require_GET
 def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
-    access, form, events = _filtered(request, slug)
-    found = events.order_by()[: COUNT_LIMIT + 1].count()  # counts COUNT_LIMIT + 1 at most
+    access, form, data = _filtered(request, slug)
+    selected = query_of(access.partnership.pk, data)
+    found = selected.count(COUNT_LIMIT + 1)
     page = counted_page(
-        events.values_list(*ENTRY_FIELDS), PAGE_SIZE, request.GET.get("page"), count=min(found, COUNT_LIMIT)
+        PageRows(selected, ENTRY_FIELDS), PAGE_SIZE, request.GET.get("page"), count=min(found, COUNT_LIMIT)
     )
     page.object_list = _linked(_entries(page.object_list), access.partnership.slug)
     query = request.GET.copy()
@@ -318,7 +333,8 @@ def _csv_batch(rows: list[tuple[Any, ...]]) -> bytes:
 def audit_log_csv(request: HttpRequest, slug: str) -> StreamedAttachment:
     """The filtered log, every page of it, as CSV: the same entries and words as the page. Downloading it
     is itself recorded."""
-    access, _form, events = _filtered(request, slug)
+    access, _form, data = _filtered(request, slug)
+    events = events_of(access.partnership.pk, data)
     filename = f"{access.partnership.slug}-audit-log-{timezone.localdate():%Y-%m-%d}.csv"
     audit.exported(filename, partnership_id=access.partnership.pk)
     response = StreamedAttachment(_csv_lines(events), content_type=CONTENT_TYPES["csv"])
