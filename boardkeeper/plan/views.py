@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest, HttpResponseNotFound
 from django.middleware.csrf import get_token
 from django.shortcuts import redirect, render
+from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
@@ -34,6 +35,7 @@ from boardkeeper.directory.models import Board, Membership
 from boardkeeper.lib import exports
 from boardkeeper.lib.dates import add_months, month_start
 from boardkeeper.lib.http import CONTENT_TYPES, attachment
+from boardkeeper.lib.reference import cached
 from boardkeeper.lib.urls import address_of
 from boardkeeper.lib.versioning import StaleEdit, rebound
 from boardkeeper.meetings.models import Meeting
@@ -114,10 +116,44 @@ def forward_plan(request: HttpRequest, slug: str, board_slug: str) -> HttpRespon
             "previous": add_months(start, -12),
             "next": add_months(start, 12),
             "form": form,
-            "schedule_form": ScheduleMeetingForm(board=board, today=today, suggestion=suggestion),
-            "schedule_hint": _schedule_hint(suggestion, today),
+            **(_form_fields(access, board, form, start, today, suggestion) if access.can_edit else {}),
         },
     )
+
+
+def _form_fields(
+    access: Access,
+    board: Board,
+    form: ForwardPlanEntryForm,
+    start: dt.date,
+    today: dt.date,
+    suggestion: dt.date | None,
+) -> dict[str, SafeString]:
+    """The fields of the page's two forms (the business team's), drawn through their templates and kept
+    between requests (lib.reference) under everything they are drawn from: the board, today and the date
+    the last minutes suggest; the plan's first month and the meetings offered (each one's key and day).
+    A form sent back with errors is drawn for its request alone. Drawn each time, they were a sixth of the
+    page's time (docs/benchmarks.md)."""
+
+    def schedule() -> SafeString:
+        context = {
+            "schedule_form": ScheduleMeetingForm(board=board, today=today, suggestion=suggestion),
+            "schedule_hint": _schedule_hint(suggestion, today),
+        }
+        return mark_safe(render_to_string("plan/_schedule_fields.html", context))  # the template escapes
+
+    def entry() -> SafeString:
+        return mark_safe(render_to_string("plan/_entry_fields.html", {"form": form}))
+
+    offered = tuple((m.pk, m.date) for m in form.meetings.values())
+    return {
+        "schedule_fields": cached(
+            access.reference, ("plan schedule fields", board.pk, today, suggestion), schedule
+        ),
+        "entry_fields": entry()
+        if form.is_bound
+        else cached(access.reference, ("plan entry fields", board.pk, start, offered), entry),
+    }
 
 
 class _EntriesTable:

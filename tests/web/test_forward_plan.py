@@ -444,3 +444,33 @@ def test_a_date_the_minutes_gave_that_has_passed_is_not_offered_and_a_past_date_
     assert response.status_code == 200
     assert "The date of the next meeting must be today or in the future" in text_of(response)
     assert not Meeting.objects.filter(date=MARCH).exists()
+
+
+def test_the_forms_kept_between_requests_follow_the_meetings_however_they_change(
+    cast: Cast, march: Meeting, manager: Client
+) -> None:
+    """The page keeps its forms' fields between requests, under the meetings they offer and the date the
+    last minutes suggest: a meeting held, or a suggestion changed, below the application shows at once."""
+    url = plan_url(cast, **{"from": "2022-03"})
+
+    def offered() -> list[str]:
+        return [o.text_content() for o in html_of(manager.get(url)).xpath("//select[@id='id_target']//option")]
+
+    assert "Meeting on 11 March 2022" in offered()
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE meetings_meeting SET status = 'held' WHERE id = %s", [march.pk])
+    assert "Meeting on 11 March 2022" not in offered()
+
+    def hint() -> str:
+        return " ".join(html_of(manager.get(url)).xpath("string(//div[@id='id_date-hint'])").split())
+
+    assert "minutes" not in hint()  # the latest held meeting, 11 March, gives no next date
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "UPDATE meetings_meeting SET next_meeting_date = %s WHERE id = %s", ["2022-04-07", march.pk]
+        )
+    assert "7 April 2022" in hint()
+    # a form sent back with errors shows them, and the next plain request the kept fields again
+    sent = manager.post(url, {"topic": "", "target": "month:2022-09"})
+    assert "govuk-form-group--error" in sent.content.decode()
+    assert "govuk-form-group--error" not in manager.get(url).content.decode()
