@@ -156,6 +156,11 @@ def _datetime(value: Any) -> str:
     return f"{when:%-d %B %Y, %H:%M}"
 
 
+@functools.cache  # a field's choices are fixed while the process runs: flattened once, not each value
+def _choices(field: Any) -> dict[Any, Any]:
+    return dict(field.flatchoices)
+
+
 def _plain(field: Any, value: Any, names: dict[Any, str]) -> str:
     """One value of a field in words."""
     if value is None or value == "":
@@ -163,7 +168,7 @@ def _plain(field: Any, value: Any, names: dict[Any, str]) -> str:
     if isinstance(field, models.ForeignKey):
         return names.get(value) or f"{capitalised(field.related_model._meta.verbose_name)} {value}"  # type: ignore[union-attr]
     if getattr(field, "choices", None):
-        return str(dict(field.flatchoices).get(value, value))
+        return str(_choices(field).get(value, value))
     if isinstance(value, bool) or isinstance(field, models.BooleanField):
         return "Yes" if value else "No"
     if isinstance(field, models.DateTimeField):
@@ -201,10 +206,22 @@ class _Lookups:
     values: dict[type[models.Model], set[str]]
     found: dict[type[models.Model], dict[str, _Found]]
 
-    def read(self) -> None:
-        """One query per model: see `_named`."""
+    def read(self, known: Iterable[models.Model] = ()) -> None:
+        """One query per model (see `_named`) for the keys not among the `known` records."""
+        have: dict[type[models.Model], dict[str, models.Model]] = defaultdict(dict)
+        for obj in known:
+            have[obj._meta.model][str(obj.pk)] = obj  # the model, not the request's lazy wrapper of it
         for model in dict.fromkeys([*self.records, *self.values]):
-            self.found[model] = _named(model, self.records.get(model, set()), self.values.get(model, set()))
+            records, values = self.records.get(model, set()), self.values.get(model, set())
+            found = {
+                key: _Found(
+                    obj, record_name(obj) if key in records else "", value_name(obj) if key in values else ""
+                )
+                for key, obj in have[model].items()
+                if key in records or key in values
+            }
+            found.update(_named(model, records - found.keys(), values - found.keys()))
+            self.found[model] = found
 
     def get(self, model: type[models.Model], pk: Any) -> _Found | None:
         return self.found.get(model, {}).get(str(pk))
@@ -321,10 +338,11 @@ def _names(rows: Iterable[models.Model], records: set[str], values: set[str]) ->
     return found
 
 
-def annotate(events: Iterable[E], *, records: bool = True) -> list[E]:
+def annotate(events: Iterable[E], *, records: bool = True, known: Iterable[models.Model] = ()) -> list[E]:
     """Give each event `readable_changes` (a list of Change), and with `records` `record_kind`,
     `record_name`, `record` ('Kind: name') and `link` ((model label, pk) of the record, or of what it
-    belongs to, for a link). Queries: one per model named, however many events (`_named`)."""
+    belongs to, for a link). Queries: one per model named, however many events (`_named`), none for the
+    records the caller has read already (`known`: the request's partnership and user, named as they are)."""
     events = list(events)
     lookups = _Lookups(defaultdict(set), defaultdict(set), {})
     for event in events:
@@ -339,7 +357,7 @@ def annotate(events: Iterable[E], *, records: bool = True) -> list[E]:
             if isinstance(field, models.ForeignKey) and isinstance(change, list):
                 target = field.related_model
                 lookups.values[target].update(str(v) for v in change if v not in (None, ""))  # type: ignore[index]
-    lookups.read()
+    lookups.read(known)
     for event in events:
         _describe(event, lookups, records=records)
     return events

@@ -5,6 +5,8 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
+import threading
+from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from html import escape  # as django.utils.html.escape (which calls it), without its lazy-string wrapper
@@ -22,7 +24,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.views.decorators.http import require_GET
 
 from boardkeeper.accounts.models import PartnershipRole
-from boardkeeper.accounts.permissions import Access, get_partnership_for_user
+from boardkeeper.accounts.permissions import Access, get_partnership_for_user, signed_in_user
 from boardkeeper.actions.csv_export import StreamedAttachment
 from boardkeeper.audit import readable
 from boardkeeper.audit import recorder as audit
@@ -236,11 +238,11 @@ class _Links:
         return self.addresses[label](pk)
 
 
-def _linked(entries: list[Entry], slug: str) -> list[Entry]:
-    """Each entry named in words (`readable`), with `url`: the page of its record, or of what the record
-    belongs to, where there is one."""
-    links = _Links(slug)
-    for entry in readable.annotate(entries):
+def _linked(entries: list[Entry], access: Access, user: Any) -> list[Entry]:
+    """Each entry named in words (`readable`: the partnership and the signed-in user as this request read
+    them), with `url`: the page of its record, or of what the record belongs to, where there is one."""
+    links = _Links(access.partnership.slug)
+    for entry in readable.annotate(entries, known=(access.partnership, user)):
         entry.url = next((links.of(label, pk) for label, pk in entry.link if label in LINKS), "")
     return entries
 
@@ -249,11 +251,11 @@ def _linked(entries: list[Entry], slug: str) -> list[Entry]:
 def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
     access, form, data = _filtered(request, slug)
     selected = query_of(access.partnership.pk, data)
-    found = selected.count(COUNT_LIMIT + 1)
+    found = _count(access, selected)
     page = counted_page(
         PageRows(selected, ENTRY_FIELDS), PAGE_SIZE, request.GET.get("page"), count=min(found, COUNT_LIMIT)
     )
-    page.object_list = _linked(_entries(page.object_list), access.partnership.slug)
+    page.object_list = _linked(_entries(page.object_list), access, signed_in_user(request))
     query = request.GET.copy()
     query.pop("page", None)
     return render(
@@ -271,6 +273,32 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
             "query": query.urlencode(),
         },
     )
+
+
+# The searches found to have more than COUNT_LIMIT entries. The trail is never changed or deleted from
+# (audit.immutable), and a backup is restored only onto an empty installation with its servers stopped: a
+# search past the limit stays past it, and this process does not count it again (PAST_LIMIT_KEPT searches
+# at most, the least recently used forgotten first). Keyed with the partnership's version too, so that a
+# partnership's id used again (SQLite, after a rolled-back test) never meets another's.
+PAST_LIMIT_KEPT = 1024
+_past_limit: OrderedDict[tuple[Any, ...], None] = OrderedDict()
+_past_limit_lock = threading.Lock()
+
+
+def _count(access: Access, selected: AuditQuery) -> int:
+    """How many entries the search finds, up to COUNT_LIMIT + 1 (more than the limit)."""
+    key = (access.reference, selected, COUNT_LIMIT)
+    with _past_limit_lock:
+        if key in _past_limit:
+            _past_limit.move_to_end(key)
+            return COUNT_LIMIT + 1
+    found = selected.count(COUNT_LIMIT + 1)
+    if found > COUNT_LIMIT and access.reference is not None:
+        with _past_limit_lock:
+            _past_limit[key] = None
+            while len(_past_limit) > PAST_LIMIT_KEPT:
+                _past_limit.popitem(last=False)
+    return found
 
 
 def _filter_markup(access: Access, form: AuditFilterForm, data: QueryDict) -> Mapping[str, SafeString]:

@@ -149,6 +149,37 @@ def test_past_the_count_limit_the_log_counts_no_further_and_says_how_to_find_the
     assert [r[4] for r in rows_of(beyond)][-1] == "file-30.csv"  # the 100th newest of 130
     rows = csv_of(manager.get(log_csv(cast), {"action": "export"}))
     assert {f"file-{k}.csv" for k in range(130)} <= {r[5] for r in rows[1:]}  # the CSV holds every one
+    # the trail only grows: a search once past the limit is not counted again, and says so as before
+    with CaptureQueriesContext(connection) as ctx:
+        again = manager.get(log(cast), {"action": "export"})
+    assert not [q for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert "More than 100 entries, showing 1 to 50." in " ".join(
+        lxml.html.fromstring(again.content).text_content().split()
+    )
+    with CaptureQueriesContext(connection) as ctx:  # another search is counted
+        other = manager.get(log(cast), {"action": "create"})
+    assert [q for q in ctx.captured_queries if "COUNT(" in q["sql"].upper()]
+    assert "More than" not in other.content.decode()
+
+
+def test_the_partnership_and_the_user_the_page_has_read_are_named_without_reading_them_again(
+    cast: Cast, manager: Client
+) -> None:
+    """An access change names the partnership and the user it was given to: the page names them from what it
+    read to let the user in, as they are now, with no query for them."""
+    AuditEvent.objects.create(
+        action="access",
+        model="accounts.partnershiprole",
+        object_id="999",
+        partnership_id=cast.partnership.pk,
+        changes={"user": [None, cast.manager.pk], "partnership": [None, cast.partnership.pk]},
+    )
+    with CaptureQueriesContext(connection) as ctx:
+        rows = rows_of(manager.get(log(cast), {"action": "access"}))
+    assert f"User: none → {cast.manager.username}" in rows[0][4]
+    assert f"Partnership: none → {cast.partnership.name}" in rows[0][4]
+    read = " ".join(q["sql"] for q in ctx.captured_queries[3:])  # after the session, the user and the role
+    assert 'FROM "directory_partnership"' not in read and 'FROM "auth_user" t' not in read
 
 
 def test_the_page_runs_the_same_queries_for_a_few_changes_and_for_many(cast: Cast, manager: Client) -> None:
