@@ -16,7 +16,7 @@ from typing import Any
 from django import forms
 from django.contrib.auth import get_user_model
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse, QueryDict
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 from django.utils.http import content_disposition_header
@@ -264,7 +264,7 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
         {
             "access": access,
             "form": form,
-            "filters": _filter_markup(access, form, request.GET),
+            "filters": _filter_markup(access, form),
             "page": page,
             "rows": [_row_html(entry) for entry in page.object_list],
             "page_range": page.paginator.get_elided_page_range(page.number, on_each_side=1, on_ends=1),
@@ -301,16 +301,14 @@ def _count(access: Access, selected: AuditQuery) -> int:
     return found
 
 
-def _filter_markup(access: Access, form: AuditFilterForm, data: QueryDict) -> Mapping[str, SafeString]:
+def _filter_markup(access: Access, form: AuditFilterForm) -> Mapping[str, SafeString]:
     """Each filter's form group, as `as_field_group` draws it: kept between requests (lib.reference) under
-    what the markup is made of (the form's data as given, and its choice of users), since drawing the six
-    fields through their templates was a tenth of the page's time (docs/benchmarks.md)."""
+    what the markup is made of (each field's data as its widget reads it from the request, and the choice
+    of users; never the page number or anything else in the address, so paging makes no new entries), since
+    drawing the six fields through their templates was a tenth of the page's time (docs/benchmarks.md)."""
     who = form.fields["who"]
-    key = (
-        "audit filters",
-        tuple(who.choices),  # type: ignore[attr-defined]
-        tuple((name, tuple(values)) for name, values in data.lists()) if form.is_bound else None,
-    )
+    given = repr([form[name].data for name in form.fields]) if form.is_bound else None
+    key = ("audit filters", tuple(who.choices), given)  # type: ignore[attr-defined]
     return cached(
         access.reference,
         key,

@@ -20,6 +20,7 @@ from typing import Any
 from django.db import migrations
 
 CHANGE = "directory_referencechange"
+PARTNERSHIP = "directory_partnership"
 BOARD = "directory_board"
 ACTION = "actions_action"
 REVIEW = "reviews_review"
@@ -46,12 +47,14 @@ def partnership_of(row: str, via: str) -> str:
     )
 
 
-def postgresql_changed_function() -> str:
+def postgresql_changed_function(*, skip_empty: bool = False) -> str:
     """directory_reference_changed(partnerships): a change for each partnership given once, then each keeps
-    its latest KEEP (skipping any row another transaction is deleting at that moment: nothing waits)."""
+    its latest KEEP (skipping any row another transaction is deleting at that moment: nothing waits). With
+    `skip_empty` (actions 0009 on), a statement that changed nothing watched returns at once."""
+    first = "\n    IF cardinality(partnerships) = 0 THEN RETURN; END IF;" if skip_empty else ""
     return f"""CREATE OR REPLACE FUNCTION directory_reference_changed(partnerships bigint[]) RETURNS void
 LANGUAGE plpgsql AS $$
-BEGIN
+BEGIN{first}
     INSERT INTO {CHANGE} (partnership_id, token)
         SELECT d.p, {PG_TOKEN} FROM (SELECT DISTINCT p FROM unnest(partnerships) p WHERE p IS NOT NULL) d;
     DELETE FROM {CHANGE} WHERE id IN (
@@ -62,11 +65,18 @@ BEGIN
 END $$"""
 
 
-def postgresql(watched: Watched) -> list[str]:
-    """Each table's function and its three statement-level triggers (transition tables: once a statement)."""
+def postgresql(watched: Watched, *, row_updates: tuple[str, ...] = ()) -> list[str]:
+    """Each table's function and its three statement-level triggers (transition tables: once a statement).
+
+    A table in `row_updates` is watched on update by a row-level trigger on its watched columns alone
+    (PostgreSQL allows no transition tables with a column list): one that other triggers update row by row
+    in columns not watched (the owner links, whose copies of their action's status actions 0007 keeps), where
+    a statement-level trigger would run for every one of those single-row statements and find nothing."""
     statements = []
     for table, (via, columns) in watched.items():
         changed = " OR ".join(f"n.{c} IS DISTINCT FROM o.{c}" for c in columns)
+        if table in row_updates:
+            statements += _postgresql_row_update(table, via, columns)
         statements += [
             f"""CREATE OR REPLACE FUNCTION {table}_reference() RETURNS trigger LANGUAGE plpgsql AS $$
 BEGIN
@@ -86,18 +96,36 @@ END $$""",
     REFERENCING NEW TABLE AS inserted FOR EACH STATEMENT EXECUTE FUNCTION {table}_reference()""",
             f"""CREATE TRIGGER {table}_reference_delete AFTER DELETE ON {table}
     REFERENCING OLD TABLE AS deleted FOR EACH STATEMENT EXECUTE FUNCTION {table}_reference()""",
-            f"""CREATE TRIGGER {table}_reference_update AFTER UPDATE ON {table}
-    REFERENCING OLD TABLE AS changed_old NEW TABLE AS changed_new
-    FOR EACH STATEMENT EXECUTE FUNCTION {table}_reference()""",
         ]
+        if table not in row_updates:
+            statements.append(
+                f"""CREATE TRIGGER {table}_reference_update AFTER UPDATE ON {table}
+    REFERENCING OLD TABLE AS changed_old NEW TABLE AS changed_new
+    FOR EACH STATEMENT EXECUTE FUNCTION {table}_reference()"""
+            )
     return statements
 
 
-def postgresql_drop(watched: Watched) -> list[str]:
+def _postgresql_row_update(table: str, via: str, columns: tuple[str, ...]) -> list[str]:
+    changed = " OR ".join(f"OLD.{c} IS DISTINCT FROM NEW.{c}" for c in columns)
+    return [
+        f"""CREATE OR REPLACE FUNCTION {table}_reference_row() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+    PERFORM directory_reference_changed(ARRAY[{partnership_of("NEW", via)}, {partnership_of("OLD", via)}]);
+    RETURN NULL;
+END $$""",
+        f"""CREATE TRIGGER {table}_reference_update AFTER UPDATE OF {", ".join(columns)} ON {table}
+    FOR EACH ROW WHEN ({changed}) EXECUTE FUNCTION {table}_reference_row()""",
+    ]
+
+
+def postgresql_drop(watched: Watched, *, row_updates: tuple[str, ...] = ()) -> list[str]:
     statements = []
     for table in watched:
         statements += [f"DROP TRIGGER IF EXISTS {table}_reference_{op} ON {table}" for op in OPERATIONS]
         statements.append(f"DROP FUNCTION IF EXISTS {table}_reference()")
+        if table in row_updates:
+            statements.append(f"DROP FUNCTION IF EXISTS {table}_reference_row()")
     return statements
 
 
@@ -132,17 +160,33 @@ def sqlite_drop(watched: Watched) -> list[str]:
     return [f"DROP TRIGGER IF EXISTS {t}_reference_{op}" for t in watched for op in OPERATIONS]
 
 
-def operation(watched: Watched) -> migrations.RunPython:
-    """The migration operation that creates the watched tables' triggers (and drops them, backwards)."""
+def operation(watched: Watched, *, row_updates: tuple[str, ...] = ()) -> migrations.RunPython:
+    """The migration operation that creates the watched tables' triggers (and drops them, backwards), then
+    adds a change for every partnership: what a process kept before the triggers watched these tables (new
+    code started before the migration ran) is never found again."""
 
     def create(apps: Any, schema_editor: Any) -> None:
         on_postgresql = schema_editor.connection.vendor == "postgresql"
-        for sql in postgresql(watched) if on_postgresql else sqlite(watched):
+        if on_postgresql:
+            statements = [
+                postgresql_changed_function(skip_empty=True),
+                *postgresql(watched, row_updates=row_updates),
+            ]
+        else:
+            statements = sqlite(watched)
+        for sql in statements:
             schema_editor.execute(sql)
+        token = PG_TOKEN if on_postgresql else SQLITE_TOKEN
+        schema_editor.execute(
+            f"INSERT INTO {CHANGE} (partnership_id, token) SELECT id, {token} FROM {PARTNERSHIP}"
+        )
 
     def drop(apps: Any, schema_editor: Any) -> None:
         on_postgresql = schema_editor.connection.vendor == "postgresql"
-        for sql in postgresql_drop(watched) if on_postgresql else sqlite_drop(watched):
+        statements = (
+            postgresql_drop(watched, row_updates=row_updates) if on_postgresql else sqlite_drop(watched)
+        )
+        for sql in statements:
             schema_editor.execute(sql)
 
     return migrations.RunPython(create, drop)

@@ -68,7 +68,11 @@ def build(cast: Cast) -> Home:
 def more(cast: Cast, nadia: Person, copies: range) -> dict[str, object]:
     """Each thing again for every n of `copies` (0 first: the boards and meetings the tests name)."""
     today = timezone.localdate()
+    # the clocks are counted from today, a working day or not (the tests run at weekends too): "due in 2
+    # working days" is the second working day after today, "overdue by 3" due on the third working day back
+    # from the last working day up to today
     days = WorkingDays("ENG")
+    last_working_day = today if days.is_working_day(today) else days.back(today, 1)
     if 0 in copies:
         Board.objects.create(partnership=cast.partnership, name="Quality Assurance Subgroup", slug="qa")
         Meeting.objects.create(board=cast.board, date=today - 60 * DAY, status=Meeting.Status.MINUTES_DRAFT)
@@ -106,7 +110,7 @@ def more(cast: Cast, nadia: Person, copies: range) -> dict[str, object]:
             pseudonym=f"Child Q{suffix}",
             kind=Review.Kind.RAPID_REVIEW,
             stage=Review.Stage.NOTIFICATION,
-            aware_on=days.back(today, 3),
+            aware_on=days.back(days.add(today, 2), 5),  # notified within 5: due 2 working days from today
         )
         named.named_people.add(nadia)
         home["named"] = named
@@ -115,7 +119,7 @@ def more(cast: Cast, nadia: Person, copies: range) -> dict[str, object]:
             pseudonym=f"Child R{suffix}",
             kind=Review.Kind.RAPID_REVIEW,
             stage=Review.Stage.NOTIFICATION,
-            aware_on=days.back(today, 8),
+            aware_on=days.back(days.back(last_working_day, 3), 5),  # due 3 working days before today
         )
         home["late"] = Review.objects.create(
             partnership=cast.partnership,

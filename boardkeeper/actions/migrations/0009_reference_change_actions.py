@@ -27,4 +27,6 @@ class Migration(migrations.Migration):
         ("directory", "0004_reference_change"),
     ]
 
-    operations = [triggers.operation(WATCHED)]
+    # the owner links' copies of their action's status (0007) are updated row by row: watched by a row-level
+    # trigger on action_id and person_id alone (directory.reference_triggers.postgresql)
+    operations = [triggers.operation(WATCHED, row_updates=("actions_action_owner_people",))]

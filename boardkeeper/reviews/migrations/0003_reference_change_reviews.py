@@ -1,6 +1,6 @@
 """The partnership's reference version (directory.ReferenceChange) changes with its case reviews too: a review
-inserted or deleted, or changed in what the register counts and charts by (its stage, partnership, the day
-the partnership became aware of it or decided on it), a theme given to a review or taken from it, and a
+inserted or deleted, or changed in what the register counts and charts by (its stage, partnership, the days
+the partnership became aware of it, decided on it or recorded it), a theme given to a review or taken from it, and a
 theme inserted, renamed or deleted, adds a change for the partnership, by the same triggers as the boards'
 and actions' (directory.reference_triggers). The register keeps the business team's counts by stage and its
 chart of themes between requests under that version.
@@ -14,7 +14,7 @@ from django.db import migrations
 from boardkeeper.directory import reference_triggers as triggers
 
 WATCHED = {
-    "reviews_review": ("partnership_id", ("partnership_id", "stage", "aware_on", "decided_on")),
+    "reviews_review": ("partnership_id", ("partnership_id", "stage", "aware_on", "decided_on", "created_at")),
     "reviews_review_themes": ("review_id", ("review_id", "theme_id")),
     "reviews_theme": ("partnership_id", ("partnership_id", "name")),
 }
