@@ -454,7 +454,9 @@ def test_the_forms_kept_between_requests_follow_the_meetings_however_they_change
     url = plan_url(cast, **{"from": "2022-03"})
 
     def offered() -> list[str]:
-        return [o.text_content() for o in html_of(manager.get(url)).xpath("//select[@id='id_target']//option")]
+        return [
+            o.text_content() for o in html_of(manager.get(url)).xpath("//select[@id='id_target']//option")
+        ]
 
     assert "Meeting on 11 March 2022" in offered()
     with connection.cursor() as cursor:
