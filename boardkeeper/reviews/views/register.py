@@ -13,7 +13,8 @@ from types import MappingProxyType
 from typing import Any, NamedTuple
 
 from django.contrib import messages
-from django.db.models import Count, DateField, Q, QuerySet
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, DateField, Q, QuerySet, Value, When
 from django.db.models.functions import Cast, Coalesce, ExtractYear
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
@@ -31,7 +32,9 @@ from boardkeeper.reviews import services
 from boardkeeper.reviews.clocks import DATE_FIELDS, Clock, clocks_of
 from boardkeeper.reviews.models import Review
 
-FINISHED = (Review.Stage.PUBLISHED, Review.Stage.CLOSED)
+FINISHED = (Review.Stage.PUBLISHED, Review.Stage.CLOSED)  # the last stages: listed after the running
+STAGE_ORDER = {stage: n for n, (stage, _) in enumerate(Review.Stage.choices)}
+PAGE_SIZE = 50  # reviews a page of the register (issue 15: every list page 50 rows)
 KIND_LABELS = dict(Review.Kind.choices)
 # what a register row reads of a review: its name and what `clocks_of` reads; not its rationale, terms or
 # outcome text
@@ -83,7 +86,7 @@ def listed_rows(reviews: QuerySet[Review]) -> list[Listed]:
 class StageTable:
     stage: str
     label: str
-    count: int  # reviews listed at the stage
+    count: int  # reviews at the stage (that the person may see), on every page of the register
     rows: SafeString  # the table's body rows (`_review_rows`)
 
 
@@ -252,15 +255,34 @@ def _review_rows(review: Listed, clocks: list[Clock], link: Callable[[Any], str]
     return "\n".join(out)
 
 
-def _stage_tables(reviews: Iterable[tuple[Listed, list[Clock]]]) -> list[StageTable]:
+def _finished_rows(visible: QuerySet[Review], start: int, stop: int) -> list[Listed]:
+    """The published and closed reviews from `start` to `stop` in the order the register lists them (by
+    stage, then pseudonym): two queries when the page reaches them, none when it does not."""
+    if stop <= start:
+        return []
+    order = Case(*(When(stage=stage, then=Value(STAGE_ORDER[stage])) for stage in FINISHED))
+    keys = list(
+        visible.filter(stage__in=FINISHED)
+        .order_by(order, "pseudonym", "pk")
+        .values_list("pk", flat=True)[start:stop]
+    )
+    place = {pk: n for n, pk in enumerate(keys)}
+    return sorted(listed_rows(Review.objects.filter(pk__in=keys)), key=lambda r: place[r.pk])
+
+
+def _stage_tables(
+    reviews: Iterable[tuple[Listed, list[Clock]]], counts: Mapping[str, int]
+) -> list[StageTable]:
     """A table for each stage with reviews listed, in the order of the stages; the reviews within a stage
-    in the order given."""
+    in the order given; each headed by how many the stage has (`counts`: on every page, not only this one)."""
     link = address_of("review")
     by_stage: dict[str, list[str]] = defaultdict(list)
     for review, clocks in reviews:
         by_stage[review.stage].append(_review_rows(review, clocks, link))
     return [
-        StageTable(stage, label, len(rows), mark_safe("\n".join(rows)))  # each value in it escaped
+        StageTable(
+            stage, label, counts.get(stage, len(rows)), mark_safe("\n".join(rows))
+        )  # each value escaped
         for stage, label in Review.Stage.choices
         if (rows := by_stage.get(stage))
     ]
@@ -276,8 +298,10 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
     visible = services.visible_reviews(user, partnership, business_team=access.can_edit)
     # the register lists the reviews still running; published and closed ones on asking (?all=1)
     show_all = request.GET.get("all") == "1"
-    listed = visible if show_all else visible.exclude(stage__in=FINISHED)
-    reviews = [(r, clocks_of(r, rules, today=today, reasons=r.reasons)) for r in listed_rows(listed)]
+    # every running review is read (its open clocks are counted at the top; a partnership's running reviews
+    # are its live caseload), in the order of the stages; the finished only for the page that lists them
+    running = sorted(listed_rows(visible.exclude(stage__in=FINISHED)), key=lambda r: STAGE_ORDER[r.stage])
+    clocks = {r.pk: clocks_of(r, rules, today=today, reasons=r.reasons) for r in running}
     # the business team sees every review (`services.visible_reviews`): no need to ask which. What it sees
     # of every review (the counts by stage, the chart of themes) is kept between requests under the
     # partnership's version, which its reviews and their themes change (reviews migration 0003); what
@@ -290,20 +314,34 @@ def register(request: HttpRequest, slug: str) -> HttpResponse:
         counts, chart = _stage_counts(partnership, need_to_know), theme_chart(partnership, need_to_know)
     total = sum(n for n, _ in counts.values())
     seen = sum(s for _, s in counts.values())
+    finished = sum(counts.get(s, (0, 0))[1] for s in FINISHED)
+    # the running first, then (on asking) the published and closed: PAGE_SIZE reviews a page
+    page = Paginator(range(len(running) + (finished if show_all else 0)), PAGE_SIZE).get_page(
+        request.GET.get("page")
+    )
+    start, stop = page.object_list.start, page.object_list.stop  # type: ignore[attr-defined]
+    shown = running[start:stop] + _finished_rows(
+        visible, max(start - len(running), 0), max(stop - len(running), 0)
+    )
+    reviews = [
+        (r, clocks[r.pk] if r.pk in clocks else clocks_of(r, rules, today=today, reasons=r.reasons))
+        for r in shown
+    ]
     return render(
         request,
         "reviews/register.html",
         {
             "access": access,
-            "stages": _stage_tables(reviews),
+            "stages": _stage_tables(reviews, {stage: seen_n for stage, (_, seen_n) in counts.items()}),
+            "page": page,
             # the board's view: how many reviews at each stage, whoever is named on them (no pseudonyms)
             "stage_counts": [(label, counts.get(s, (0, 0))[0]) for s, label in Review.Stage.choices],
             "total": total,
             "hidden": total - seen,
-            "clock_counts": Counter(c.colour for _, clocks in reviews for c in clocks if c.is_open),
+            "clock_counts": Counter(c.colour for found in clocks.values() for c in found if c.is_open),
             "chart": chart,
             "show_all": show_all,
-            "finished": 0 if show_all else sum(counts.get(s, (0, 0))[1] for s in FINISHED),
+            "finished": 0 if show_all else finished,
             "rules": rules,
         },
     )

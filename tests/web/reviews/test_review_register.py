@@ -182,3 +182,63 @@ def test_the_register_runs_the_same_queries_for_2_reviews_and_40(cast: Cast, man
     assert _register_queries(manager, url + "?all=1") == few_all
     listed = lxml.html.fromstring(manager.get(url + "?all=1").content)
     assert len(listed.xpath("//main//a[starts-with(normalize-space(.), 'Child ')]")) >= 40
+
+
+def test_the_register_pages_50_reviews_the_running_first_with_each_stage_counted_whole(
+    cast: Cast, manager: Client
+) -> None:
+    """Every running review's open clocks are counted; the listing is paged at 50, the running first (by
+    stage), then on asking the published and closed, which are read only for the page that lists them."""
+    today = dt.date.today()
+
+    def add(n: int, stage: str, start: int) -> None:
+        Review.objects.bulk_create(
+            Review(
+                partnership=cast.partnership,
+                pseudonym=f"Child {start + k:03d}",
+                kind=Review.Kind.RAPID_REVIEW,
+                stage=stage,
+                aware_on=today - dt.timedelta(days=2),
+            )
+            for k in range(n)
+        )
+
+    add(45, Review.Stage.NOTIFICATION, 0)
+    add(2, Review.Stage.PUBLISHED, 100)
+    add(8, Review.Stage.CLOSED, 200)
+    url = reverse("reviews", args=[cast.partnership.slug])
+
+    def listed(response: object) -> list[str]:
+        page = lxml.html.fromstring(response.content)  # type: ignore[attr-defined]
+        return [a.text_content() for a in page.xpath("//main//table//a[starts-with(., 'Child ')]")]
+
+    def headings(response: object) -> list[str]:
+        page = lxml.html.fromstring(response.content)  # type: ignore[attr-defined]
+        return [" ".join(h.text_content().split()) for h in page.xpath("//main//h3")]
+
+    running = manager.get(url)
+    assert len(listed(running)) == 45 and "register-pages" not in running.content.decode()
+    assert "show all 10 of them too" in text_of(running)
+    first = manager.get(url, {"all": "1"})
+    assert listed(first) == [f"Child {k:03d}" for k in range(45)] + ["Child 100", "Child 101"] + [
+        f"Child {k}" for k in (200, 201, 202)
+    ]
+    assert "55 reviews, showing 1 to 50." in text_of(first)
+    assert headings(first)[-3:] == [
+        "Notification (45)",
+        "Published (2)",
+        "Closed (8)",
+    ]  # whole, not this page's
+    nxt = lxml.html.fromstring(first.content).xpath("//nav[@id='register-pages']//a[@rel='next']")[0]
+    assert nxt.get("href") == "?all=1&page=2"
+    second = manager.get(url, {"all": "1", "page": "2"})
+    assert listed(second) == [f"Child {k}" for k in range(203, 208)]
+    assert headings(second)[-1:] == ["Closed (8)"]
+
+    def open_clocks(response: object) -> str:
+        page = lxml.html.fromstring(response.content)  # type: ignore[attr-defined]
+        return " ".join(page.xpath("string(//p[@id='clock-counts'])").split())
+
+    # the open clocks of every running review, whichever page is read
+    assert open_clocks(second) == open_clocks(first) == open_clocks(running)
+    assert sum(int(word) for word in open_clocks(running).split() if word.isdigit()) >= 45
