@@ -261,8 +261,9 @@ def _finished_rows(visible: QuerySet[Review], start: int, stop: int) -> list[Lis
     if stop <= start:
         return []
     order = Case(*(When(stage=stage, then=Value(STAGE_ORDER[stage])) for stage in FINISHED))
+    # the visible as a subquery: a named member's are DISTINCT, which PostgreSQL orders by selected columns only
     keys = list(
-        visible.filter(stage__in=FINISHED)
+        Review.objects.filter(pk__in=visible.filter(stage__in=FINISHED).values("pk"))
         .order_by(order, "pseudonym", "pk")
         .values_list("pk", flat=True)[start:stop]
     )

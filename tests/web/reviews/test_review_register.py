@@ -242,3 +242,17 @@ def test_the_register_pages_50_reviews_the_running_first_with_each_stage_counted
     # the open clocks of every running review, whichever page is read
     assert open_clocks(second) == open_clocks(first) == open_clocks(running)
     assert sum(int(word) for word in open_clocks(running).split() if word.isdigit()) >= 45
+
+
+def test_a_member_pages_the_finished_reviews_they_are_named_on(cast: Cast) -> None:
+    nadia = Person.objects.create(partnership=cast.partnership, full_name="Nadia Okafor", user=cast.member)
+    for n, stage in enumerate([Review.Stage.CLOSED, Review.Stage.PUBLISHED, Review.Stage.CLOSED, "review"]):
+        review = Review.objects.create(
+            partnership=cast.partnership, pseudonym=f"Child {n}", kind=Review.Kind.LCSPR, stage=stage
+        )
+        if n != 2:
+            review.named_people.add(nadia)
+    url = reverse("reviews", args=[cast.partnership.slug])
+    page = lxml.html.fromstring(signed_in(cast.member).get(url, {"all": "1"}).content)
+    listed = [a.text_content() for a in page.xpath("//main//table//a[starts-with(., 'Child ')]")]
+    assert listed == ["Child 3", "Child 1", "Child 0"]  # running, published, closed; never Child 2
