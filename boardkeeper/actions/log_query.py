@@ -1,6 +1,7 @@
 """The action log page's two queries in plain SQL: the counts by status within the other filters, and the
-page's ids in the order chosen; and My actions' two, from a person's owner links alone (`Owned`). They select what `services.action_log_sorted` does (the CSV, the API and
-the command line use that); tests/web/test_log_query.py holds the two to the same answers for every filter.
+page's ids in the order chosen. They select what `services.action_log_sorted` does (the CSV, the API and the
+command line use that); tests/web/test_log_query.py holds the two to the same answers for every filter. And
+My actions' two, from a person's owner links alone (`Owned`).
 
 Through the ORM, building these two querysets (a subquery of past meetings for 'overdue', the select_related
 and prefetch a list of instances would need) and compiling them cost more than PostgreSQL took to run them:
@@ -19,6 +20,7 @@ from django.db import connection
 
 from boardkeeper.actions.models import OPEN_STATUSES, Action, ActionOwner
 from boardkeeper.directory.models import Board
+from boardkeeper.lib.pages import Slices
 from boardkeeper.meetings.models import Meeting
 
 _ACTION = Action._meta.db_table
@@ -105,18 +107,15 @@ class LogQuery:
 
 
 @dataclass(frozen=True, slots=True)
-class PageIds:
-    """The ids a paginator slices (lib.pages.counted_page, told the count): a slice is one query."""
+class PageIds(Slices):
+    """The log's ids, for a paginator told the count: a slice is one query."""
 
     query: LogQuery
     statuses: tuple[str, ...]
     sort: str
 
-    def __getitem__(self, part: slice) -> list[int]:
-        start, stop = part.start or 0, part.stop
-        if stop <= start:  # nothing matches: no query
-            return []
-        return self.query.ids(self.statuses, self.sort, offset=start, limit=stop - start)
+    def read(self, offset: int, limit: int) -> list[int]:
+        return self.query.ids(self.statuses, self.sort, offset=offset, limit=limit)
 
 
 @dataclass(frozen=True, slots=True)
@@ -152,14 +151,11 @@ class Owned:
 
 
 @dataclass(frozen=True, slots=True)
-class OwnedIds:
+class OwnedIds(Slices):
     """The ids of one of My actions' lists, for a paginator told the count: a slice is one query."""
 
     owned: Owned
     still_open: bool
 
-    def __getitem__(self, part: slice) -> list[int]:
-        start, stop = part.start or 0, part.stop
-        if stop <= start:
-            return []
-        return self.owned.ids(still_open=self.still_open, offset=start, limit=stop - start)
+    def read(self, offset: int, limit: int) -> list[int]:
+        return self.owned.ids(still_open=self.still_open, offset=offset, limit=limit)

@@ -54,6 +54,7 @@ from boardkeeper.lib import exports
 from boardkeeper.lib.filters import short_day
 from boardkeeper.lib.http import attachment
 from boardkeeper.lib.pages import counted_page
+from boardkeeper.lib.plain_sql import any_of
 from boardkeeper.lib.reference import cached
 from boardkeeper.lib.urls import address_of
 from boardkeeper.lib.versioning import StaleEdit, rebound
@@ -196,12 +197,9 @@ def log_actions(ids: list[int]) -> dict[int, LogAction]:
     found: dict[int, LogAction] = {}
     if not ids:
         return found
-    vendor = connection.vendor
+    test, params = any_of(connection, "a.id", ids)
     with connection.cursor() as cursor:
-        if vendor == "postgresql":
-            cursor.execute(_log_rows_sql(vendor, "= ANY(%s)"), [list(ids)])
-        else:
-            cursor.execute(_log_rows_sql(vendor, f"IN ({', '.join(['%s'] * len(ids))})"), list(ids))
+        cursor.execute(f"{_log_rows_sql(connection.vendor)} WHERE {test}", params)
         rows = cursor.fetchall()
     for *values, people, teams in rows:
         action = LogAction(*values)
@@ -227,9 +225,9 @@ def _json_list(value: Any) -> list[Any]:
 
 
 @functools.cache
-def _log_rows_sql(vendor: str, ids_test: str) -> str:
-    """The log columns (LogAction's, in order) of the actions whose id passes `ids_test`, then their people [[id, name], ...] and teams
-    [name, ...] as JSON lists, in the database's own JSON aggregate."""
+def _log_rows_sql(vendor: str) -> str:
+    """The log columns (LogAction's, in order) of actions `a` (the WHERE is the caller's), then their people
+    [[id, name], ...] and teams [name, ...] as JSON lists, in the database's own JSON aggregate."""
     if vendor == "postgresql":
         people_agg, teams_agg = "json_agg(json_build_array(p.id, p.full_name))", "json_agg(t.name)"
     else:  # SQLite (its JSON functions are built in since 3.38)
@@ -247,7 +245,6 @@ def _log_rows_sql(vendor: str, ids_test: str) -> str:
         f" JOIN {Board._meta.db_table} b ON b.id = m.board_id"
         f" LEFT JOIN {AgendaItem._meta.db_table} i ON i.id = a.item_id"
         f" LEFT JOIN {Meeting._meta.db_table} dm ON dm.id = a.due_meeting_id"
-        f" WHERE a.id {ids_test}"
     )
 
 

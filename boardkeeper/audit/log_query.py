@@ -15,6 +15,7 @@ from typing import Any
 from django.db import connection
 
 from boardkeeper.audit.models import AuditEvent
+from boardkeeper.lib.pages import Slices
 from boardkeeper.lib.plain_sql import select_rows
 
 _EVENT = AuditEvent._meta.db_table
@@ -77,14 +78,11 @@ class AuditQuery:
 
 
 @dataclass(frozen=True, slots=True)
-class PageRows:
-    """One page of the entries' fields, for a paginator told the count: a slice is one query."""
+class PageRows(Slices):
+    """The entries' fields, for a paginator told the count: a slice is one query."""
 
     query: AuditQuery
     fields: tuple[str, ...]
 
-    def __getitem__(self, part: slice) -> list[tuple[Any, ...]]:
-        start, stop = part.start or 0, part.stop
-        if stop <= start:
-            return []
-        return self.query.rows(self.fields, offset=start, limit=stop - start)
+    def read(self, offset: int, limit: int) -> list[tuple[Any, ...]]:
+        return self.query.rows(self.fields, offset=offset, limit=limit)

@@ -21,7 +21,7 @@ from django.conf import settings
 from django.db import connections, models, router
 from django.utils import timezone
 
-from boardkeeper.lib.plain_sql import select_models
+from boardkeeper.lib.plain_sql import any_of, select_models
 
 NONE = "none"
 # labels better than the field's own name, wherever the field occurs
@@ -314,11 +314,8 @@ def _read_joined(model: type[models.Model], joins: tuple[str, ...], keys: list[A
         aliases[path] = (f"j{n}", target)
         parts.append((target, f"j{n}", columns(target)))
         joined.append((holder, f))
-    pk = quote(model._meta.pk.column)
-    if connection.vendor == "postgresql":
-        sql, params = f"{sql} WHERE t.{pk} = ANY(%s)", [keys]
-    else:
-        sql, params = f"{sql} WHERE t.{pk} IN ({', '.join(['%s'] * len(keys))})", keys
+    test, params = any_of(connection, f"t.{quote(model._meta.pk.column)}", keys)
+    sql += f" WHERE {test}"
     found = []
     for row in select_models(parts, sql, params):
         read = dict(zip(["", *paths], row, strict=True))

@@ -5,8 +5,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import io
-import threading
-from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
 from html import escape  # as django.utils.html.escape (which calls it), without its lazy-string wrapper
@@ -36,7 +34,7 @@ from boardkeeper.lib.filters import truncated
 from boardkeeper.lib.http import CONTENT_TYPES
 from boardkeeper.lib.pages import counted_page
 from boardkeeper.lib.plain_sql import select_rows
-from boardkeeper.lib.reference import cached
+from boardkeeper.lib.reference import Kept, cached
 from boardkeeper.lib.urls import address_of
 
 PAGE_SIZE = 50  # events a page (issue 15: every list page 50 rows)
@@ -281,23 +279,17 @@ def audit_log(request: HttpRequest, slug: str) -> HttpResponse:
 # at most, the least recently used forgotten first). Keyed with the partnership's version too, so that a
 # partnership's id used again (SQLite, after a rolled-back test) never meets another's.
 PAST_LIMIT_KEPT = 1024
-_past_limit: OrderedDict[tuple[Any, ...], None] = OrderedDict()
-_past_limit_lock = threading.Lock()
+_past_limit = Kept()
 
 
 def _count(access: Access, selected: AuditQuery) -> int:
     """How many entries the search finds, up to COUNT_LIMIT + 1 (more than the limit)."""
     key = (access.reference, selected, COUNT_LIMIT)
-    with _past_limit_lock:
-        if key in _past_limit:
-            _past_limit.move_to_end(key)
-            return COUNT_LIMIT + 1
+    if _past_limit.get(key):
+        return COUNT_LIMIT + 1
     found = selected.count(COUNT_LIMIT + 1)
     if found > COUNT_LIMIT and access.reference is not None:
-        with _past_limit_lock:
-            _past_limit[key] = None
-            while len(_past_limit) > PAST_LIMIT_KEPT:
-                _past_limit.popitem(last=False)
+        _past_limit.put(key, True, limit=PAST_LIMIT_KEPT)
     return found
 
 

@@ -33,10 +33,12 @@ class Partnership(models.Model):
 
 
 class ReferenceChange(models.Model):
-    """A change to what pages cache of a partnership: its boards (name, address), meetings (date, board), people
-    (name, organisation) and organisations (name). Written by database triggers alone (directory migration
-    0004), one row a statement that inserts, deletes or changes such rows (on SQLite one a row), with a random
-    token; the latest few are kept.
+    """A change to what pages keep of a partnership: its boards (name, address), meetings (date, board), people
+    (name, organisation) and organisations (name) (directory migration 0004); its actions and their owner
+    links, in what the log counts by (actions 0009); its reviews, their themes and the themes' names
+    (reviews 0003). Written by database triggers alone (directory.reference_triggers), one row a statement
+    that inserts, deletes or changes such rows (on SQLite, and for a moved owner link, one a row), with a
+    random token; the latest few are kept.
 
     The pages key that cache (boardkeeper.lib.reference) by the sum of the tokens of the partnership's rows and
     the latest one's id, read with the user's role on every request. The sum changes when a change commits, whatever order

@@ -15,3 +15,17 @@ def counted_page(rows: Any, size: int, number: str | None, *, count: int | None 
     if count is not None:
         paginator.count = count  # a cached_property: the paginator reads this and never counts
     return paginator.get_page(number)
+
+
+class Slices:
+    """Rows a paginator told the count slices (`counted_page`), read a page at a time: each slice is one
+    `read(offset, limit)` (a query of that page alone), an empty one none."""
+
+    __slots__ = ()
+
+    def read(self, offset: int, limit: int) -> list[Any]:
+        raise NotImplementedError
+
+    def __getitem__(self, part: slice) -> list[Any]:
+        start, stop = part.start or 0, part.stop
+        return self.read(start, stop - start) if stop > start else []

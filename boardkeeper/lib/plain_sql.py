@@ -85,6 +85,14 @@ def _convert(
     return converted
 
 
+def any_of(connection: BaseDatabaseWrapper, column: str, keys: Sequence[Any]) -> tuple[str, list[Any]]:
+    """A test that `column` is one of `keys`, and its parameters: one array on PostgreSQL (the same SQL for
+    any number of keys), a placeholder a key elsewhere."""
+    if connection.vendor == "postgresql":
+        return f"{column} = ANY(%s)", [list(keys)]
+    return f"{column} IN ({', '.join(['%s'] * len(keys))})", list(keys)
+
+
 Column = tuple[type[models.Model], str]  # a model and one of its attnames ('board_id', 'date')
 
 

@@ -50,9 +50,8 @@ from boardkeeper.plan.forms import (
     ScheduleMeetingForm,
 )
 
-SECTION_SIZE = (
-    50  # entries a page of the plan's lists outside its months (earlier, later, for a future meeting)
-)
+# entries a page of the plan's lists outside its months (earlier, later, for a future meeting)
+SECTION_SIZE = 50
 MEETING_HOURS = dt.timedelta(hours=2)  # a meeting's length in the calendar: the minutes give only a start
 FEED_GONE = "This calendar address does not work: it was never issued, or it has been revoked.\n"
 
